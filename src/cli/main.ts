@@ -1,0 +1,33 @@
+/**
+ * The `seer` command line. Each layer contributes one `register*Commands(program)` function from
+ * its own file in src/cli/; command bodies import their layer lazily so `seer --help` stays fast
+ * and a command never loads the tensor engine unless it needs it.
+ */
+import { Command, CommanderError } from 'commander';
+import { isSeerError } from '../core/errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('seer')
+    .description('Endogenous Reprompting (SEER): self-evolving evaluator and reprompter for unified multimodal models')
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (isSeerError(error)) {
+      process.stderr.write(`seer: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
