@@ -5,12 +5,18 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isSeerError } from '../core/errors.ts';
+import { registerWorldCommands } from './world.ts';
+import { registerDataCommands } from './data.ts';
+import { registerOracleCommands } from './oracle.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
     .description('Endogenous Reprompting (SEER): self-evolving evaluator and reprompter for unified multimodal models')
     .showHelpAfterError()
     .exitOverride();
+  registerWorldCommands(program);
+  registerDataCommands(program);
+  registerOracleCommands(program);
   return program;
 }
 

@@ -1,0 +1,24 @@
+/** `seer data …`: build the VIE dataset. */
+import type { Command } from 'commander';
+import { parseInteger, parsePositiveInteger } from './options.ts';
+
+export function registerDataCommands(program: Command): void {
+  const data = program.command('data').description('datasets');
+  data
+    .command('build')
+    .description('build the VIE train/test sets (600 candidates → filter → 300; 40 test instructions)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--seed <n>', 'seed', parseInteger, 0)
+    .option('--test-prompts <n>', 'prompts per test instruction', parsePositiveInteger, 3)
+    .option('--human-decisions <file>', 'decisions.jsonl from `seer humaneval decisions` (rejected candidates are dropped)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { out: string; seed: number; testPrompts: number; humanDecisions?: string; json?: boolean }) => {
+      const { buildVie, formatSummary } = await import('../data/vie.ts');
+      const summary = await buildVie(opts.out, {
+        seed: opts.seed,
+        testPromptsPerInstruction: opts.testPrompts,
+        ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}),
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl and ${opts.out}/vie-test.jsonl\n`);
+    });
+}

@@ -1,0 +1,47 @@
+/** `seer oracle …`: train and measure the oracle judge's attribute detector. */
+import type { Command } from 'commander';
+import { parseInteger, parsePositiveInteger } from './options.ts';
+
+export function registerOracleCommands(program: Command): void {
+  const oracle = program.command('oracle').description('the oracle judge (stands in for human raters)');
+  oracle
+    .command('eval')
+    .description('accuracy of the attribute detector on held-out renders, overall and per family')
+    .option('--json', 'print JSON only')
+    .option('--n <count>', 'held-out renders', parsePositiveInteger, 1000)
+    .option('--seed <n>', 'seed of the held-out set', parseInteger, 1)
+    .option('--detector <dir>', 'detector folder (default: the shipped assets/oracle)')
+    .action(async (opts: { json?: boolean; n: number; seed: number; detector?: string }) => {
+      const { AttributeDetector } = await import('../world/oracle/detector.ts');
+      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const result = evaluateOracle(AttributeDetector.load(opts.detector), { n: opts.n, seed: opts.seed });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      process.stdout.write(`oracle accuracy on ${result.n} held-out renders\n`);
+      process.stdout.write(`overall ${result.overall} (degraded ${result.degraded.overall}); all families right ${result.all_families}\n`);
+      for (const [family, acc] of Object.entries(result.by_family)) {
+        process.stdout.write(`  ${family.padEnd(11)} ${acc.toFixed(4)}  degraded ${result.degraded.by_family[family as keyof typeof result.by_family].toFixed(4)}\n`);
+      }
+    });
+  oracle
+    .command('train')
+    .description('train the attribute detector on fresh renders (writes detector.json + detector.bin)')
+    .option('--out <dir>', 'output folder (default: assets/oracle)')
+    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 6000)
+    .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
+    .option('--hidden <n>', 'hidden units', parsePositiveInteger, 192)
+    .option('--seed <n>', 'seed', parseInteger, 0)
+    .action(async (opts: { out?: string; steps: number; batch: number; hidden: number; seed: number }) => {
+      const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
+      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const started = Date.now();
+      const detector = AttributeDetector.train({ steps: opts.steps, batch: opts.batch, hidden: [opts.hidden], seed: opts.seed });
+      const seconds = (Date.now() - started) / 1000;
+      const accuracy = evaluateOracle(detector, { n: 500, seed: 1 });
+      const out = opts.out ?? DEFAULT_DETECTOR_DIR;
+      detector.save(out, { steps: opts.steps, batch: opts.batch, seed: opts.seed, seconds, heldOut500: accuracy });
+      process.stdout.write(`trained in ${seconds.toFixed(0)} s → ${out}; held-out overall ${accuracy.overall}\n`);
+    });
+}

@@ -1,0 +1,265 @@
+/**
+ * Builds the VIE dataset (paper §3.3, A.1): `seer data build --out DIR [--seed N]`.
+ *
+ * Training: 60 ID instructions × 10 prompts = 600 candidates → an image per candidate from the
+ * image source → automated feasibility check by the oracle (the paper used GPT-5) → optional
+ * sparse human verification (decisions from the humaneval app) → the top 300, balanced across
+ * categories. Each kept row carries the RLVR quadruplets of both curriculum phases (A.1.4).
+ * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
+ * each with several test prompts, plus a verified quadruplet per row for Table 1.
+ *
+ * Departure: candidate captions come from an imperfect "candidate writer" (the oracle's
+ * elaboration with a cue dropped or swapped 35% of the time), so that the filter has work to do,
+ * as the paper's candidate pool did.
+ */
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { Rng } from '../core/rng.ts';
+import { SeerError } from '../core/errors.ts';
+import { ensureDir, readJsonl, writeJson, writeJsonl } from '../core/io.ts';
+import { startProgress } from '../core/progress.ts';
+import { CATEGORIES, OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, type Category, type Instruction } from '../world/instructions.ts';
+import { elaborate, evaluateRule } from '../world/rules.ts';
+import { captionOf } from '../world/grammar.ts';
+import { ATTRIBUTE_VALUES, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec } from '../world/spec.ts';
+import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
+import { writePng } from '../world/image.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { RendererSource, type ImageSource } from './image-source.ts';
+import { decisionRowSchema, type CandidateRow, type TestRow, type TrainRow } from './schemas.ts';
+
+export const vieConfigSchema = z.object({
+  seed: z.number().int().describe('seed for every random choice of the build').default(0),
+  promptsPerInstruction: z.number().int().min(1).describe('training prompts per ID instruction (paper: 10 → 600 candidates)').default(10),
+  keep: z.number().int().min(6).describe('training rows kept after filtering (paper: 300)').default(300),
+  testPromptsPerInstruction: z.number().int().min(1).describe('test prompts per test instruction (≥3 gives usable intervals)').default(3),
+  testInstructionsPerSplit: z.number().int().min(5).multipleOf(5).describe('test instructions per split, Simple:Hard = 2:3 (paper: 20)').default(20),
+  candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
+  imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
+  humanDecisions: z.string().optional().describe('decisions.jsonl from `seer humaneval decisions`: rejected candidates are dropped'),
+});
+export type VieConfig = z.infer<typeof vieConfigSchema>;
+
+export interface VieSummary {
+  train: number;
+  candidates: number;
+  passedAutoCheck: number;
+  rejectedByHumans: number;
+  test: number;
+  counts: Record<string, { train: number; testId: number; testOod: number }>;
+}
+
+export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, options: { source?: ImageSource; oracle?: OracleJudge; quiet?: boolean } = {}): Promise<VieSummary> {
+  const config = vieConfigSchema.parse(input);
+  const source = options.source ?? new RendererSource(config.imageSize);
+  const oracle = options.oracle ?? new OracleJudge();
+  const rng = new Rng(config.seed);
+  ensureDir(outDir);
+  writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name });
+
+  // 1. Candidates: every ID instruction with fresh training prompts.
+  const candidates: { id: string; ins: Instruction; prompt: PromptItem; reference: SceneSpec; caption: string; seed: number }[] = [];
+  const candRng = rng.fork('candidates');
+  for (const ins of TRAIN_INSTRUCTIONS) {
+    const prompts = samplePrompts(candRng, nonTrivialPrompts(ins, TRAIN_PROMPTS), config.promptsPerInstruction);
+    prompts.forEach((prompt, k) => {
+      const reference = elaborate(ins.rule, defaultSpec(prompt.subject), candRng);
+      if (!reference) throw new SeerError('internal', `cannot elaborate ${ins.id} for ${prompt.subject}`);
+      const written = candRng.bool(config.candidateNoise) ? perturb(reference, ins, candRng) : reference;
+      candidates.push({ id: `train-${ins.id}-${k}`, ins, prompt, reference, caption: captionOf(written), seed: candRng.int(1 << 30) });
+    });
+  }
+  const progress = startProgress('vie build', 4, { quiet: options.quiet ?? false });
+  const candImages = await source.generate(candidates.map((c) => ({ caption: c.caption, seed: c.seed })));
+  progress.tick();
+
+  // 2. Automated check by the oracle; 3. sparse human verification (optional).
+  const checks = candidates.map((c, i) => oracle.assess([candImages[i]!], c.ins.rule, c.prompt.subject)[0]!);
+  const rejected = readRejections(config.humanDecisions);
+  const candidateRows: CandidateRow[] = candidates.map((c, i) => {
+    const image = `images/candidates/${c.id}.png`;
+    writePng(join(outDir, image), candImages[i]!);
+    return {
+      id: c.id, instruction: c.ins.text, prompt: c.prompt.text, category: c.ins.category, difficulty: c.ins.difficulty, image,
+      auto_check: checks[i]!.satisfied ? 'pass' : 'fail',
+    };
+  });
+  writeJsonl(join(outDir, 'candidates.jsonl'), candidateRows);
+  progress.tick();
+
+  // 4. Keep the best `keep`, balanced across categories, ranked by oracle score.
+  const passing = candidates
+    .map((c, i) => ({ c, i, score: checks[i]!.score }))
+    .filter(({ c, i }) => checks[i]!.satisfied && !rejected.has(c.id));
+  const kept = selectBalanced(passing, config.keep, rng.fork('select'));
+
+  const trainRows: TrainRow[] = [];
+  const p1Rng = rng.fork('phase1');
+  const p1Requests = kept.flatMap(({ c }) => {
+    const masked = p1Rng.bool(0.5);
+    const other = p1Rng.pick(SUBJECTS_TRAIN.filter((s) => s !== c.prompt.subject));
+    const negative = masked ? { ...defaultSpec(null) } : defaultSpec(other);
+    return [
+      { caption: captionOf(defaultSpec(c.prompt.subject)), seed: p1Rng.int(1 << 30), kind: 'pos' as const },
+      { caption: captionOf(negative), seed: p1Rng.int(1 << 30), kind: masked ? ('masked' as const) : ('changed' as const) },
+    ];
+  });
+  const p1Images = await source.generate(p1Requests);
+  kept.forEach(({ c, i, score }, k) => {
+    const dir = `images/train/${c.id}`;
+    const pos = `${dir}/phase1-positive.png`;
+    const neg = `${dir}/phase1-negative.png`;
+    const cand = `${dir}/phase2-positive.png`;
+    writePng(join(outDir, pos), p1Images[2 * k]!);
+    writePng(join(outDir, neg), p1Images[2 * k + 1]!);
+    writePng(join(outDir, cand), candImages[i]!);
+    trainRows.push({
+      id: c.id, instruction: c.ins.text, instruction_id: c.ins.id, prompt: c.prompt.text, subject: c.prompt.subject,
+      category: c.ins.category, difficulty: c.ins.difficulty, split: 'id', elaboration: captionOf(c.reference),
+      candidate_score: round(score),
+      rlvr: {
+        phase1: { positive: pos, negative: neg, negative_kind: p1Requests[2 * k + 1]!.kind as 'masked' | 'changed' },
+        phase2: { positive: cand, negative: pos },
+      },
+    });
+  });
+  writeJsonl(join(outDir, 'vie-train.jsonl'), trainRows);
+  progress.tick();
+
+  // 5. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
+  const testRng = rng.fork('test');
+  const testInstructions = [...pickTestInstructions(TRAIN_INSTRUCTIONS, config.testInstructionsPerSplit, testRng), ...pickTestInstructions(OOD_INSTRUCTIONS, config.testInstructionsPerSplit, testRng)];
+  const testRows: TestRow[] = [];
+  for (const ins of testInstructions) {
+    const prompts = samplePrompts(testRng, nonTrivialPrompts(ins, TEST_PROMPTS), config.testPromptsPerInstruction);
+    for (const [k, prompt] of prompts.entries()) {
+      const reference = elaborate(ins.rule, defaultSpec(prompt.subject), testRng)!;
+      const id = `test-${ins.id}-${k}`;
+      const dir = `images/test/${id}`;
+      const quad = await verifiedQuadruplet(source, oracle, ins, prompt, reference, testRng);
+      if (quad) {
+        writePng(join(outDir, `${dir}/positive.png`), quad.positive);
+        writePng(join(outDir, `${dir}/negative.png`), quad.negative);
+      }
+      testRows.push({
+        id, instruction: ins.text, instruction_id: ins.id, prompt: prompt.text, subject: prompt.subject, category: ins.category,
+        difficulty: ins.difficulty, split: ins.split, elaboration: captionOf(reference),
+        ...(quad ? { quadruplet: { positive: `${dir}/positive.png`, negative: `${dir}/negative.png` } } : {}),
+      });
+    }
+  }
+  writeJsonl(join(outDir, 'vie-test.jsonl'), testRows);
+  progress.tick();
+  progress.stop();
+
+  const counts: VieSummary['counts'] = {};
+  for (const category of CATEGORIES) {
+    counts[category] = {
+      train: trainRows.filter((r) => r.category === category).length,
+      testId: testRows.filter((r) => r.category === category && r.split === 'id').length,
+      testOod: testRows.filter((r) => r.category === category && r.split === 'ood').length,
+    };
+  }
+  const summary: VieSummary = {
+    train: trainRows.length,
+    candidates: candidates.length,
+    passedAutoCheck: checks.filter((c) => c.satisfied).length,
+    rejectedByHumans: candidates.filter((c, i) => checks[i]!.satisfied && rejected.has(c.id)).length,
+    test: testRows.length,
+    counts,
+  };
+  writeJson(join(outDir, 'summary.json'), summary);
+  return summary;
+}
+
+/** Prompts whose plain picture does not already satisfy the instruction. */
+function nonTrivialPrompts(ins: Instruction, prompts: readonly PromptItem[]): PromptItem[] {
+  return prompts.filter((p) => !evaluateRule(ins.rule, defaultSpec(p.subject)).satisfied);
+}
+
+/** The imperfect candidate writer: drop one changed slot back to its default, or swap it. */
+function perturb(spec: SceneSpec, ins: Instruction, rng: Rng): SceneSpec {
+  const plain = defaultSpec(spec.subject);
+  const changed = (Object.keys(spec) as Attribute[]).filter((a) => a !== 'subject' && spec[a] !== plain[a]);
+  if (changed.length === 0) return spec;
+  const attr = rng.pick(changed);
+  const out = { ...spec } as Record<Attribute, unknown>;
+  out[attr] = rng.bool(0.5) ? plain[attr] : rng.pick(ATTRIBUTE_VALUES[attr] as readonly unknown[]);
+  void ins;
+  return out as unknown as SceneSpec;
+}
+
+function selectBalanced<T extends { c: { ins: Instruction }; score: number }>(items: T[], keep: number, rng: Rng): T[] {
+  const perCategory = Math.floor(keep / CATEGORIES.length);
+  const ranked = (list: T[]) => rng.shuffle(list).sort((a, b) => b.score - a.score);
+  const chosen: T[] = [];
+  const leftovers: T[] = [];
+  for (const category of CATEGORIES) {
+    const list = ranked(items.filter((x) => x.c.ins.category === category));
+    chosen.push(...list.slice(0, perCategory));
+    leftovers.push(...list.slice(perCategory));
+  }
+  chosen.push(...ranked(leftovers).slice(0, keep - chosen.length));
+  return chosen;
+}
+
+/** 2:3 Simple:Hard, spread across the categories of each difficulty as evenly as possible. */
+export function pickTestInstructions(pool: readonly Instruction[], total: number, rng: Rng): Instruction[] {
+  const simple = (total * 2) / 5;
+  const hard = total - simple;
+  const out: Instruction[] = [];
+  const take = (categories: Category[], n: number) => {
+    categories.forEach((category, k) => {
+      const count = Math.floor(n / categories.length) + (k < n % categories.length ? 1 : 0);
+      const available = pool.filter((i) => i.category === category);
+      if (available.length < count) throw new SeerError('bad_config', `only ${available.length} ${category} instructions for ${count} test slots; lower testInstructionsPerSplit`);
+      out.push(...rng.sample(available, count));
+    });
+  };
+  take(['material', 'perspective', 'semantic'], simple);
+  take(['attribute', 'constraint', 'conceptual'], hard);
+  return out;
+}
+
+async function verifiedQuadruplet(source: ImageSource, oracle: OracleJudge, ins: Instruction, prompt: PromptItem, reference: SceneSpec, rng: Rng) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const [positive, negative] = await source.generate([
+      { caption: captionOf(reference), seed: rng.int(1 << 30) },
+      { caption: captionOf(defaultSpec(prompt.subject)), seed: rng.int(1 << 30) },
+    ]);
+    const [a, b] = oracle.assess([positive!, negative!], ins.rule, prompt.subject);
+    if (a!.satisfied && b!.subjectKept && !b!.satisfied) return { positive: positive!, negative: negative! };
+  }
+  return null;
+}
+
+function readRejections(path: string | undefined): Set<string> {
+  if (!path) return new Set();
+  if (!existsSync(path)) throw new SeerError('not_found', `--human-decisions ${path}: file not found`);
+  return new Set(readJsonl(path, decisionRowSchema).filter((d) => d.decision === 'reject').map((d) => d.id));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+export function formatSummary(summary: VieSummary): string {
+  const lines = [
+    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; test rows ${summary.test}`,
+    '',
+    '| category | difficulty | train (ID) | test ID | test OOD |',
+    '|---|---|---|---|---|',
+  ];
+  const total = { train: 0, testId: 0, testOod: 0 };
+  for (const category of CATEGORIES) {
+    const c = summary.counts[category]!;
+    total.train += c.train;
+    total.testId += c.testId;
+    total.testOod += c.testOod;
+    const difficulty = ['material', 'perspective', 'semantic'].includes(category) ? 'simple' : 'hard';
+    lines.push(`| ${category} | ${difficulty} | ${c.train} | ${c.testId} | ${c.testOod} |`);
+  }
+  lines.push(`| **total** | | ${total.train} | ${total.testId} | ${total.testOod} |`);
+  return lines.join('\n');
+}
