@@ -1,7 +1,7 @@
 /**
  * The VIE world's renderer: draws a SceneSpec to a small RGB image with @napi-rs/canvas (Skia).
- * Deterministic per (spec, seed): the seed moves the subject a little, varies its size and the
- * texture phase, so that two renders of one spec differ like two photos of one scene.
+ * Deterministic per (spec, seed): the seed varies the subject's size a little, the texture phase
+ * and the atmosphere, so that two renders of one spec differ like two photos of one scene.
  *
  * Run `seer world gallery --out DIR` to see every family. Departure from the paper: the paper's
  * images come from a 1.5B UMM; ours are procedural, which makes compliance exactly checkable.
@@ -33,8 +33,9 @@ export function renderSpec(spec: SceneSpec, options: RenderOptions = {}): RgbIma
   const size = options.size ?? DEFAULT_IMAGE_SIZE;
   const seed = options.seed ?? 0;
   const rng = new Rng(hashSeed(seed, JSON.stringify(spec)));
-  const canvas = createCanvas(size, size);
-  const ctx = canvas.getContext('2d');
+  const ctx = contextFor(size);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, size, size);
   ctx.scale(size, size);
   const px = 1 / size;
 
@@ -42,10 +43,12 @@ export function renderSpec(spec: SceneSpec, options: RenderOptions = {}): RgbIma
   if (spec.subject) {
     const shape = subjectShape(spec.subject);
     ctx.save();
-    const zoom = (spec.style === 'closeup' ? 1.5 : 1) * rng.uniform(0.92, 1.06);
+    // The subject stays put (like a studio shot); the seed varies its size a little, its textures
+    // and the atmosphere. A fixed position keeps the world learnable by a tiny generator.
+    const zoom = (spec.style === 'closeup' ? 1.5 : 1) * rng.uniform(0.97, 1.03);
     const cx = spec.style === 'closeup' ? shape.face.x : 0.5;
     const cy = spec.style === 'closeup' ? shape.face.y : 0.55;
-    ctx.translate(0.5 + rng.uniform(-1.5, 1.5) * px, 0.55 + rng.uniform(-1.5, 1.5) * px);
+    ctx.translate(0.5, 0.55);
     ctx.scale(zoom, zoom);
     ctx.translate(-cx, -cy);
     const lineScale = 1 / zoom;
@@ -67,6 +70,17 @@ export function renderSpec(spec: SceneSpec, options: RenderOptions = {}): RgbIma
   }
   const image: RgbImage = { width: size, height: size, data };
   return applyStylePost(image, spec.style, rng);
+}
+
+/** One canvas per size, reused: native canvases are freed late by the GC, so allocating one per render grows memory. */
+const canvases = new Map<number, SKRSContext2D>();
+function contextFor(size: number): SKRSContext2D {
+  let ctx = canvases.get(size);
+  if (!ctx) {
+    ctx = createCanvas(size, size).getContext('2d');
+    canvases.set(size, ctx);
+  }
+  return ctx;
 }
 
 function drawBackground(ctx: SKRSContext2D, background: Background, rng: Rng, px: number): void {

@@ -210,8 +210,15 @@ const BUILDERS: Record<Subject, Builder> = {
   },
 };
 
+const cache = new Map<Subject, SubjectShape>();
+
+/** The subject's silhouette and anchors (built once per subject). */
 export function subjectShape(subject: Subject): SubjectShape {
-  const path = new Path2D();
-  const anchors = BUILDERS[subject](path);
-  return { path, ...anchors };
+  let shape = cache.get(subject);
+  if (!shape) {
+    const path = new Path2D();
+    shape = { path, ...BUILDERS[subject](path) };
+    cache.set(subject, shape);
+  }
+  return shape;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { hasValidFormat, parseJudgeOutput, parseRepromptOutput, thinkAnswer } from './templates.ts';
+
+describe('output parsing', () => {
+  it('reads a well-formed verdict and reprompt', () => {
+    expect(parseJudgeOutput(thinkAnswer('a has fangs and big eyes', 'a'))).toEqual({ ok: true, think: 'a has fangs and big eyes', verdict: 'A' });
+    expect(parseJudgeOutput('<think>x</think>\n<answer> B </answer><eos>')).toMatchObject({ ok: true, verdict: 'B' });
+    expect(parseRepromptOutput(thinkAnswer('scary and cute', 'a cat with fangs and big eyes'))).toEqual({
+      ok: true, think: 'scary and cute', reprompt: 'a cat with fangs and big eyes',
+    });
+  });
+
+  it('returns typed failures for malformed outputs', () => {
+    expect(parseJudgeOutput('a')).toEqual({ ok: false, reason: 'no_think' });
+    expect(parseJudgeOutput('<think>x</think>')).toEqual({ ok: false, reason: 'no_answer' });
+    expect(parseJudgeOutput('<think>x</think><answer>c</answer>')).toEqual({ ok: false, reason: 'bad_verdict' });
+    expect(parseRepromptOutput('<think>x</think><answer> </answer>')).toEqual({ ok: false, reason: 'empty_answer' });
+    expect(parseRepromptOutput('<think>x</think><answer>y</answer> more')).toEqual({ ok: false, reason: 'trailing_text' });
+    expect(hasValidFormat('<answer>y</answer><think>x</think>')).toBe(false);
+  });
+
+  it('never throws on random strings', () => {
+    const pieces = fc.constantFrom('<think>', '</think>', '<answer>', '</answer>', 'a', 'b', ' ', 'cat', '<eos>', '\n');
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(pieces).map((p) => p.join(''))), (text) => {
+      const j = parseJudgeOutput(text);
+      const r = parseRepromptOutput(text);
+      expect(typeof j.ok).toBe('boolean');
+      expect(typeof r.ok).toBe('boolean');
+      expect(hasValidFormat(text)).toBe(r.ok);
+    }), { numRuns: 3000 });
+  });
+});

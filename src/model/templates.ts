@@ -1,0 +1,94 @@
+/**
+ * The UMM's modes as text templates (mirroring the paper's Appendix A.3) and the parsers of their
+ * outputs. Parsing never throws: garbage gives a typed failure, which is what the format reward
+ * and the failure-type counts need.
+ *
+ * Departure: the paper's templates are long natural-language system prompts for a 1.5B model; ours
+ * keep their structure and wording in miniature, because SEER-Mini's context is short.
+ */
+
+export const JUDGE_QUESTION =
+  'which image correctly follows the instruction while keeping the subject recognizable and having better quality? answer a or b.';
+export const REPROMPT_QUESTION = 'think about the instruction, then rewrite the prompt so the image follows it.';
+export const CAPTION_QUESTION = 'describe the image.';
+
+/** Text segments with image slots; the model layer swaps each image for `<img> codes </img>`. */
+export type Segment = { text: string } | { image: number };
+
+export function judgeContext(instruction: string, prompt: string): Segment[] {
+  return [
+    { text: `<user> instruction: ${instruction} prompt: ${prompt} image a:` },
+    { image: 0 },
+    { text: 'image b:' },
+    { image: 1 },
+    { text: `${JUDGE_QUESTION} <assistant>` },
+  ];
+}
+
+/** Phase-1 judging (basic alignment): no instruction, only "which image shows the prompt?". */
+export function alignmentContext(prompt: string): Segment[] {
+  return [
+    { text: `<user> prompt: ${prompt} image a:` },
+    { image: 0 },
+    { text: 'image b:' },
+    { image: 1 },
+    { text: 'which image shows the prompt better? answer a or b. <assistant>' },
+  ];
+}
+
+export function repromptContext(instruction: string, prompt: string): string {
+  return `<user> instruction: ${instruction} prompt: ${prompt} ${REPROMPT_QUESTION} <assistant>`;
+}
+
+export function generateContext(caption: string): string {
+  return `<user> draw: ${caption} <assistant>`;
+}
+
+export function captionContext(): Segment[] {
+  return [{ text: '<user>' }, { image: 0 }, { text: `${CAPTION_QUESTION} <assistant>` }];
+}
+
+export function questionContext(question: string): Segment[] {
+  return [{ text: '<user>' }, { image: 0 }, { text: `question: ${question} <assistant>` }];
+}
+
+export function thinkAnswer(think: string, answer: string): string {
+  return `<think> ${think} </think> <answer> ${answer} </answer>`;
+}
+
+export type ParseFailure = { ok: false; reason: 'no_think' | 'no_answer' | 'empty_answer' | 'bad_verdict' | 'trailing_text' };
+export type JudgeParse = { ok: true; think: string; verdict: 'A' | 'B' } | ParseFailure;
+export type RepromptParse = { ok: true; think: string; reprompt: string } | ParseFailure;
+
+const FORMAT = /^\s*<think>([\s\S]*?)<\/think>\s*<answer>([\s\S]*?)<\/answer>\s*(?:<eos>)?\s*$/;
+
+/** The paper's format check: `<think>…</think>\s*<answer>…</answer>` and nothing else. */
+export function hasValidFormat(text: string): boolean {
+  const m = FORMAT.exec(text);
+  return m !== null && (m[2] ?? '').trim() !== '';
+}
+
+function parseThinkAnswer(text: string): { ok: true; think: string; answer: string } | ParseFailure {
+  if (!/<think>[\s\S]*?<\/think>/.test(text)) return { ok: false, reason: 'no_think' };
+  if (!/<answer>[\s\S]*?<\/answer>/.test(text)) return { ok: false, reason: 'no_answer' };
+  const m = FORMAT.exec(text);
+  if (!m) return { ok: false, reason: 'trailing_text' };
+  const answer = (m[2] ?? '').trim();
+  if (answer === '') return { ok: false, reason: 'empty_answer' };
+  return { ok: true, think: (m[1] ?? '').trim(), answer };
+}
+
+export function parseJudgeOutput(text: string): JudgeParse {
+  const parsed = parseThinkAnswer(text);
+  if (!parsed.ok) return parsed;
+  const word = parsed.answer.toLowerCase().replace(/[^a-z]/g, '');
+  if (word === 'a' || word === 'imagea') return { ok: true, think: parsed.think, verdict: 'A' };
+  if (word === 'b' || word === 'imageb') return { ok: true, think: parsed.think, verdict: 'B' };
+  return { ok: false, reason: 'bad_verdict' };
+}
+
+export function parseRepromptOutput(text: string): RepromptParse {
+  const parsed = parseThinkAnswer(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, think: parsed.think, reprompt: parsed.answer };
+}
