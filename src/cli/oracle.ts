@@ -1,5 +1,8 @@
 /** `seer oracle …`: train and measure the oracle judge's attribute detector. */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SeerError } from '../core/errors.ts';
 import { parseInteger, parsePositiveInteger } from './options.ts';
 
 export function registerOracleCommands(program: Command): void {
@@ -29,18 +32,19 @@ export function registerOracleCommands(program: Command): void {
     .command('train')
     .description('train the attribute detector on fresh renders (writes detector.json + detector.bin)')
     .option('--out <dir>', 'output folder (default: assets/oracle)')
-    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 6000)
-    .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
-    .option('--hidden <n>', 'hidden units', parsePositiveInteger, 192)
+    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 8000)
+    .option('--batch <n>', 'images per step', parsePositiveInteger, 32)
+    .option('--resume', 'continue from the checkpoint in --out')
     .option('--seed <n>', 'seed', parseInteger, 0)
-    .action(async (opts: { out?: string; steps: number; batch: number; hidden: number; seed: number }) => {
+    .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean }) => {
       const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
       const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
       const started = Date.now();
-      const detector = AttributeDetector.train({ steps: opts.steps, batch: opts.batch, hidden: [opts.hidden], seed: opts.seed });
+      const out = opts.out ?? DEFAULT_DETECTOR_DIR;
+      if (!opts.resume && existsSync(join(out, 'detector.json'))) throw new SeerError('bad_input', `${out} already holds a detector: pass --resume to continue it, or choose another --out`);
+      const detector = AttributeDetector.train({ steps: opts.steps, batch: opts.batch, seed: opts.seed, checkpointDir: out });
       const seconds = (Date.now() - started) / 1000;
       const accuracy = evaluateOracle(detector, { n: 500, seed: 1 });
-      const out = opts.out ?? DEFAULT_DETECTOR_DIR;
       detector.save(out, { steps: opts.steps, batch: opts.batch, seed: opts.seed, seconds, heldOut500: accuracy });
       process.stdout.write(`trained in ${seconds.toFixed(0)} s → ${out}; held-out overall ${accuracy.overall}\n`);
     });

@@ -74,7 +74,7 @@ export class ImageTokenizer {
       const counts = new Int32Array(K);
       for (let i = 0; i < n; i++) {
         const k = assign[i] as number;
-        counts[k]++;
+        counts[k] = (counts[k] as number) + 1;
         for (let d = 0; d < dim; d++) sums[k * dim + d] = (sums[k * dim + d] as number) + (data[i * dim + d] as number);
       }
       for (let k = 0; k < K; k++) {

@@ -46,7 +46,7 @@ export function applyStylePost(image: RgbImage, style: Style, rng: Rng): RgbImag
   return image;
 }
 
-/** 8-bit look: average over `block`×`block` cells, posterise to 4 levels per channel. */
+/** 8-bit look: average over `block`×`block` cells, posterise to 6 levels per channel. */
 function pixelate(image: RgbImage, block: number): RgbImage {
   const { width, height, data } = image;
   const out = new Uint8Array(data.length);
@@ -60,7 +60,7 @@ function pixelate(image: RgbImage, block: number): RgbImage {
             sum += data[(y * width + x) * 3 + c] as number;
             n++;
           }
-        const v = Math.min(255, Math.round(sum / n / 85) * 85);
+        const v = Math.min(255, Math.round(sum / n / 51) * 51);
         for (let y = by; y < Math.min(by + block, height); y++)
           for (let x = bx; x < Math.min(bx + block, width); x++) out[(y * width + x) * 3 + c] = v;
       }
@@ -80,11 +80,11 @@ function surveillance(image: RgbImage, rng: Rng): RgbImage {
       const g = data[i + 1] as number;
       const b = data[i + 2] as number;
       const lum = 0.3 * r + 0.59 * g + 0.11 * b;
-      const noise = rng.uniform(-28, 28);
-      const scan = y % 2 === 0 ? 0.78 : 1;
-      out[i] = clampByte((0.45 * r + 0.55 * lum) * 0.8 * scan + noise);
-      out[i + 1] = clampByte((0.45 * g + 0.55 * lum) * 0.95 * scan + 18 + noise);
-      out[i + 2] = clampByte((0.45 * b + 0.55 * lum) * 0.75 * scan + noise);
+      const noise = rng.uniform(-14, 14);
+      const scan = y % 2 === 0 ? 0.8 : 1;
+      out[i] = clampByte((0.6 * r + 0.4 * lum) * 0.85 * scan + noise);
+      out[i + 1] = clampByte((0.6 * g + 0.4 * lum) * 0.95 * scan + 18 + noise);
+      out[i + 2] = clampByte((0.6 * b + 0.4 * lum) * 0.8 * scan + noise);
     }
   }
   const dot = Math.max(1, Math.round(width / 16));

@@ -448,9 +448,9 @@ function drawAccessory(ctx: SKRSContext2D, top: { x: number; y: number; w: numbe
 }
 
 function drawHatching(ctx: SKRSContext2D, px: number): void {
-  ctx.strokeStyle = 'rgba(40,40,40,0.35)';
+  ctx.strokeStyle = 'rgba(40,40,40,0.22)';
   ctx.lineWidth = 0.8 * px;
-  for (let x = -1; x < 1; x += 3 * px) {
+  for (let x = -1; x < 1; x += 4 * px) {
     ctx.beginPath();
     ctx.moveTo(x, 0);
     ctx.lineTo(x + 1, 1);

@@ -1,8 +1,9 @@
 /**
  * The oracle's attribute detector: reads an image and says, for every slot of the scene
- * specification, which value it shows and how sure it is. An MLP (./mlp.ts) over image features
- * (./features.ts), trained on freshly rendered, randomly degraded images with known specs — never
- * on anything the UMM produced. Weights ship in assets/oracle/ (`seer oracle train` rebuilds them).
+ * specification, which value it shows and how sure it is. A small CNN (./cnn.ts) on raw pixels,
+ * trained on freshly rendered, randomly degraded images with known specs — never on anything the
+ * UMM produced. Weights ship in assets/oracle/ (`seer oracle train` rebuilds them; it checkpoints
+ * and resumes). Training specs mix VIE-like scenes (few changed slots) with busy ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { startProgress } from '../../core/progress.ts';
 import { ATTRIBUTES, ATTRIBUTE_VALUES, SUBJECTS, randomSpec, defaultSpec, type Attribute, type SceneSpec } from '../spec.ts';
 import { renderSpec } from '../render.ts';
 import type { RgbImage } from '../image.ts';
-import { FEATURE_DIM, degrade, imageFeatures } from './features.ts';
-import { Mlp } from './mlp.ts';
+import { FEATURE_SIZE, degrade, resample } from './features.ts';
+import { Cnn, imageInput } from './cnn.ts';
 
 export const DEFAULT_DETECTOR_DIR = fileURLToPath(new URL('../../../assets/oracle/', import.meta.url));
 
@@ -36,59 +37,84 @@ export interface Detection {
 }
 
 export const detectorConfigSchema = z.object({
-  version: z.literal(1),
-  hidden: z.array(z.number().int().positive()),
-  featureDim: z.number().int(),
+  version: z.literal(2),
+  channels: z.array(z.number().int().positive()),
+  dense: z.number().int().positive(),
   heads: z.array(z.number().int()),
+  step: z.number().int().nonnegative(),
   training: z.record(z.string(), z.unknown()),
 });
 
 export interface TrainDetectorOptions {
   steps?: number;
   batch?: number;
-  hidden?: number[];
+  channels?: number[];
+  dense?: number;
   lr?: number;
   seed?: number;
-  size?: number;
   quiet?: boolean;
+  /** Folder for checkpoints every `checkpointEvery` steps; training resumes from it. */
+  checkpointDir?: string;
+  checkpointEvery?: number;
+}
+
+const INPUT_DIM = FEATURE_SIZE * FEATURE_SIZE * 3;
+
+/** A training spec: half VIE-like (a few slots changed), half busy scenes, 4% empty scenes. */
+function trainingSpec(rng: Rng): SceneSpec {
+  const spec = randomSpec(rng, { pChange: rng.bool() ? 0.25 : 0.55 });
+  return rng.bool(0.04) ? { ...spec, subject: null } : spec;
 }
 
 export class AttributeDetector {
-  private readonly mlp: Mlp;
+  private readonly net: Cnn;
+  private readonly channels: number[];
+  private readonly dense: number;
+  step = 0;
 
-  constructor(mlp: Mlp) {
-    this.mlp = mlp;
+  constructor(channels: number[], dense: number, seed: number) {
+    this.channels = channels;
+    this.dense = dense;
+    this.net = new Cnn({ size: FEATURE_SIZE, channels, dense, heads: HEADS }, new Rng(seed));
   }
 
-  static fresh(hidden: number[], seed: number): AttributeDetector {
-    return new AttributeDetector(new Mlp({ input: FEATURE_DIM, hidden, heads: HEADS }, new Rng(seed)));
-  }
-
-  /** Train on freshly rendered, randomly degraded images (no image is seen twice). */
+  /**
+   * Train on freshly rendered, randomly degraded images (no image is seen twice). With a
+   * checkpoint folder it saves every `checkpointEvery` steps and resumes from the last save; the
+   * data stream is re-derived from (seed, step), so a resumed run sees the same images.
+   */
   static train(options: TrainDetectorOptions = {}): AttributeDetector {
-    const steps = options.steps ?? 6000;
-    const batch = options.batch ?? 64;
-    const lr = options.lr ?? 1.5e-3;
+    const steps = options.steps ?? 8000;
+    const batch = options.batch ?? 32;
+    const lr = options.lr ?? 2e-3;
     const seed = options.seed ?? 0;
-    const detector = AttributeDetector.fresh(options.hidden ?? [256], seed);
-    const rng = new Rng(seed).fork('detector-data');
+    const dir = options.checkpointDir;
+    const detector = dir && existsSync(join(dir, 'detector.json'))
+      ? AttributeDetector.load(dir)
+      : new AttributeDetector(options.channels ?? [16, 24, 32], options.dense ?? 128, seed);
     const progress = startProgress('oracle train', steps, { quiet: options.quiet ?? false });
+    progress.tick(detector.step);
     let ema = 0;
-    for (let step = 0; step < steps; step++) {
-      const x = new Float32Array(batch * FEATURE_DIM);
+    for (let step = detector.step; step < steps; step++) {
+      const rng = new Rng(seed).fork(`detector-step-${step}`);
+      const x = new Float32Array(batch * INPUT_DIM);
       const labels = HEADS.map(() => new Int32Array(batch));
       for (let b = 0; b < batch; b++) {
-        const spec = rng.bool(0.04) ? { ...randomSpec(rng, { pChange: 0.55 }), subject: null } : randomSpec(rng, { pChange: 0.55 });
-        let image = renderSpec(spec, { seed: rng.int(1 << 30), size: options.size ?? 32 });
+        const spec = trainingSpec(rng);
+        let image = renderSpec(spec, { seed: rng.int(1 << 30) });
         if (rng.bool(0.6)) image = degrade(image, rng);
-        imageFeatures(image, x.subarray(b * FEATURE_DIM, (b + 1) * FEATURE_DIM));
+        imageInput(image.data, x.subarray(b * INPUT_DIM, (b + 1) * INPUT_DIM));
         encodeLabels(spec).forEach((label, h) => ((labels[h] as Int32Array)[b] = label));
       }
-      const progressFraction = step / steps;
-      const rate = progressFraction < 0.7 ? lr : lr * (1 - (progressFraction - 0.7) / 0.3) + lr * 0.02;
-      const loss = detector.mlp.trainStep(x, labels, batch, rate);
-      ema = step === 0 ? loss : 0.98 * ema + 0.02 * loss;
+      const f = step / steps;
+      const rate = f < 0.6 ? lr : lr * Math.max(0.02, 1 - (f - 0.6) / 0.4);
+      const loss = detector.net.trainStep(x, labels, batch, rate);
+      ema = ema === 0 ? loss : 0.98 * ema + 0.02 * loss;
+      detector.step = step + 1;
       progress.tick(1, { loss: ema });
+      if (dir && (detector.step % (options.checkpointEvery ?? 500) === 0 || detector.step === steps)) {
+        detector.save(dir, { steps, batch, lr, seed, loss: ema });
+      }
     }
     progress.stop();
     return detector;
@@ -99,24 +125,19 @@ export class AttributeDetector {
     const chunk = 64;
     for (let start = 0; start < images.length; start += chunk) {
       const part = images.slice(start, start + chunk);
-      const x = new Float32Array(part.length * FEATURE_DIM);
-      part.forEach((image, b) => imageFeatures(image, x.subarray(b * FEATURE_DIM, (b + 1) * FEATURE_DIM)));
-      const probs = this.mlp.predict(x, part.length);
+      const x = new Float32Array(part.length * INPUT_DIM);
+      part.forEach((image, b) => imageInput(resample(image).data, x.subarray(b * INPUT_DIM, (b + 1) * INPUT_DIM)));
+      const probs = this.net.predict(x, part.length);
       for (let b = 0; b < part.length; b++) out.push(decode(probs, b));
     }
     return out;
   }
 
+  /** Weights only (not optimizer moments): a resumed run restarts Adam's moments, which we accept. */
   save(dir: string, training: Record<string, unknown>): void {
-    const weights = this.mlp.exportWeights();
+    const weights = this.net.exportWeights();
     writeFileAtomic(join(dir, 'detector.bin'), new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
-    writeJson(join(dir, 'detector.json'), {
-      version: 1,
-      hidden: this.mlp.shape.hidden,
-      featureDim: FEATURE_DIM,
-      heads: HEADS,
-      training,
-    });
+    writeJson(join(dir, 'detector.json'), { version: 2, channels: this.channels, dense: this.dense, heads: HEADS, step: this.step, training });
   }
 
   static load(dir = DEFAULT_DETECTOR_DIR): AttributeDetector {
@@ -125,14 +146,16 @@ export class AttributeDetector {
     if (!existsSync(configPath) || !existsSync(binPath)) {
       throw new SeerError('not_found', `oracle detector not found in ${dir} (expected detector.json and detector.bin); run \`seer oracle train --out ${dir}\``);
     }
-    const config = detectorConfigSchema.parse(JSON.parse(readFileSync(configPath, 'utf8')));
-    if (config.featureDim !== FEATURE_DIM || config.heads.join() !== HEADS.join()) {
+    const parsed = detectorConfigSchema.safeParse(JSON.parse(readFileSync(configPath, 'utf8')));
+    if (!parsed.success || parsed.data.heads.join() !== HEADS.join()) {
       throw new SeerError('bad_file', `${configPath}: detector was trained for another world layout; retrain with \`seer oracle train\``);
     }
+    const config = parsed.data;
     const bytes = readFileSync(binPath);
     const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const detector = AttributeDetector.fresh(config.hidden, 0);
-    detector.mlp.importWeights(weights);
+    const detector = new AttributeDetector(config.channels, config.dense, 0);
+    detector.net.importWeights(weights);
+    detector.step = config.step;
     return detector;
   }
 }

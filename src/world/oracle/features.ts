@@ -1,16 +1,12 @@
 /**
- * What the oracle's detector looks at: the image resampled to 32×32, its raw RGB, colour
- * histograms (whole image, border ring, centre), local gradient energy on a 4×4 grid, and a
- * scanline/grain measure. Also the degradations used to make the detector robust to blur, noise,
- * colour quantisation and patch-tokenizer reconstruction artefacts.
+ * The oracle detector's input handling: any image is box-resampled to 32×32; and the degradations
+ * (blur, noise, colour quantisation, patch-tokenizer reconstruction artefacts) that training applies
+ * so the detector stays right on imperfect, generated images.
  */
 import type { Rng } from '../../core/rng.ts';
 import { clampByte, type RgbImage } from '../image.ts';
 
 export const FEATURE_SIZE = 32;
-/** 16×16 RGB (layout, colour) + full-resolution luminance of the central 24×24 (small details) + histograms, gradients, grain. */
-export const FEATURE_DIM = 16 * 16 * 3 + 24 * 24 + 3 * 64 + 48 + 3;
-
 /** Box-resample any square-ish image to FEATURE_SIZE × FEATURE_SIZE. */
 export function resample(image: RgbImage, size = FEATURE_SIZE): RgbImage {
   if (image.width === size && image.height === size) return image;
@@ -28,73 +24,6 @@ export function resample(image: RgbImage, size = FEATURE_SIZE): RgbImage {
       }
     }
   return { width: size, height: size, data: out };
-}
-
-export function imageFeatures(source: RgbImage, out = new Float32Array(FEATURE_DIM)): Float32Array {
-  const image = resample(source);
-  const n = FEATURE_SIZE;
-  const d = image.data;
-  const lum = (x: number, y: number) => {
-    const i = (y * n + x) * 3;
-    return (0.3 * (d[i] as number) + 0.59 * (d[i + 1] as number) + 0.11 * (d[i + 2] as number)) / 255;
-  };
-  let o = 0;
-  for (let y = 0; y < n; y += 2)
-    for (let x = 0; x < n; x += 2)
-      for (let c = 0; c < 3; c++) {
-        const i = (y * n + x) * 3 + c;
-        out[o++] = ((d[i] as number) + (d[i + 3] as number) + (d[i + n * 3] as number) + (d[i + n * 3 + 3] as number)) / 1020;
-      }
-  for (let y = 4; y < n - 4; y++) for (let x = 4; x < n - 4; x++) out[o++] = lum(x, y);
-  const hist = (x0: number, y0: number, x1: number, y1: number, ring: boolean) => {
-    const h = new Float32Array(64);
-    let count = 0;
-    for (let y = y0; y < y1; y++)
-      for (let x = x0; x < x1; x++) {
-        if (ring && x >= 3 && x < n - 3 && y >= 3 && y < n - 3) continue;
-        const i = (y * n + x) * 3;
-        const bin = ((d[i] as number) >> 6) * 16 + ((d[i + 1] as number) >> 6) * 4 + ((d[i + 2] as number) >> 6);
-        h[bin] = (h[bin] as number) + 1;
-        count++;
-      }
-    for (let k = 0; k < 64; k++) out[o++] = Math.sqrt((h[k] as number) / count);
-  };
-  hist(0, 0, n, n, false);
-  hist(0, 0, n, n, true);
-  hist(8, 8, 24, 24, false);
-  for (let gy = 0; gy < 4; gy++)
-    for (let gx = 0; gx < 4; gx++) {
-      let ex = 0;
-      let ey = 0;
-      let el = 0;
-      for (let y = gy * 8 + 1; y < gy * 8 + 7; y++)
-        for (let x = gx * 8 + 1; x < gx * 8 + 7; x++) {
-          const c = lum(x, y);
-          ex += Math.abs(lum(x + 1, y) - c);
-          ey += Math.abs(lum(x, y + 1) - c);
-          el += Math.abs(4 * c - lum(x - 1, y) - lum(x + 1, y) - lum(x, y - 1) - lum(x, y + 1));
-        }
-      out[o++] = ex / 36;
-      out[o++] = ey / 36;
-      out[o++] = el / 36;
-    }
-  let scan = 0;
-  let grain = 0;
-  let sat = 0;
-  for (let y = 0; y + 1 < n; y++)
-    for (let x = 1; x + 1 < n; x++) {
-      scan += (y % 2 === 0 ? -1 : 1) * (lum(x, y + 1) - lum(x, y));
-      grain += Math.abs(2 * lum(x, y) - lum(x - 1, y) - lum(x + 1, y));
-    }
-  for (let i = 0; i < d.length; i += 3) {
-    const mx = Math.max(d[i] as number, d[i + 1] as number, d[i + 2] as number);
-    const mn = Math.min(d[i] as number, d[i + 1] as number, d[i + 2] as number);
-    sat += (mx - mn) / 255;
-  }
-  out[o++] = (scan / (n * n)) * 4;
-  out[o++] = (grain / (n * n)) * 2;
-  out[o++] = sat / (n * n);
-  return out;
 }
 
 export interface DegradeOptions {

@@ -1,0 +1,147 @@
+/**
+ * The pretraining mixture of SEER-Mini, standing in for Harmon's pretraining (paper §4.1.1):
+ * text-to-image on concrete captions, captioning, POPE-style yes/no questions, the knowledge
+ * corpus as plain language modelling, and examples that make the judge and reprompt *formats*
+ * familiar without teaching SEER's skills:
+ *   - judge-format examples carry a verdict drawn at random (so the zero-shot judge is near chance);
+ *   - reprompt-format examples either concatenate the instruction (Type I) or keep only the prompt
+ *     (Type III), the failure modes of the paper's Appendix A.4.3.
+ * Images are described by (spec, seed); the pretraining layer renders and tokenizes them.
+ */
+import type { Rng } from '../core/rng.ts';
+import { captionOf } from '../world/grammar.ts';
+import { knowledgeCorpus } from '../world/knowledge.ts';
+import { TRAIN_INSTRUCTIONS, OOD_INSTRUCTIONS } from '../world/instructions.ts';
+import { TRAIN_PROMPTS, TEST_PROMPTS } from '../world/prompts.ts';
+import {
+  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, randomSpec, type SceneSpec,
+} from '../world/spec.ts';
+import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
+import { alignmentContext, captionContext, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+
+export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format';
+
+export interface ImageRef {
+  spec: SceneSpec;
+  seed: number;
+}
+
+/** One training sequence: a context and a target; the loss is on the target only. */
+export interface PretrainExample {
+  task: PretrainTask;
+  context: Segment[];
+  target: Segment[];
+  images: ImageRef[];
+}
+
+export const DEFAULT_MIX: Record<PretrainTask, number> = {
+  t2i: 0.5, caption: 0.15, vqa: 0.12, knowledge: 0.1, judge_format: 0.06, reprompt_format: 0.07,
+};
+
+const PROMPTS = [...TRAIN_PROMPTS, ...TEST_PROMPTS];
+const INSTRUCTIONS = [...TRAIN_INSTRUCTIONS, ...OOD_INSTRUCTIONS];
+
+export class PretrainMixer {
+  private readonly rng: Rng;
+  private readonly weights: [PretrainTask, number][];
+  private readonly corpus: string[];
+
+  constructor(rng: Rng, mix: Record<PretrainTask, number> = DEFAULT_MIX) {
+    this.rng = rng;
+    this.weights = Object.entries(mix) as [PretrainTask, number][];
+    this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
+  }
+
+  next(): PretrainExample {
+    let r = this.rng.next() * this.weights.reduce((s, [, w]) => s + w, 0);
+    for (const [task, w] of this.weights) {
+      r -= w;
+      if (r <= 0) return this.make(task);
+    }
+    return this.make('t2i');
+  }
+
+  make(task: PretrainTask): PretrainExample {
+    const rng = this.rng;
+    const image = (): ImageRef => ({ spec: randomSpec(rng, { pChange: 0.45 }), seed: rng.int(1 << 30) });
+    switch (task) {
+      case 't2i': {
+        const ref = image();
+        // Sometimes the caption carries prompt filler words the generator must learn to ignore.
+        const filler = rng.bool(0.2) ? ` ${rng.pick(PROMPTS).text.split(' ').slice(2).join(' ')}` : '';
+        return { task, context: [{ text: generateContext(captionOf(ref.spec) + filler) }], target: [{ image: 0 }], images: [ref] };
+      }
+      case 'caption': {
+        const ref = image();
+        return { task, context: captionContext(), target: [{ text: `${captionOf(ref.spec)} <eos>` }], images: [ref] };
+      }
+      case 'vqa': {
+        const ref = image();
+        const { question, yes } = yesNoQuestion(ref.spec, rng);
+        return { task, context: questionContext(question), target: [{ text: `${yes ? 'yes' : 'no'} <eos>` }], images: [ref] };
+      }
+      case 'knowledge':
+        return { task, context: [{ text: '<bos>' }], target: [{ text: `${rng.pick(this.corpus)} <eos>` }], images: [] };
+      case 'judge_format': {
+        const prompt = rng.pick(PROMPTS);
+        const refs = [image(), image()];
+        const verdict = rng.bool() ? 'a' : 'b';
+        const think = rng.pick(['i look at both images.', 'i compare image a and image b.', 'both images show something.']);
+        if (rng.bool(0.5)) {
+          return { task, context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
+        }
+        const ins = rng.pick(INSTRUCTIONS);
+        return { task, context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
+      }
+      case 'reprompt_format': {
+        const prompt = rng.pick(PROMPTS);
+        const ins = rng.pick(INSTRUCTIONS);
+        const concatenate = rng.bool(0.6);
+        const answer = concatenate ? `${ins.text.toLowerCase().replace(/\.$/, '')} ${prompt.text}` : prompt.text;
+        const think = concatenate ? `the user wants ${prompt.text}.` : `the prompt is ${prompt.text}.`;
+        return { task, context: [{ text: repromptContext(ins.text, prompt.text) }], target: [{ text: `${thinkAnswer(think, answer)} <eos>` }], images: [] };
+      }
+    }
+  }
+}
+
+/** A POPE-style question about one slot, answered yes half of the time. */
+export function yesNoQuestion(spec: SceneSpec, rng: Rng): { question: string; yes: boolean } {
+  const yes = rng.bool();
+  const pickOther = <T>(values: readonly T[], current: T): T => rng.pick(values.filter((v) => v !== current));
+  const kind = rng.int(7);
+  const subject = spec.subject ?? 'object';
+  switch (kind) {
+    case 0: {
+      const name = yes ? subject : pickOther(PROMPTS.map((p) => p.subject), spec.subject);
+      return { question: `is there a ${name}?`, yes };
+    }
+    case 1: {
+      const v = yes ? spec.colour : pickOther(COLOURS, spec.colour);
+      return { question: `is it ${v}?`, yes };
+    }
+    case 2: {
+      const v = yes ? spec.material : pickOther(MATERIALS, spec.material);
+      return { question: `is it ${MATERIAL_WORDS[v] || 'plain'}?`, yes };
+    }
+    case 3: {
+      const v = yes ? spec.accessory : pickOther(ACCESSORIES, spec.accessory);
+      return { question: `does it have ${ACCESSORY_WORDS[v] || 'no accessory'}?`, yes };
+    }
+    case 4: {
+      const v = yes ? spec.eyes : pickOther(EYES, spec.eyes);
+      const m = yes ? spec.mouth : pickOther(MOUTHS, spec.mouth);
+      return rng.bool()
+        ? { question: `does it have ${EYES_WORDS[v] || 'no eyes'}?`, yes }
+        : { question: `does it have ${MOUTH_WORDS[m] || 'no mouth'}?`, yes };
+    }
+    case 5: {
+      const v = yes ? spec.style : pickOther(STYLES, spec.style);
+      return { question: `is it ${STYLE_WORDS[v] || 'a normal picture'}?`, yes };
+    }
+    default: {
+      const v = yes ? spec.background : pickOther(BACKGROUNDS, spec.background);
+      return { question: `is it ${BACKGROUND_WORDS[v] || 'on a plain background'}?`, yes };
+    }
+  }
+}
