@@ -1,36 +1,16 @@
 /**
- * The pairwise `Judge` interface shared by every judge in seer — SEER's own evaluator, the
- * oracle, an external model, a human — plus the oracle judge itself. The question is always the
- * paper's (A.2): which of two images better satisfies instruction i while preserving subject p?
+ * The oracle judge: stands in for the paper's human raters (A.2). It answers the paper's question —
+ * which of two images better satisfies instruction i while preserving subject p? — from the
+ * attributes its own detector sees and the instruction's satisfaction rule.
  */
 import { SeerError } from '../core/errors.ts';
 import type { RgbImage } from './image.ts';
+import type { JudgeAnswer, JudgeQuery, PairwiseJudge, Verdict } from './roles.ts';
 import { findInstruction, type Instruction } from './instructions.ts';
 import { evaluateRule, type Rule } from './rules.ts';
 import { parseCaption } from './grammar.ts';
 import { ATTRIBUTES, type SceneSpec, type Subject } from './spec.ts';
 import { HEAD_CLASSES, shippedDetector, type AttributeDetector, type Detection } from './oracle/detector.ts';
-
-export type Verdict = 'A' | 'B' | 'tie';
-
-export interface JudgeQuery {
-  instruction: string;
-  prompt: string;
-  imageA: RgbImage;
-  imageB: RgbImage;
-}
-
-export interface JudgeAnswer {
-  verdict: Verdict;
-  reasoning?: string;
-  /** Probability that A is the better image, when the judge has one. */
-  probabilityA?: number;
-}
-
-export interface PairwiseJudge {
-  readonly name: string;
-  judge(queries: readonly JudgeQuery[]): Promise<JudgeAnswer[]>;
-}
 
 export interface ImageAssessment {
   detected: SceneSpec;
