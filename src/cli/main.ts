@@ -8,6 +8,7 @@ import { isSeerError } from '../core/errors.ts';
 import { registerWorldCommands } from './world.ts';
 import { registerDataCommands } from './data.ts';
 import { registerOracleCommands } from './oracle.ts';
+import { registerRlCommands } from './rl.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerWorldCommands(program);
   registerDataCommands(program);
   registerOracleCommands(program);
+  registerRlCommands(program);
   return program;
 }
 

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { besselStd, groupAdvantages, klEstimate, klGradient, policyLoss, type PolicyLossConfig, type PolicyLossInput } from './core.ts';
+
+const close = (a: number, b: number, tol = 1e-9) => expect(Math.abs(a - b)).toBeLessThan(tol);
+
+describe('group advantages', () => {
+  it('normalises within groups with Bessel std + 1e-4', () => {
+    // group x: [1, 0, 1] mean 2/3, std sqrt(1/3); group y: [0, 0] std 0
+    const { advantages, fracZeroStd } = groupAdvantages([1, 0, 1, 0, 0], ['x', 'x', 'x', 'y', 'y'], 'group');
+    const s = Math.sqrt(1 / 3) + 1e-4;
+    close(advantages[0]!, (1 / 3) / s);
+    close(advantages[1]!, (-2 / 3) / s);
+    expect(advantages.slice(3)).toEqual([0, 0]);
+    expect(fracZeroStd).toBe(0.5);
+  });
+
+  it('scales by the batch std or not at all', () => {
+    const rewards = [1, 0, 1, 0, 0];
+    const ids = ['x', 'x', 'x', 'y', 'y'];
+    const batch = groupAdvantages(rewards, ids, 'batch').advantages;
+    const s = besselStd(rewards) + 1e-4; // std of [1,0,1,0,0] = sqrt(0.3)
+    close(besselStd(rewards), Math.sqrt(0.3));
+    close(batch[0]!, (1 / 3) / s);
+    const none = groupAdvantages(rewards, ids, 'none').advantages;
+    close(none[0]!, 1 / 3);
+    close(none[1]!, -2 / 3);
+  });
+
+  it('gives NaN rewards advantage 0 and leaves them out of the group statistics', () => {
+    const { advantages } = groupAdvantages([1, Number.NaN, 0], ['g', 'g', 'g'], 'group');
+    const s = Math.SQRT1_2 + 1e-4; // std of [1, 0]
+    close(advantages[0]!, 0.5 / s);
+    expect(advantages[1]).toBe(0);
+    close(advantages[2]!, -0.5 / s);
+  });
+});
+
+describe('KL estimators', () => {
+  it('match their definitions and derivatives', () => {
+    const logp = -1.2;
+    const ref = -0.7; // d = ref - logp = 0.5
+    close(klEstimate(logp, ref, 'k1'), -0.5);
+    close(klEstimate(logp, ref, 'k2'), 0.125);
+    close(klEstimate(logp, ref, 'k3'), Math.exp(0.5) - 0.5 - 1);
+    for (const est of ['k1', 'k2', 'k3'] as const) {
+      const h = 1e-6;
+      close(klGradient(logp, ref, est), (klEstimate(logp + h, ref, est) - klEstimate(logp - h, ref, est)) / (2 * h), 1e-6);
+    }
+  });
+});
+
+const base: PolicyLossConfig = { lossType: 'grpo', beta: 0, epsilon: 0.2, epsilonHigh: null, klEstimator: 'k3' };
+
+describe('policy loss', () => {
+  // Row 0: 2 tokens, row 1: 1 token (+1 padding).
+  const input: PolicyLossInput = {
+    logp: [[Math.log(0.5), Math.log(0.9)], [Math.log(0.3), 0]],
+    oldLogp: [[Math.log(0.5), Math.log(0.6)], [Math.log(0.5), 0]],
+    refLogp: [[Math.log(0.4), Math.log(0.6)], [Math.log(0.3), 0]],
+    mask: [[1, 1], [1, 0]],
+    advantages: [1, -1],
+    maxCompletionLength: 4,
+  };
+  // ratios: row0: 1, 1.5 (clipped high, A>0); row1: 0.6 (clipped low, A<0)
+  // token losses (β = 0): -min(1·1, 1·1) = -1; -min(1.5, 1.2) = -1.2; -min(-0.6, -0.8) = 0.8
+
+  it('aggregates as grpo: mean over sequences of per-sequence token means', () => {
+    const out = policyLoss(input, base);
+    close(out.loss, ((-1 - 1.2) / 2 + 0.8 / 1) / 2);
+    expect(out.clipRatio).toEqual({ low: 1 / 3, high: 1 / 3, region: 2 / 3 });
+    // gradients: unclipped token0 of row0: -A·r = -1, weighted 1/(2·2); clipped tokens: 0
+    close(out.grad[0]![0]!, -1 / 4);
+    expect(out.grad[0]![1]).toBe(0);
+    expect(out.grad[1]).toEqual([0, 0]);
+  });
+
+  it('aggregates as bnpo, dr_grpo and dapo', () => {
+    close(policyLoss(input, { ...base, lossType: 'bnpo' }).loss, (-1 - 1.2 + 0.8) / 3);
+    close(policyLoss(input, { ...base, lossType: 'dr_grpo' }).loss, (-1 - 1.2 + 0.8) / (2 * 4));
+    close(policyLoss({ ...input, generationBatchTokens: 10 }, { ...base, lossType: 'dapo' }).loss, (-1 - 1.2 + 0.8) / 10);
+  });
+
+  it('uses epsilon_high for the upper clip (clip-higher)', () => {
+    const out = policyLoss(input, { ...base, lossType: 'bnpo', epsilonHigh: 0.6 });
+    // ratio 1.5 < 1.6: no longer clipped, loss −1.5
+    close(out.loss, (-1 - 1.5 + 0.8) / 3);
+    expect(out.clipRatio.high).toBe(0);
+  });
+
+  it('adds β·KL and reports the masked mean KL', () => {
+    const k3 = (lp: number, ref: number) => Math.exp(ref - lp) - (ref - lp) - 1;
+    const kls = [k3(Math.log(0.5), Math.log(0.4)), k3(Math.log(0.9), Math.log(0.6)), k3(Math.log(0.3), Math.log(0.3))];
+    const out = policyLoss(input, { ...base, lossType: 'bnpo', beta: 0.04 });
+    close(out.loss, (-1 - 1.2 + 0.8 + 0.04 * (kls[0]! + kls[1]! + kls[2]!)) / 3);
+    close(out.kl, (kls[0]! + kls[1]! + kls[2]!) / 3);
+  });
+
+  it('returns the exact gradient of the loss (finite differences, every option)', () => {
+    for (const lossType of ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as const)
+      for (const klEstimator of ['k1', 'k2', 'k3'] as const) {
+        const config = { ...base, lossType, klEstimator, beta: 0.1, epsilonHigh: 0.28 };
+        const sample: PolicyLossInput = { ...input, logp: [[-0.6, -0.2], [-1.3, 0]], generationBatchTokens: 5 };
+        const out = policyLoss(sample, config);
+        for (let b = 0; b < 2; b++)
+          for (let t = 0; t < 2; t++) {
+            const h = 1e-6;
+            const shifted = (delta: number) => policyLoss({ ...sample, logp: sample.logp.map((row, i) => row.map((v, j) => (i === b && j === t ? v + delta : v))) }, config).loss;
+            close(out.grad[b]![t]!, (shifted(h) - shifted(-h)) / (2 * h), 1e-6);
+          }
+      }
+  });
+
+  it('guards the ratio exponent', () => {
+    const out = policyLoss({ ...input, logp: [[500, 0], [0, 0]] }, { ...base, lossType: 'bnpo' });
+    expect(Number.isFinite(out.loss)).toBe(true);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * GRPO's mathematics as pure functions over plain arrays (verl's `core_algos` separation; TRL's
+ * options and names). Paper: Eq. 6–8 (Stage 1) and 10–11 (Stage 2) are the same objective:
+ *
+ *   ℓ_t = −min(r_t·A, clip(r_t, 1−ε, 1+ε_high)·A) + β·KL_t,   r_t = exp(logp_t − logp_old_t)
+ *
+ * aggregated over masked completion tokens. Besides the loss we return its exact gradient with
+ * respect to every token's current log-prob: the model back-propagates that (`logp.backward(g)`),
+ * so the algorithm never needs to know the model's tensors.
+ */
+
+export type ScaleRewards = 'group' | 'batch' | 'none';
+export type KlEstimator = 'k1' | 'k2' | 'k3';
+export type LossType = 'grpo' | 'bnpo' | 'dr_grpo' | 'dapo';
+
+/** Exponent guard for the importance ratio (verl clamps log-ratios to ±20). */
+export const LOG_RATIO_CLAMP = 20;
+export const STD_EPS = 1e-4;
+
+/** Sample standard deviation (Bessel); NaN for fewer than two values. */
+export function besselStd(values: readonly number[]): number {
+  if (values.length < 2) return Number.NaN;
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+export interface AdvantageResult {
+  advantages: number[];
+  /** Per-group std of finite rewards, keyed by group id. */
+  groupStd: Map<string, number>;
+  /** Fraction of groups whose finite rewards are all equal (no learning signal). */
+  fracZeroStd: number;
+}
+
+/**
+ * Group-relative advantages (Eq. 8): (r − mean_group) / (std + 1e-4). `scale` = 'group' divides by
+ * the group's std, 'batch' by the std of the whole batch, 'none' not at all. Groups are keyed by a
+ * stable prompt id; NaN rewards are left out of the statistics and get advantage 0.
+ */
+export function groupAdvantages(rewards: readonly number[], groupIds: readonly string[], scale: ScaleRewards = 'group'): AdvantageResult {
+  if (rewards.length !== groupIds.length) throw new RangeError(`rewards (${rewards.length}) and group ids (${groupIds.length}) differ in length`);
+  const groups = new Map<string, number[]>();
+  rewards.forEach((r, i) => {
+    if (!Number.isFinite(r)) return;
+    const id = groupIds[i] as string;
+    groups.set(id, [...(groups.get(id) ?? []), r]);
+  });
+  const means = new Map<string, number>();
+  const stds = new Map<string, number>();
+  for (const [id, values] of groups) {
+    means.set(id, values.reduce((s, v) => s + v, 0) / values.length);
+    stds.set(id, besselStd(values));
+  }
+  const batchStd = besselStd(rewards.filter(Number.isFinite));
+  const advantages = rewards.map((r, i) => {
+    if (!Number.isFinite(r)) return 0;
+    const id = groupIds[i] as string;
+    const centred = r - (means.get(id) as number);
+    if (scale === 'none') return centred;
+    const std = scale === 'group' ? (stds.get(id) as number) : batchStd;
+    const a = centred / ((Number.isFinite(std) ? std : 0) + STD_EPS);
+    return Number.isFinite(a) ? a : 0;
+  });
+  const distinctGroups = new Set(groupIds);
+  let zero = 0;
+  for (const id of distinctGroups) {
+    const values = groups.get(id) ?? [];
+    if (values.every((v) => v === values[0])) zero++;
+  }
+  return { advantages, groupStd: stds, fracZeroStd: distinctGroups.size ? zero / distinctGroups.size : 0 };
+}
+
+/** Per-token KL estimate between the policy and the reference, from log-probs (Schulman's k1/k2/k3). */
+export function klEstimate(logp: number, refLogp: number, estimator: KlEstimator): number {
+  const d = refLogp - logp;
+  switch (estimator) {
+    case 'k1':
+      return -d;
+    case 'k2':
+      return 0.5 * d * d;
+    case 'k3':
+      return Math.exp(d) - d - 1;
+  }
+}
+
+/** d KL / d logp for each estimator. */
+export function klGradient(logp: number, refLogp: number, estimator: KlEstimator): number {
+  const d = refLogp - logp;
+  switch (estimator) {
+    case 'k1':
+      return 1;
+    case 'k2':
+      return -d;
+    case 'k3':
+      return 1 - Math.exp(d);
+  }
+}
+
+export interface PolicyLossConfig {
+  lossType: LossType;
+  beta: number;
+  epsilon: number;
+  /** Upper clip (clip-higher, DAPO); null falls back to `epsilon`. */
+  epsilonHigh: number | null;
+  klEstimator: KlEstimator;
+}
+
+export interface PolicyLossInput {
+  /** [B][T] current, behaviour (old) and reference log-probs; mask 1 = completion token. */
+  logp: readonly (readonly number[])[];
+  oldLogp: readonly (readonly number[])[];
+  refLogp?: readonly (readonly number[])[];
+  mask: readonly (readonly number[])[];
+  advantages: readonly number[];
+  /** dr_grpo's constant: the configured maximum completion length. */
+  maxCompletionLength: number;
+  /** dapo's normaliser: active tokens in the whole generation batch (default: this batch's). */
+  generationBatchTokens?: number;
+}
+
+export interface PolicyLossOutput {
+  loss: number;
+  /** d loss / d logp[b][t] (0 where mask is 0). */
+  grad: number[][];
+  /** Masked mean per-token KL to the reference (0 when no reference log-probs are given). */
+  kl: number;
+  clipRatio: { low: number; high: number; region: number };
+}
+
+/** The aggregated GRPO objective, its gradient w.r.t. current log-probs, and health metrics. */
+export function policyLoss(input: PolicyLossInput, config: PolicyLossConfig): PolicyLossOutput {
+  const { logp, oldLogp, refLogp, mask, advantages } = input;
+  const B = logp.length;
+  const epsLow = config.epsilon;
+  const epsHigh = config.epsilonHigh ?? config.epsilon;
+  const useKl = refLogp !== undefined;
+  const rowTokens = mask.map((row) => row.reduce((s, m) => s + m, 0));
+  const totalTokens = rowTokens.reduce((s, n) => s + n, 0);
+  const activeRows = rowTokens.filter((n) => n > 0).length;
+  const weight = (b: number): number => {
+    switch (config.lossType) {
+      case 'grpo':
+        return (rowTokens[b] as number) > 0 ? 1 / ((rowTokens[b] as number) * Math.max(1, activeRows)) : 0;
+      case 'bnpo':
+        return 1 / Math.max(1, totalTokens);
+      case 'dr_grpo':
+        return 1 / (B * input.maxCompletionLength);
+      case 'dapo':
+        return 1 / Math.max(1, input.generationBatchTokens ?? totalTokens);
+    }
+  };
+  let loss = 0;
+  let klSum = 0;
+  let low = 0;
+  let high = 0;
+  const grad: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    const A = advantages[b] as number;
+    const w = weight(b);
+    const row: number[] = [];
+    const lp = logp[b] as readonly number[];
+    for (let t = 0; t < lp.length; t++) {
+      const m = (mask[b] as readonly number[])[t] ?? 0;
+      if (m === 0) {
+        row.push(0);
+        continue;
+      }
+      const current = lp[t] as number;
+      const logRatio = Math.max(-LOG_RATIO_CLAMP, Math.min(LOG_RATIO_CLAMP, current - ((oldLogp[b] as readonly number[])[t] as number)));
+      const ratio = Math.exp(logRatio);
+      const clipped = Math.min(Math.max(ratio, 1 - epsLow), 1 + epsHigh);
+      const inLow = ratio < 1 - epsLow && A < 0;
+      const inHigh = ratio > 1 + epsHigh && A > 0;
+      if (inLow) low++;
+      if (inHigh) high++;
+      let tokenLoss = -Math.min(ratio * A, clipped * A);
+      // The clipped branch is active (zero gradient) exactly in the clipped region.
+      const guarded = Math.abs(current - ((oldLogp[b] as readonly number[])[t] as number)) >= LOG_RATIO_CLAMP;
+      let g = inLow || inHigh || guarded ? 0 : -A * ratio;
+      if (useKl) {
+        const ref = (refLogp[b] as readonly number[])[t] as number;
+        const kl = klEstimate(current, ref, config.klEstimator);
+        klSum += kl;
+        if (config.beta !== 0) {
+          tokenLoss += config.beta * kl;
+          g += config.beta * klGradient(current, ref, config.klEstimator);
+        }
+      }
+      loss += w * tokenLoss;
+      row.push(w * g);
+    }
+    grad.push(row);
+  }
+  const denom = Math.max(1, totalTokens);
+  return { loss, grad, kl: useKl ? klSum / denom : 0, clipRatio: { low: low / denom, high: high / denom, region: (low + high) / denom } };
+}
