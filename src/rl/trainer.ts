@@ -58,7 +58,7 @@ export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metr
   const G = config.numGenerations;
   const promptsPerStep = config.generationBatchSize / G;
   const metricsPath = options.outDir ? join(options.outDir, 'metrics.jsonl') : null;
-  let reference = config.beta > 0 ? await model.snapshot() : null;
+  const reference = config.beta > 0 ? await model.snapshot() : null;
   let startStep = 0;
   const history: StepMetrics[] = [];
 
@@ -179,7 +179,6 @@ export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metr
     await options.onStep?.(metrics);
   }
   progress.stop();
-  reference = null;
   return { metrics: history, model };
 }
 
