@@ -14,7 +14,18 @@ export class Rng {
 
   constructor(seed: number) {
     this.seed = seed >>> 0;
-    this.generator = xoroshiro128plus(this.seed);
+    // pure-rand seeds xoroshiro's state almost directly from the seed, so nearby seeds give nearly
+    // equal first draws; expanding the seed with splitmix32 decorrelates them.
+    let x = this.seed;
+    const words: number[] = [0, 0, 0, 0].map(() => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    });
+    if (words.every((w) => w === 0)) words[0] = 1;
+    this.generator = xoroshiro128plusFromState(words);
   }
 
   /** Uniform float in [0, 1) with 32 bits of resolution. */

@@ -1,0 +1,323 @@
+// seer_torch: a thin Node-API binding over libtorch (Debian libtorch-dev 1.13, CPU). It exposes
+// tensors with autograd, the handful of ops SEER-Mini's transformer needs, AdamW with parameter
+// groups and gradient-norm clipping. The model itself is written in TypeScript (src/model/);
+// src/engine/ is the only code that calls this addon.
+#include <napi.h>
+#include <torch/torch.h>
+#include <sstream>
+
+namespace {
+
+class Tensor : public Napi::ObjectWrap<Tensor> {
+ public:
+  static Napi::FunctionReference ctor;
+  at::Tensor t;
+  bool alive = false;
+
+  static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function f = DefineClass(env, "Tensor", {
+      InstanceMethod("shape", &Tensor::Shape),
+      InstanceMethod("dtype", &Tensor::Dtype),
+      InstanceMethod("toFloat32", &Tensor::ToFloat32),
+      InstanceMethod("toInt32", &Tensor::ToInt32),
+      InstanceMethod("item", &Tensor::Item),
+      InstanceMethod("backward", &Tensor::Backward),
+      InstanceMethod("grad", &Tensor::Grad),
+      InstanceMethod("zeroGrad", &Tensor::ZeroGrad),
+      InstanceMethod("setRequiresGrad", &Tensor::SetRequiresGrad),
+      InstanceMethod("requiresGrad", &Tensor::RequiresGrad),
+      InstanceMethod("detach", &Tensor::Detach),
+      InstanceMethod("clone", &Tensor::Clone),
+      InstanceMethod("copyFrom", &Tensor::CopyFrom),
+      InstanceMethod("dispose", &Tensor::Dispose),
+      InstanceMethod("isDisposed", &Tensor::IsDisposed),
+    });
+    ctor = Napi::Persistent(f);
+    ctor.SuppressDestruct();
+    exports.Set("Tensor", f);
+    return exports;
+  }
+
+  Tensor(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor>(info) {}
+
+  static Napi::Object Wrap(Napi::Env env, at::Tensor value) {
+    Napi::Object obj = ctor.New({});
+    Tensor* self = Tensor::Unwrap(obj);
+    self->t = std::move(value);
+    self->alive = true;
+    return obj;
+  }
+
+  Napi::Value Shape(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    auto sizes = t.sizes();
+    Napi::Array out = Napi::Array::New(info.Env(), sizes.size());
+    for (size_t i = 0; i < sizes.size(); i++) out.Set(i, Napi::Number::New(info.Env(), (double)sizes[i]));
+    return out;
+  }
+  Napi::Value Dtype(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    return Napi::String::New(info.Env(), std::string(c10::toString(t.scalar_type())));
+  }
+  Napi::Value ToFloat32(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    at::Tensor c = t.detach().to(at::kFloat).contiguous();
+    auto arr = Napi::Float32Array::New(info.Env(), c.numel());
+    std::memcpy(arr.Data(), c.data_ptr<float>(), c.numel() * sizeof(float));
+    return arr;
+  }
+  Napi::Value ToInt32(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    at::Tensor c = t.detach().to(at::kInt).contiguous();
+    auto arr = Napi::Int32Array::New(info.Env(), c.numel());
+    std::memcpy(arr.Data(), c.data_ptr<int32_t>(), c.numel() * sizeof(int32_t));
+    return arr;
+  }
+  Napi::Value Item(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    return Napi::Number::New(info.Env(), t.detach().to(at::kDouble).item<double>());
+  }
+  Napi::Value Backward(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    if (info.Length() > 0 && info[0].IsObject()) t.backward(Tensor::Unwrap(info[0].As<Napi::Object>())->t);
+    else t.backward();
+    return info.Env().Undefined();
+  }
+  Napi::Value Grad(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    if (!t.grad().defined()) return info.Env().Null();
+    return Wrap(info.Env(), t.grad().detach().clone());
+  }
+  Napi::Value ZeroGrad(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    if (t.grad().defined()) t.mutable_grad().zero_();
+    return info.Env().Undefined();
+  }
+  Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    t.set_requires_grad(info[0].As<Napi::Boolean>().Value());
+    return info.Env().Undefined();
+  }
+  Napi::Value RequiresGrad(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    return Napi::Boolean::New(info.Env(), t.requires_grad());
+  }
+  Napi::Value Detach(const Napi::CallbackInfo& info) { Check(info.Env()); return Wrap(info.Env(), t.detach()); }
+  Napi::Value Clone(const Napi::CallbackInfo& info) { Check(info.Env()); return Wrap(info.Env(), t.detach().clone()); }
+  Napi::Value CopyFrom(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    torch::NoGradGuard guard;
+    t.copy_(Tensor::Unwrap(info[0].As<Napi::Object>())->t);
+    return info.Env().Undefined();
+  }
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    if (alive) { t = at::Tensor(); alive = false; }
+    return info.Env().Undefined();
+  }
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !alive); }
+
+  void Check(Napi::Env env) {
+    if (!alive) throw Napi::Error::New(env, "tensor used after dispose()");
+  }
+};
+Napi::FunctionReference Tensor::ctor;
+
+at::Tensor& T(const Napi::Value& v) {
+  Tensor* w = Tensor::Unwrap(v.As<Napi::Object>());
+  w->Check(v.Env());
+  return w->t;
+}
+std::vector<int64_t> Dims(const Napi::Value& v) {
+  Napi::Array a = v.As<Napi::Array>();
+  std::vector<int64_t> out(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) out[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return out;
+}
+double Num(const Napi::Value& v) { return v.As<Napi::Number>().DoubleValue(); }
+int64_t Int(const Napi::Value& v) { return v.As<Napi::Number>().Int64Value(); }
+Napi::Value W(Napi::Env env, at::Tensor t) { return Tensor::Wrap(env, std::move(t)); }
+
+#define OP(name, body) \
+  Napi::Value name(const Napi::CallbackInfo& info) { \
+    Napi::Env env = info.Env(); \
+    try { body } catch (const c10::Error& e) { throw Napi::Error::New(env, e.what_without_backtrace()); } \
+    catch (const std::exception& e) { throw Napi::Error::New(env, e.what()); } \
+  }
+
+OP(FromFloat32, {
+  auto data = info[0].As<Napi::Float32Array>();
+  auto shape = Dims(info[1]);
+  at::Tensor t = torch::from_blob(data.Data(), shape, torch::kFloat).clone();
+  if (info.Length() > 2 && info[2].ToBoolean()) t.set_requires_grad(true);
+  return W(env, t);
+})
+OP(FromInt32, {
+  auto data = info[0].As<Napi::Int32Array>();
+  auto shape = Dims(info[1]);
+  return W(env, torch::from_blob(data.Data(), shape, torch::kInt).to(torch::kLong));
+})
+OP(Randn, { return W(env, torch::randn(Dims(info[0])) * Num(info[1])); })
+OP(Zeros, { return W(env, torch::zeros(Dims(info[0]))); })
+OP(Ones, { return W(env, torch::ones(Dims(info[0]))); })
+OP(Matmul, { return W(env, torch::matmul(T(info[0]), T(info[1]))); })
+OP(Add, { return W(env, T(info[0]) + T(info[1])); })
+OP(Sub, { return W(env, T(info[0]) - T(info[1])); })
+OP(Mul, { return W(env, T(info[0]) * T(info[1])); })
+OP(Div, { return W(env, T(info[0]) / T(info[1])); })
+OP(MulScalar, { return W(env, T(info[0]) * Num(info[1])); })
+OP(AddScalar, { return W(env, T(info[0]) + Num(info[1])); })
+OP(Exp, { return W(env, torch::exp(T(info[0]))); })
+OP(Log, { return W(env, torch::log(T(info[0]))); })
+OP(Neg, { return W(env, -T(info[0])); })
+OP(Gelu, { return W(env, torch::gelu(T(info[0]), "tanh")); })
+OP(Relu, { return W(env, torch::relu(T(info[0]))); })
+OP(Tanh, { return W(env, torch::tanh(T(info[0]))); })
+OP(Softmax, { return W(env, torch::softmax(T(info[0]), Int(info[1]))); })
+OP(LogSoftmax, { return W(env, torch::log_softmax(T(info[0]), Int(info[1]))); })
+OP(Sum, {
+  if (info.Length() < 2) return W(env, T(info[0]).sum());
+  return W(env, T(info[0]).sum(Dims(info[1]), info[2].ToBoolean()));
+})
+OP(Mean, {
+  if (info.Length() < 2) return W(env, T(info[0]).mean());
+  return W(env, T(info[0]).mean(Dims(info[1]), info[2].ToBoolean()));
+})
+OP(Reshape, { return W(env, T(info[0]).reshape(Dims(info[1]))); })
+OP(Transpose, { return W(env, T(info[0]).transpose(Int(info[1]), Int(info[2]))); })
+OP(Permute, { return W(env, T(info[0]).permute(Dims(info[1]))); })
+OP(Contiguous, { return W(env, T(info[0]).contiguous()); })
+OP(Narrow, { return W(env, T(info[0]).narrow(Int(info[1]), Int(info[2]), Int(info[3]))); })
+OP(Cat, {
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<at::Tensor> ts;
+  for (uint32_t i = 0; i < list.Length(); i++) ts.push_back(T(list.Get(i)));
+  return W(env, torch::cat(ts, Int(info[1])));
+})
+OP(Embedding, { return W(env, torch::embedding(T(info[0]), T(info[1]))); })
+OP(Gather, { return W(env, torch::gather(T(info[0]), Int(info[1]), T(info[2]))); })
+OP(LayerNorm, {
+  auto& x = T(info[0]);
+  int64_t d = x.size(-1);
+  return W(env, torch::layer_norm(x, {d}, T(info[1]), T(info[2]), Num(info[3])));
+})
+OP(CausalMask, {
+  int64_t q = Int(info[0]);
+  int64_t k = Int(info[1]);
+  // True where attention is NOT allowed: key index > query index + (k - q).
+  return W(env, torch::ones({q, k}, torch::kBool).triu(k - q + 1));
+})
+OP(MaskedFill, { return W(env, T(info[0]).masked_fill(T(info[1]), Num(info[2]))); })
+OP(Unsqueeze, { return W(env, T(info[0]).unsqueeze(Int(info[1]))); })
+OP(Expand, { return W(env, T(info[0]).expand(Dims(info[1]))); })
+OP(Square, { return W(env, T(info[0]).square()); })
+OP(Sqrt, { return W(env, torch::sqrt(T(info[0]))); })
+OP(Clamp, { return W(env, torch::clamp(T(info[0]), Num(info[1]), Num(info[2]))); })
+OP(IndexSelect, { return W(env, torch::index_select(T(info[0]), Int(info[1]), T(info[2]))); })
+OP(Where, { return W(env, torch::where(T(info[0]), T(info[1]), T(info[2]))); })
+OP(ToBool, { return W(env, T(info[0]).to(torch::kBool)); })
+
+OP(SetNumThreads, { torch::set_num_threads((int)Int(info[0])); return env.Undefined(); })
+OP(GetNumThreads, { return Napi::Number::New(env, torch::get_num_threads()); })
+OP(ManualSeed, { torch::manual_seed((uint64_t)Int(info[0])); return env.Undefined(); })
+OP(SetGradEnabled, { c10::GradMode::set_enabled(info[0].ToBoolean()); return env.Undefined(); })
+OP(IsGradEnabled, { return Napi::Boolean::New(env, c10::GradMode::is_enabled()); })
+
+OP(ClipGradNorm, {
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<at::Tensor> ps;
+  for (uint32_t i = 0; i < list.Length(); i++) ps.push_back(T(list.Get(i)));
+  double max = Num(info[1]);
+  double total = 0;
+  for (auto& p : ps) if (p.grad().defined()) total += p.grad().detach().to(torch::kDouble).square().sum().item<double>();
+  total = std::sqrt(total);
+  if (max > 0 && total > max) {
+    double scale = max / (total + 1e-6);
+    for (auto& p : ps) if (p.grad().defined()) p.mutable_grad().mul_(scale);
+  }
+  return Napi::Number::New(env, total);
+})
+
+// AdamW over parameter groups: [{params: Tensor[], lr, weightDecay}].
+class Optimizer : public Napi::ObjectWrap<Optimizer> {
+ public:
+  static Napi::FunctionReference ctor;
+  std::unique_ptr<torch::optim::AdamW> opt;
+
+  static void Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function f = DefineClass(env, "AdamW", {
+      InstanceMethod("step", &Optimizer::Step),
+      InstanceMethod("setLr", &Optimizer::SetLr),
+      InstanceMethod("save", &Optimizer::Save),
+      InstanceMethod("load", &Optimizer::Load),
+    });
+    ctor = Napi::Persistent(f);
+    ctor.SuppressDestruct();
+    exports.Set("AdamW", f);
+  }
+
+  Optimizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Optimizer>(info) {
+    Napi::Env env = info.Env();
+    Napi::Array groups = info[0].As<Napi::Array>();
+    double b1 = Num(info[1]), b2 = Num(info[2]), eps = Num(info[3]);
+    std::vector<torch::optim::OptimizerParamGroup> pgs;
+    for (uint32_t g = 0; g < groups.Length(); g++) {
+      Napi::Object group = groups.Get(g).As<Napi::Object>();
+      Napi::Array params = group.Get("params").As<Napi::Array>();
+      std::vector<at::Tensor> ps;
+      for (uint32_t i = 0; i < params.Length(); i++) ps.push_back(T(params.Get(i)));
+      auto options = std::make_unique<torch::optim::AdamWOptions>(Num(group.Get("lr")));
+      options->betas(std::make_tuple(b1, b2)).eps(eps).weight_decay(Num(group.Get("weightDecay")));
+      pgs.emplace_back(ps, std::move(options));
+    }
+    try {
+      opt = std::make_unique<torch::optim::AdamW>(pgs, torch::optim::AdamWOptions(1e-3));
+    } catch (const c10::Error& e) {
+      throw Napi::Error::New(env, e.what_without_backtrace());
+    }
+  }
+  Napi::Value Step(const Napi::CallbackInfo& info) { opt->step(); return info.Env().Undefined(); }
+  Napi::Value SetLr(const Napi::CallbackInfo& info) {
+    auto& group = opt->param_groups().at(Int(info[0]));
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(Num(info[1]));
+    return info.Env().Undefined();
+  }
+  Napi::Value Save(const Napi::CallbackInfo& info) {
+    std::ostringstream out;
+    torch::serialize::OutputArchive archive;
+    opt->save(archive);
+    archive.save_to(out);
+    std::string s = out.str();
+    return Napi::Buffer<char>::Copy(info.Env(), s.data(), s.size());
+  }
+  Napi::Value Load(const Napi::CallbackInfo& info) {
+    auto buf = info[0].As<Napi::Buffer<char>>();
+    std::istringstream in(std::string(buf.Data(), buf.Length()));
+    torch::serialize::InputArchive archive;
+    archive.load_from(in);
+    opt->load(archive);
+    return info.Env().Undefined();
+  }
+};
+Napi::FunctionReference Optimizer::ctor;
+
+Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
+  Tensor::Init(env, exports);
+  Optimizer::Init(env, exports);
+#define REG(n, f) exports.Set(n, Napi::Function::New(env, f));
+  REG("fromFloat32", FromFloat32) REG("fromInt32", FromInt32) REG("randn", Randn) REG("zeros", Zeros) REG("ones", Ones)
+  REG("matmul", Matmul) REG("add", Add) REG("sub", Sub) REG("mul", Mul) REG("div", Div) REG("mulScalar", MulScalar)
+  REG("addScalar", AddScalar) REG("exp", Exp) REG("log", Log) REG("neg", Neg) REG("gelu", Gelu) REG("relu", Relu)
+  REG("tanh", Tanh) REG("softmax", Softmax) REG("logSoftmax", LogSoftmax) REG("sum", Sum) REG("mean", Mean)
+  REG("reshape", Reshape) REG("transpose", Transpose) REG("permute", Permute) REG("contiguous", Contiguous)
+  REG("narrow", Narrow) REG("cat", Cat) REG("embedding", Embedding) REG("gather", Gather) REG("layerNorm", LayerNorm)
+  REG("causalMask", CausalMask) REG("maskedFill", MaskedFill) REG("unsqueeze", Unsqueeze) REG("expand", Expand)
+  REG("square", Square) REG("sqrt", Sqrt) REG("clamp", Clamp) REG("indexSelect", IndexSelect) REG("where", Where)
+  REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads)
+  REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
+  REG("clipGradNorm", ClipGradNorm)
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(seer_torch, InitAll)

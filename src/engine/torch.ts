@@ -1,0 +1,247 @@
+/**
+ * The tensor engine: libtorch (PyTorch's C++ core, Debian's libtorch-dev 1.13, CPU) through our
+ * small Node-API addon in native/. This file is the only one that loads the addon; the rest of
+ * seer sees typed `Tensor`s and the ops below. Why libtorch: see docs/engine.md (measured).
+ *
+ * Memory: native tensors are freed when JavaScript's GC finalises their wrappers, which can be late
+ * because the GC does not see native memory. `tidy(fn)` disposes every tensor created inside `fn`
+ * except what `fn` returns, so training loops keep a flat footprint.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SeerError } from '../core/errors.ts';
+
+export interface Tensor {
+  shape(): number[];
+  dtype(): string;
+  toFloat32(): Float32Array;
+  toInt32(): Int32Array;
+  item(): number;
+  backward(grad?: Tensor): void;
+  grad(): Tensor | null;
+  zeroGrad(): void;
+  setRequiresGrad(value: boolean): void;
+  requiresGrad(): boolean;
+  detach(): Tensor;
+  clone(): Tensor;
+  copyFrom(source: Tensor): void;
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+export interface AdamWGroup {
+  params: Tensor[];
+  lr: number;
+  weightDecay: number;
+}
+
+export interface NativeAdamW {
+  step(): void;
+  setLr(group: number, lr: number): void;
+  save(): Buffer;
+  load(state: Buffer): void;
+}
+
+interface Native {
+  Tensor: unknown;
+  AdamW: new (groups: AdamWGroup[], beta1: number, beta2: number, eps: number) => NativeAdamW;
+  fromFloat32(data: Float32Array, shape: number[], requiresGrad?: boolean): Tensor;
+  fromInt32(data: Int32Array, shape: number[]): Tensor;
+  randn(shape: number[], std: number): Tensor;
+  zeros(shape: number[]): Tensor;
+  ones(shape: number[]): Tensor;
+  matmul(a: Tensor, b: Tensor): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+  sub(a: Tensor, b: Tensor): Tensor;
+  mul(a: Tensor, b: Tensor): Tensor;
+  div(a: Tensor, b: Tensor): Tensor;
+  mulScalar(a: Tensor, s: number): Tensor;
+  addScalar(a: Tensor, s: number): Tensor;
+  exp(a: Tensor): Tensor;
+  log(a: Tensor): Tensor;
+  neg(a: Tensor): Tensor;
+  gelu(a: Tensor): Tensor;
+  relu(a: Tensor): Tensor;
+  tanh(a: Tensor): Tensor;
+  softmax(a: Tensor, dim: number): Tensor;
+  logSoftmax(a: Tensor, dim: number): Tensor;
+  sum(a: Tensor, dims?: number[], keepDim?: boolean): Tensor;
+  mean(a: Tensor, dims?: number[], keepDim?: boolean): Tensor;
+  reshape(a: Tensor, shape: number[]): Tensor;
+  transpose(a: Tensor, d0: number, d1: number): Tensor;
+  permute(a: Tensor, dims: number[]): Tensor;
+  contiguous(a: Tensor): Tensor;
+  narrow(a: Tensor, dim: number, start: number, length: number): Tensor;
+  cat(list: Tensor[], dim: number): Tensor;
+  embedding(weight: Tensor, ids: Tensor): Tensor;
+  gather(a: Tensor, dim: number, index: Tensor): Tensor;
+  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor;
+  causalMask(queries: number, keys: number): Tensor;
+  maskedFill(a: Tensor, mask: Tensor, value: number): Tensor;
+  unsqueeze(a: Tensor, dim: number): Tensor;
+  expand(a: Tensor, shape: number[]): Tensor;
+  square(a: Tensor): Tensor;
+  sqrt(a: Tensor): Tensor;
+  clamp(a: Tensor, lo: number, hi: number): Tensor;
+  indexSelect(a: Tensor, dim: number, index: Tensor): Tensor;
+  where(cond: Tensor, a: Tensor, b: Tensor): Tensor;
+  toBool(a: Tensor): Tensor;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  manualSeed(seed: number): void;
+  setGradEnabled(enabled: boolean): void;
+  isGradEnabled(): boolean;
+  clipGradNorm(params: Tensor[], maxNorm: number): number;
+}
+
+const ADDON = fileURLToPath(new URL('../../native/build/Release/seer_torch.node', import.meta.url));
+let native: Native | undefined;
+
+function load(): Native {
+  if (native) return native;
+  if (!existsSync(ADDON)) {
+    throw new SeerError('engine', `the tensor engine is not built (${ADDON} missing): run \`apt-get install libtorch-dev && npm ci\``);
+  }
+  try {
+    native = createRequire(import.meta.url)(ADDON) as Native;
+  } catch (cause) {
+    throw new SeerError('engine', `cannot load the tensor engine (is libtorch-dev installed? \`apt-get install libtorch-dev\`): ${(cause as Error).message}`, { cause });
+  }
+  return native;
+}
+
+// ---- scopes -------------------------------------------------------------------------------------
+const scopes: Tensor[][] = [];
+
+function track<T extends Tensor>(t: T): T {
+  scopes[scopes.length - 1]?.push(t);
+  return t;
+}
+
+/** Run `fn`; dispose every tensor it created except those reachable from its result. */
+export function tidy<T>(fn: () => T): T {
+  scopes.push([]);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    for (const t of scopes.pop() ?? []) t.dispose();
+    throw error;
+  }
+  const created = scopes.pop() ?? [];
+  const keep = new Set<Tensor>();
+  collect(result, keep, 0);
+  for (const t of created) {
+    if (keep.has(t)) scopes[scopes.length - 1]?.push(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+function collect(value: unknown, into: Set<Tensor>, depth: number): void {
+  if (depth > 4 || value === null || typeof value !== 'object') return;
+  if (isTensor(value)) {
+    into.add(value);
+    return;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collect(v, into, depth + 1);
+}
+
+function isTensor(value: unknown): value is Tensor {
+  return typeof value === 'object' && value !== null && typeof (value as Tensor).isDisposed === 'function' && typeof (value as Tensor).shape === 'function';
+}
+
+/** Run `fn` with autograd off (inference, sampling, reference log-probs). */
+export function noGrad<T>(fn: () => T): T {
+  const n = load();
+  const before = n.isGradEnabled();
+  n.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    n.setGradEnabled(before);
+  }
+}
+
+// ---- ops (each result joins the current tidy scope) ----------------------------------------------
+type Fn<A extends unknown[]> = (...args: A) => Tensor;
+function op<A extends unknown[]>(name: keyof Native): Fn<A> {
+  return (...args: A) => track((load()[name] as unknown as (...a: A) => Tensor)(...args));
+}
+
+export const T = {
+  fromFloat32: op<[Float32Array, number[], boolean?]>('fromFloat32'),
+  fromInt32: op<[Int32Array, number[]]>('fromInt32'),
+  randn: op<[number[], number]>('randn'),
+  zeros: op<[number[]]>('zeros'),
+  ones: op<[number[]]>('ones'),
+  matmul: op<[Tensor, Tensor]>('matmul'),
+  add: op<[Tensor, Tensor]>('add'),
+  sub: op<[Tensor, Tensor]>('sub'),
+  mul: op<[Tensor, Tensor]>('mul'),
+  div: op<[Tensor, Tensor]>('div'),
+  mulScalar: op<[Tensor, number]>('mulScalar'),
+  addScalar: op<[Tensor, number]>('addScalar'),
+  exp: op<[Tensor]>('exp'),
+  log: op<[Tensor]>('log'),
+  neg: op<[Tensor]>('neg'),
+  gelu: op<[Tensor]>('gelu'),
+  relu: op<[Tensor]>('relu'),
+  tanh: op<[Tensor]>('tanh'),
+  softmax: op<[Tensor, number]>('softmax'),
+  logSoftmax: op<[Tensor, number]>('logSoftmax'),
+  sum: op<[Tensor, number[]?, boolean?]>('sum'),
+  mean: op<[Tensor, number[]?, boolean?]>('mean'),
+  reshape: op<[Tensor, number[]]>('reshape'),
+  transpose: op<[Tensor, number, number]>('transpose'),
+  permute: op<[Tensor, number[]]>('permute'),
+  contiguous: op<[Tensor]>('contiguous'),
+  narrow: op<[Tensor, number, number, number]>('narrow'),
+  cat: op<[Tensor[], number]>('cat'),
+  embedding: op<[Tensor, Tensor]>('embedding'),
+  gather: op<[Tensor, number, Tensor]>('gather'),
+  layerNorm: op<[Tensor, Tensor, Tensor, number]>('layerNorm'),
+  causalMask: op<[number, number]>('causalMask'),
+  maskedFill: op<[Tensor, Tensor, number]>('maskedFill'),
+  unsqueeze: op<[Tensor, number]>('unsqueeze'),
+  expand: op<[Tensor, number[]]>('expand'),
+  square: op<[Tensor]>('square'),
+  sqrt: op<[Tensor]>('sqrt'),
+  clamp: op<[Tensor, number, number]>('clamp'),
+  indexSelect: op<[Tensor, number, Tensor]>('indexSelect'),
+  where: op<[Tensor, Tensor, Tensor]>('where'),
+  toBool: op<[Tensor]>('toBool'),
+};
+
+/** Tensor results of methods (`detach`, `clone`, `grad`) also join the current scope. */
+export function tracked<T2 extends Tensor | null>(t: T2): T2 {
+  if (t) track(t);
+  return t;
+}
+
+export const engine = {
+  setThreads(n: number): void {
+    load().setNumThreads(n);
+  },
+  threads(): number {
+    return load().getNumThreads();
+  },
+  seed(seed: number): void {
+    load().manualSeed(seed);
+  },
+  clipGradNorm(params: Tensor[], maxNorm: number): number {
+    return load().clipGradNorm(params, maxNorm);
+  },
+  adamW(groups: AdamWGroup[], betas: [number, number] = [0.9, 0.999], eps = 1e-8): NativeAdamW {
+    return new (load().AdamW)(groups, betas[0], betas[1], eps);
+  },
+  available(): boolean {
+    try {
+      load();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};

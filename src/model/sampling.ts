@@ -1,0 +1,119 @@
+/**
+ * Batched autoregressive sampling with a KV cache (transformers.js style: logits processors,
+ * sampler, stopping criteria). Contexts of different lengths are left-padded; a key-padding mask
+ * hides the pads and positions restart at each row's first real token. Seeded per row: the same
+ * seed gives the same tokens.
+ */
+import { Rng, hashSeed } from '../core/rng.ts';
+import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
+import type { KvCache, Transformer } from './transformer.ts';
+
+/** Edit `logits` [V] of row `row` in place before sampling (e.g. −Infinity outside allowed tokens). */
+export type LogitsProcessor = (logits: Float32Array, row: number, generated: readonly number[]) => void;
+
+export interface SampleOptions {
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+  stopTokens?: readonly number[];
+  logitsProcessor?: LogitsProcessor;
+  /** Token used for left padding (any id; it is masked out). */
+  padToken?: number;
+}
+
+export interface SampledSequence {
+  tokens: number[];
+  truncated: boolean;
+}
+
+export function sample(model: Transformer, contexts: readonly (readonly number[])[], options: SampleOptions): SampledSequence[] {
+  const B = contexts.length;
+  if (B === 0) return [];
+  const V = model.vocabSize;
+  const maxLen = Math.max(...contexts.map((c) => c.length));
+  const budget = model.config.contextLength - maxLen;
+  const steps = Math.min(options.maxNewTokens, Math.max(0, budget));
+  const rngs = contexts.map((_, b) => new Rng(hashSeed(options.seed, `row-${b}`)));
+  const stop = new Set(options.stopTokens ?? []);
+  const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
+  const done = new Array<boolean>(B).fill(false);
+  return noGrad(() =>
+    tidy(() => {
+      const cache: KvCache = { keys: [], values: [], length: 0 };
+      const ids = new Int32Array(B * maxLen);
+      const pos = new Int32Array(B * maxLen);
+      const pad = new Int32Array(B * maxLen);
+      contexts.forEach((ctx, b) => {
+        const offset = maxLen - ctx.length;
+        for (let t = 0; t < maxLen; t++) {
+          ids[b * maxLen + t] = t < offset ? (options.padToken ?? 0) : (ctx[t - offset] as number);
+          pos[b * maxLen + t] = Math.max(0, t - offset);
+          pad[b * maxLen + t] = t < offset ? 1 : 0;
+        }
+      });
+      let keyPad: Tensor = T.toBool(T.fromInt32(pad, [B, maxLen]));
+      let logits = lastLogits(model.forward(T.fromInt32(ids, [B, maxLen]), T.fromInt32(pos, [B, maxLen]), { cache, keyPad }), B, maxLen, V);
+      const nextPos = contexts.map((c) => c.length);
+      for (let step = 0; step < steps; step++) {
+        const chosen = new Int32Array(B);
+        for (let b = 0; b < B; b++) {
+          if (done[b]) continue;
+          const row = logits.slice(b * V, (b + 1) * V);
+          options.logitsProcessor?.(row, b, (out[b] as SampledSequence).tokens);
+          const token = pick(row, options.temperature, options.topP, rngs[b] as Rng);
+          chosen[b] = token;
+          (out[b] as SampledSequence).tokens.push(token);
+          if (stop.has(token)) {
+            done[b] = true;
+            (out[b] as SampledSequence).truncated = false;
+          }
+        }
+        if (done.every(Boolean) || step === steps - 1) break;
+        keyPad = T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1);
+        const stepPos = Int32Array.from(nextPos.map((p, b) => p + (out[b] as SampledSequence).tokens.length - 1));
+        logits = lastLogits(model.forward(T.fromInt32(chosen, [B, 1]), T.fromInt32(stepPos, [B, 1]), { cache, keyPad }), B, 1, V);
+      }
+      return out;
+    }),
+  );
+}
+
+function lastLogits(logits: Tensor, B: number, Tlen: number, V: number): Float32Array {
+  return T.reshape(T.narrow(logits, 1, Tlen - 1, 1), [B, V]).toFloat32();
+}
+
+/** Temperature, then nucleus (top-p), then a draw; temperature 0 is greedy. */
+export function pick(logits: Float32Array, temperature: number, topP: number, rng: Rng): number {
+  let best = 0;
+  for (let k = 1; k < logits.length; k++) if ((logits[k] as number) > (logits[best] as number)) best = k;
+  if (temperature <= 0) return best;
+  const max = logits[best] as number;
+  const probs = new Float64Array(logits.length);
+  let sum = 0;
+  for (let k = 0; k < logits.length; k++) {
+    const v = logits[k] as number;
+    probs[k] = v === -Infinity ? 0 : Math.exp((v - max) / temperature);
+    sum += probs[k] as number;
+  }
+  let order: number[] = [];
+  for (let k = 0; k < probs.length; k++) if ((probs[k] as number) > 0) order.push(k);
+  if (topP < 1) {
+    order.sort((a, b) => (probs[b] as number) - (probs[a] as number));
+    let mass = 0;
+    const kept: number[] = [];
+    for (const k of order) {
+      kept.push(k);
+      mass += (probs[k] as number) / sum;
+      if (mass >= topP) break;
+    }
+    order = kept;
+  }
+  const total = order.reduce((s, k) => s + (probs[k] as number), 0);
+  let r = rng.next() * total;
+  for (const k of order) {
+    r -= probs[k] as number;
+    if (r <= 0) return k;
+  }
+  return order[order.length - 1] ?? best;
+}

@@ -1,0 +1,163 @@
+/**
+ * SEER-Mini's backbone: an early-fusion decoder-only transformer (Chameleon / Janus family) over
+ * one vocabulary of text tokens followed by image codes. Pre-norm blocks, learned positions,
+ * GELU MLP, untied output head. Written on the libtorch engine (src/engine/torch.ts).
+ *
+ * Parameter groups (paper §3.1 freezes generation parameters θ_gen and trains θ_und): the image-code
+ * embedding rows and image-code output-head columns are the *generation* group — frozen during
+ * SEER — and everything else (text embeddings, positions, every block, the text head) is the
+ * *understanding/reasoning* group. The blocks are shared by both modes, as in any early-fusion UMM,
+ * so training θ_und can still move generation: we measure that drift (Table 4 analogue).
+ */
+import { z } from 'zod';
+import { Rng } from '../core/rng.ts';
+import { SeerError } from '../core/errors.ts';
+import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
+
+export const transformerConfigSchema = z.object({
+  textVocab: z.number().int().positive().describe('text tokens (tokenizer vocabulary)'),
+  imageVocab: z.number().int().positive().describe('image codes (VQ codebook size)'),
+  dModel: z.number().int().positive().describe('width; the one knob that sets the model size').default(128),
+  nLayers: z.number().int().positive().describe('decoder blocks').default(4),
+  nHeads: z.number().int().positive().describe('attention heads (dModel must divide evenly)').default(4),
+  contextLength: z.number().int().positive().describe('longest sequence (two 64-code images + text fit in 256)').default(256),
+  mlpRatio: z.number().int().positive().describe('MLP hidden width / dModel').default(4),
+  seed: z.number().int().describe('initialisation seed').default(0),
+});
+export type TransformerConfig = z.infer<typeof transformerConfigSchema>;
+
+export type ParameterGroup = 'generation' | 'understanding';
+
+export interface NamedParameter {
+  name: string;
+  group: ParameterGroup;
+  tensor: Tensor;
+}
+
+interface Block {
+  ln1w: Tensor; ln1b: Tensor; qkvW: Tensor; qkvB: Tensor; projW: Tensor; projB: Tensor;
+  ln2w: Tensor; ln2b: Tensor; fcW: Tensor; fcB: Tensor; outW: Tensor; outB: Tensor;
+}
+
+/** Per-layer key/value cache: [B, H, T_cached, headDim] each. */
+export interface KvCache {
+  keys: Tensor[];
+  values: Tensor[];
+  length: number;
+}
+
+export class Transformer {
+  readonly config: TransformerConfig;
+  readonly parameters: NamedParameter[] = [];
+  private readonly textEmb: Tensor;
+  private readonly imageEmb: Tensor;
+  private readonly posEmb: Tensor;
+  private readonly blocks: Block[] = [];
+  private readonly lnFw: Tensor;
+  private readonly lnFb: Tensor;
+  private readonly textHead: Tensor;
+  private readonly imageHead: Tensor;
+
+  constructor(input: z.input<typeof transformerConfigSchema>) {
+    const config = transformerConfigSchema.parse(input);
+    if (config.dModel % config.nHeads !== 0) throw new SeerError('bad_config', `dModel ${config.dModel} is not divisible by nHeads ${config.nHeads}`);
+    this.config = config;
+    const rng = new Rng(config.seed);
+    const d = config.dModel;
+    const param = (name: string, shape: number[], std: number, group: ParameterGroup = 'understanding', fill?: number): Tensor => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(n);
+      for (let i = 0; i < n; i++) data[i] = fill ?? rng.normal() * std;
+      const tensor = T.fromFloat32(data, shape, true);
+      this.parameters.push({ name, group, tensor });
+      return tensor;
+    };
+    const residualStd = 0.02 / Math.sqrt(2 * config.nLayers);
+    this.textEmb = param('text_embedding', [config.textVocab, d], 0.02);
+    this.imageEmb = param('image_embedding', [config.imageVocab, d], 0.02, 'generation');
+    this.posEmb = param('position_embedding', [config.contextLength, d], 0.01);
+    for (let l = 0; l < config.nLayers; l++) {
+      const h = config.mlpRatio * d;
+      this.blocks.push({
+        ln1w: param(`h${l}.ln1.w`, [d], 0, 'understanding', 1), ln1b: param(`h${l}.ln1.b`, [d], 0, 'understanding', 0),
+        qkvW: param(`h${l}.qkv.w`, [d, 3 * d], 0.02), qkvB: param(`h${l}.qkv.b`, [3 * d], 0, 'understanding', 0),
+        projW: param(`h${l}.proj.w`, [d, d], residualStd), projB: param(`h${l}.proj.b`, [d], 0, 'understanding', 0),
+        ln2w: param(`h${l}.ln2.w`, [d], 0, 'understanding', 1), ln2b: param(`h${l}.ln2.b`, [d], 0, 'understanding', 0),
+        fcW: param(`h${l}.fc.w`, [d, h], 0.02), fcB: param(`h${l}.fc.b`, [h], 0, 'understanding', 0),
+        outW: param(`h${l}.out.w`, [h, d], residualStd), outB: param(`h${l}.out.b`, [d], 0, 'understanding', 0),
+      });
+    }
+    this.lnFw = param('ln_f.w', [d], 0, 'understanding', 1);
+    this.lnFb = param('ln_f.b', [d], 0, 'understanding', 0);
+    this.textHead = param('text_head', [d, config.textVocab], 0.02);
+    this.imageHead = param('image_head', [d, config.imageVocab], 0.02, 'generation');
+  }
+
+  get vocabSize(): number {
+    return this.config.textVocab + this.config.imageVocab;
+  }
+
+  parameterCount(group?: ParameterGroup): number {
+    return this.parameters.filter((p) => !group || p.group === group).reduce((s, p) => s + p.tensor.shape().reduce((a, b) => a * b, 1), 0);
+  }
+
+  /**
+   * Logits for token ids [B, T] at positions [B, T]. `keyPad` [B, T_keys] marks padded keys (left
+   * padding during sampling). With `cache`, the new keys/values are appended (KV-cache decoding).
+   */
+  forward(ids: Tensor, positions: Tensor, options: { cache?: KvCache; keyPad?: Tensor } = {}): Tensor {
+    const { nHeads, dModel } = this.config;
+    const headDim = dModel / nHeads;
+    const [B, Tq] = ids.shape() as [number, number];
+    const table = T.cat([this.textEmb, this.imageEmb], 0); // [V, d]
+    let x = T.add(T.embedding(table, ids), T.embedding(this.posEmb, positions)); // [B, T, d]
+    const past = options.cache?.length ?? 0;
+    const Tk = past + Tq;
+    let mask = T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked
+    if (options.keyPad) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
+    this.blocks.forEach((blk, l) => {
+      const h = T.layerNorm(x, blk.ln1w, blk.ln1b, 1e-5);
+      const qkv = T.add(T.matmul(h, blk.qkvW), blk.qkvB); // [B, T, 3d]
+      const split = (k: number) => T.permute(T.reshape(T.narrow(qkv, 2, k * dModel, dModel), [B, Tq, nHeads, headDim]), [0, 2, 1, 3]); // [B, H, T, hd]
+      const q = split(0);
+      let k = split(1);
+      let v = split(2);
+      if (options.cache) {
+        if (past > 0) {
+          k = T.cat([options.cache.keys[l] as Tensor, k], 2);
+          v = T.cat([options.cache.values[l] as Tensor, v], 2);
+        }
+        options.cache.keys[l] = k;
+        options.cache.values[l] = v;
+      }
+      const scores = T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(headDim)); // [B, H, Tq, Tk]
+      const att = T.softmax(T.maskedFill(scores, mask, -1e9), -1);
+      const y = T.reshape(T.permute(T.matmul(att, v), [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
+      x = T.add(x, T.add(T.matmul(y, blk.projW), blk.projB));
+      const h2 = T.layerNorm(x, blk.ln2w, blk.ln2b, 1e-5);
+      const m = T.add(T.matmul(T.gelu(T.add(T.matmul(h2, blk.fcW), blk.fcB)), blk.outW), blk.outB);
+      x = T.add(x, m);
+    });
+    if (options.cache) options.cache.length = Tk;
+    const hf = T.layerNorm(x, this.lnFw, this.lnFb, 1e-5);
+    return T.matmul(hf, T.cat([this.textHead, this.imageHead], 1)); // [B, T, V]
+  }
+
+  /** Export weights by name (for checkpoints). */
+  exportWeights(): Map<string, { shape: number[]; data: Float32Array }> {
+    return new Map(this.parameters.map((p) => [p.name, { shape: p.tensor.shape(), data: p.tensor.toFloat32() }]));
+  }
+
+  importWeights(weights: Map<string, { shape: number[]; data: Float32Array }>): void {
+    noGrad(() =>
+      tidy(() => {
+        for (const p of this.parameters) {
+          const w = weights.get(p.name);
+          if (!w) throw new SeerError('bad_file', `checkpoint has no tensor "${p.name}"`);
+          if (w.shape.join() !== p.tensor.shape().join()) throw new SeerError('bad_file', `checkpoint tensor "${p.name}" is ${w.shape.join('×')}, the model needs ${p.tensor.shape().join('×')}`);
+          p.tensor.copyFrom(T.fromFloat32(w.data, w.shape));
+        }
+      }),
+    );
+  }
+}

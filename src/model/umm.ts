@@ -1,0 +1,161 @@
+/**
+ * SEER-Mini as a unified multimodal model: one transformer, one vocabulary (text tokens, then
+ * image codes), every mode of the paper — generate an image, caption, answer yes/no, judge a pair,
+ * reprompt — as token sequences built from the templates in ./templates.ts.
+ */
+import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
+import type { RgbImage } from '../world/image.ts';
+import { generateContext, type Segment } from './templates.ts';
+import { TextTokenizer } from './text-tokenizer.ts';
+import { ImageTokenizer } from './image-tokenizer.ts';
+import { Transformer } from './transformer.ts';
+import { sample, type SampledSequence } from './sampling.ts';
+
+export interface TextSampling {
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+}
+
+export class SeerMini {
+  readonly transformer: Transformer;
+  readonly text: TextTokenizer;
+  readonly image: ImageTokenizer;
+
+  constructor(transformer: Transformer, text: TextTokenizer, image: ImageTokenizer) {
+    this.transformer = transformer;
+    this.text = text;
+    this.image = image;
+  }
+
+  get imgOpen(): number {
+    return this.text.id('<img>');
+  }
+  get imgClose(): number {
+    return this.text.id('</img>');
+  }
+  get eos(): number {
+    return this.text.id('<eos>');
+  }
+
+  /** Token ids of text + image segments; images[i] fills `{ image: i }`. */
+  encode(segments: readonly Segment[], images: readonly (readonly number[])[] = []): number[] {
+    const ids: number[] = [];
+    const offset = this.text.size;
+    for (const s of segments) {
+      if ('text' in s) ids.push(...this.text.encode(s.text));
+      else ids.push(this.imgOpen, ...(images[s.image] ?? []).map((c) => c + offset), this.imgClose);
+    }
+    return ids;
+  }
+
+  encodeImages(images: readonly RgbImage[]): number[][] {
+    return images.map((im) => this.image.encode(im));
+  }
+
+  /** Text after the assistant marker: only text tokens may be drawn. */
+  sampleText(contexts: readonly (readonly number[])[], options: TextSampling): SampledSequence[] {
+    const textVocab = this.text.size;
+    const banned = [this.imgOpen, this.imgClose, this.text.id('<pad>'), this.text.id('<bos>')];
+    return sample(this.transformer, contexts, {
+      ...options,
+      stopTokens: [this.eos],
+      logitsProcessor: (logits) => {
+        logits.fill(-Infinity, textVocab);
+        for (const id of banned) logits[id] = -Infinity;
+      },
+    });
+  }
+
+  decodeText(tokens: readonly number[]): string {
+    return this.text.decode(tokens.filter((t) => t < this.text.size), { keepSpecial: true }).replace(/<eos>/g, '').trim();
+  }
+
+  /** The frozen generator: caption → <img> 64 codes </img> → pixels. */
+  generateImages(prompts: readonly string[], seeds: readonly number[], options: { temperature?: number; topP?: number } = {}): RgbImage[] {
+    const codes = this.image.length;
+    const textVocab = this.text.size;
+    const out: RgbImage[] = [];
+    const chunk = 32;
+    for (let start = 0; start < prompts.length; start += chunk) {
+      const part = prompts.slice(start, start + chunk);
+      const contexts = part.map((p) => [...this.text.encode(generateContext(p)), this.imgOpen]);
+      // One seed per call: row streams are derived from it, so fold every row's seed into it.
+      const seed = seeds.slice(start, start + chunk).reduce((h, s) => (Math.imul(h ^ s, 2654435761) >>> 0), 17);
+      const sequences = sample(this.transformer, contexts, {
+        maxNewTokens: codes,
+        temperature: options.temperature ?? 0.7,
+        topP: options.topP ?? 0.9,
+        seed,
+        logitsProcessor: (logits) => logits.fill(-Infinity, 0, textVocab),
+      });
+      for (const s of sequences) out.push(this.image.decode(s.tokens.map((t) => t - textVocab)));
+    }
+    return out;
+  }
+
+  /**
+   * Per-token log-probs of `completion` after `context` for each row — differentiable unless inside
+   * noGrad — plus entropies. Returns [B, maxCompletion] tensors (zeros beyond each row's length).
+   */
+  completionLogProbs(contexts: readonly (readonly number[])[], completions: readonly (readonly number[])[]): { logp: Tensor; entropy: Tensor; lengths: number[] } {
+    const B = contexts.length;
+    const lengths = completions.map((c) => c.length);
+    const maxC = Math.max(1, ...lengths);
+    const full = contexts.map((c, b) => [...c, ...(completions[b] as number[])]);
+    const L = Math.max(...full.map((f) => f.length));
+    const ids = new Int32Array(B * L);
+    const pos = new Int32Array(B * L);
+    const gatherIdx = new Int32Array(B * maxC);
+    const targets = new Int32Array(B * maxC);
+    full.forEach((seq, b) => {
+      for (let t = 0; t < L; t++) {
+        ids[b * L + t] = seq[t] ?? 0;
+        pos[b * L + t] = t;
+      }
+      const ctxLen = (contexts[b] as number[]).length;
+      for (let k = 0; k < maxC; k++) {
+        const at = Math.min(ctxLen - 1 + k, L - 1);
+        gatherIdx[b * maxC + k] = at;
+        targets[b * maxC + k] = k < (lengths[b] as number) ? ((completions[b] as number[])[k] as number) : 0;
+      }
+    });
+    const V = this.transformer.vocabSize;
+    const logits = this.transformer.forward(T.fromInt32(ids, [B, L]), T.fromInt32(pos, [B, L])); // [B, L, V]
+    const idx = T.expand(T.unsqueeze(T.fromInt32(gatherIdx, [B, maxC]), 2), [B, maxC, V]);
+    const picked = T.logSoftmax(T.gather(logits, 1, idx), -1); // [B, maxC, V]
+    const logp = T.reshape(T.gather(picked, 2, T.unsqueeze(T.fromInt32(targets, [B, maxC]), 2)), [B, maxC]);
+    const entropy = T.neg(T.sum(T.mul(T.exp(picked), picked), [2]));
+    return { logp, entropy, lengths };
+  }
+
+  /** Mean next-token loss over target tokens (pretraining objective). */
+  lossOn(contexts: readonly (readonly number[])[], targets: readonly (readonly number[])[]): Tensor {
+    const { logp, lengths } = this.completionLogProbs(contexts, targets);
+    const [B, maxC] = logp.shape() as [number, number];
+    const mask = new Float32Array(B * maxC);
+    lengths.forEach((n, b) => mask.fill(1, b * maxC, b * maxC + n));
+    const total = lengths.reduce((a, b) => a + b, 0);
+    return T.mulScalar(T.sum(T.mul(logp, T.fromFloat32(mask, [B, maxC]))), -1 / Math.max(1, total));
+  }
+
+  /** Log-probability of each candidate answer string after each context (for yes/no and a/b scoring). */
+  scoreAnswers(contexts: readonly (readonly number[])[], answers: readonly string[]): number[][] {
+    return noGrad(() =>
+      tidy(() => {
+        const rows: number[][] = contexts.map(() => []);
+        for (const answer of answers) {
+          const tokens = this.text.encode(answer);
+          const { logp } = this.completionLogProbs(contexts, contexts.map(() => tokens));
+          const data = logp.toFloat32();
+          const n = tokens.length;
+          contexts.forEach((_, b) => rows[b]!.push(Array.from(data.subarray(b * n, (b + 1) * n)).reduce((s, v) => s + v, 0)));
+        }
+        return rows;
+      }),
+    );
+  }
+}
+
+export { engine };

@@ -1,0 +1,150 @@
+/**
+ * SEER-Mini's pretraining (standing in for Harmon's): `seer pretrain --recipe default|tiny --out DIR
+ * [--seed N] [--resume]`. Each step draws one task of the mixture (./mix.ts) for the whole batch
+ * (similar lengths, little padding), renders and tokenizes its images, and takes an AdamW step on
+ * the next-token loss of the targets. Every step's data is derived from (seed, step), so a run
+ * killed and resumed from its last checkpoint sees the same data. Writes DIR/metrics.jsonl, DIR/
+ * config.json (resolved recipe), DIR/model/ (the SEER-Mini checkpoint) and DIR/train-state/
+ * (optimizer state + step).
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Rng } from '../core/rng.ts';
+import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
+import { startProgress } from '../core/progress.ts';
+import { engine, tidy } from '../engine/torch.ts';
+import { renderSpec } from '../world/render.ts';
+import { Transformer } from '../model/transformer.ts';
+import { SeerMini } from '../model/umm.ts';
+import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
+import { DEFAULT_MIX, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
+import { buildImageTokenizer, buildTextTokenizer } from './tokenizers.ts';
+
+export const pretrainRecipeSchema = z.object({
+  name: z.string(),
+  dModel: z.number().int().positive().describe('model width').default(128),
+  nLayers: z.number().int().positive().default(4),
+  nHeads: z.number().int().positive().default(4),
+  contextLength: z.number().int().positive().default(256),
+  imageCodes: z.number().int().positive().describe('VQ codebook size').default(256),
+  tokenizerImages: z.number().int().positive().describe('renders the image tokenizer learns from').default(1500),
+  steps: z.number().int().positive().default(1400),
+  batch: z.number().int().positive().default(32),
+  lr: z.number().positive().default(2e-3),
+  warmup: z.number().int().nonnegative().default(60),
+  weightDecay: z.number().nonnegative().default(0.01),
+  maxGradNorm: z.number().positive().default(1),
+  threads: z.number().int().positive().describe('libtorch intra-op threads').default(2),
+  checkpointEvery: z.number().int().positive().default(100),
+  mix: z.record(z.enum(['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format']), z.number().nonnegative()).default(DEFAULT_MIX),
+});
+export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
+
+export const RECIPES: Record<'default' | 'tiny', z.input<typeof pretrainRecipeSchema>> = {
+  default: { name: 'default' },
+  tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
+};
+
+export interface PretrainOptions {
+  recipe: z.input<typeof pretrainRecipeSchema>;
+  outDir: string;
+  seed?: number;
+  resume?: boolean;
+  quiet?: boolean;
+  /** Stop after this many steps of this invocation (tests use it to simulate a kill). */
+  stopAfter?: number;
+}
+
+const stateSchema = z.object({ step: z.number().int().nonnegative() });
+
+export async function pretrain(options: PretrainOptions): Promise<{ model: SeerMini; steps: number; seconds: number; finalLoss: number }> {
+  const recipe = pretrainRecipeSchema.parse(options.recipe);
+  const seed = options.seed ?? 0;
+  const modelDir = join(options.outDir, 'model');
+  const stateDir = join(options.outDir, 'train-state');
+  engine.setThreads(recipe.threads);
+  engine.seed(seed);
+  ensureDir(options.outDir);
+  let model: SeerMini;
+  let startStep = 0;
+  const resuming = options.resume && existsSync(join(stateDir, 'state.json'));
+  if (resuming) {
+    model = loadSeerMini(modelDir).model;
+    startStep = stateSchema.parse(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'))).step;
+  } else {
+    const text = buildTextTokenizer(seed);
+    const image = buildImageTokenizer(seed, { images: recipe.tokenizerImages, codes: recipe.imageCodes });
+    const transformer = new Transformer({
+      textVocab: text.size, imageVocab: image.size, dModel: recipe.dModel, nLayers: recipe.nLayers, nHeads: recipe.nHeads,
+      contextLength: recipe.contextLength, seed,
+    });
+    model = new SeerMini(transformer, text, image);
+    writeJson(join(options.outDir, 'config.json'), { recipe, seed });
+    writeFileAtomic(join(options.outDir, 'metrics.jsonl'), '');
+  }
+  const params = model.transformer.parameters.map((p) => p.tensor);
+  const optimizer = engine.adamW([{ params, lr: recipe.lr, weightDecay: recipe.weightDecay }], [0.9, 0.95]);
+  if (resuming && existsSync(join(stateDir, 'optimizer.bin'))) optimizer.load(readFileSync(join(stateDir, 'optimizer.bin')));
+
+  const tasks = Object.entries(recipe.mix) as [PretrainTask, number][];
+  const progress = startProgress(`pretrain ${recipe.name}`, recipe.steps, { quiet: options.quiet ?? false });
+  progress.tick(startStep);
+  const started = Date.now();
+  let finalLoss = Number.NaN;
+  let ran = 0;
+  for (let step = startStep; step < recipe.steps; step++) {
+    const rng = new Rng(seed).fork(`pretrain-step-${step}`);
+    const task = pickTask(tasks, rng);
+    const mixer = new PretrainMixer(rng.fork('mix'));
+    const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
+    const { contexts, targets } = tokenize(model, examples);
+    const lr = step < recipe.warmup ? (recipe.lr * (step + 1)) / recipe.warmup : recipe.lr * 0.5 * (1 + Math.cos((Math.PI * (step - recipe.warmup)) / Math.max(1, recipe.steps - recipe.warmup)));
+    optimizer.setLr(0, Math.max(lr, recipe.lr * 0.02));
+    const loss = tidy(() => {
+      for (const p of params) p.zeroGrad();
+      const l = model.lossOn(contexts, targets);
+      l.backward();
+      return l.item();
+    });
+    const gradNorm = engine.clipGradNorm(params, recipe.maxGradNorm);
+    optimizer.step();
+    finalLoss = loss;
+    appendFileSync(join(options.outDir, 'metrics.jsonl'), `${JSON.stringify({ step: step + 1, task, loss, grad_norm: gradNorm, lr })}\n`);
+    progress.tick(1, { task, loss });
+    ran++;
+    const last = step + 1 === recipe.steps;
+    if ((step + 1) % recipe.checkpointEvery === 0 || last || (options.stopAfter !== undefined && ran >= options.stopAfter)) {
+      saveSeerMini(modelDir, model, { recipe: recipe.name, seed, step: step + 1 });
+      writeFileAtomic(join(stateDir, 'optimizer.bin'), optimizer.save());
+      writeJson(join(stateDir, 'state.json'), { step: step + 1 });
+    }
+    if (options.stopAfter !== undefined && ran >= options.stopAfter) break;
+  }
+  progress.stop();
+  return { model, steps: startStep + ran, seconds: (Date.now() - started) / 1000, finalLoss };
+}
+
+function pickTask(tasks: [PretrainTask, number][], rng: Rng): PretrainTask {
+  let r = rng.next() * tasks.reduce((s, [, w]) => s + w, 0);
+  for (const [task, w] of tasks) {
+    r -= w;
+    if (r <= 0) return task;
+  }
+  return 't2i';
+}
+
+/** Render and tokenize a batch: context ids and target ids per example. */
+export function tokenize(model: SeerMini, examples: readonly PretrainExample[]): { contexts: number[][]; targets: number[][] } {
+  const contexts: number[][] = [];
+  const targets: number[][] = [];
+  for (const ex of examples) {
+    const codes = ex.images.map((ref) => model.image.encode(renderSpec(ref.spec, { seed: ref.seed, size: model.image.imageSize })));
+    contexts.push(model.encode(ex.context, codes));
+    const target = model.encode(ex.target, codes);
+    // An image target ends at its codes: the context already holds <img>, the target holds codes + </img>.
+    targets.push(ex.target.length === 1 && 'image' in ex.target[0]! ? target.slice(1) : target);
+    if (ex.target.length === 1 && 'image' in ex.target[0]!) contexts[contexts.length - 1]!.push(model.imgOpen);
+  }
+  return { contexts, targets };
+}
