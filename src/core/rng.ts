@@ -17,7 +17,7 @@ export class Rng {
     // pure-rand seeds xoroshiro's state almost directly from the seed, so nearby seeds give nearly
     // equal first draws; expanding the seed with splitmix32 decorrelates them.
     let x = this.seed;
-    const words: number[] = [0, 0, 0, 0].map(() => {
+    const words = Array.from({ length: 4 }, (): number => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
