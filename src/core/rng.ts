@@ -24,7 +24,7 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) | 0;
     });
-    if (words.every((w) => w === 0)) words[0] = 1;
+    if (!words.some((w) => w !== 0)) words[0] = 1; // xoroshiro needs a non-zero state
     this.generator = xoroshiro128plusFromState(words);
   }
 
