@@ -1,0 +1,81 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pretrain, RECIPES } from '../pretrain/train.ts';
+import { loadSeerMini, saveSeerMini } from './checkpoint.ts';
+import { sample } from './sampling.ts';
+import type { SeerMini } from './umm.ts';
+import { repromptContext } from './templates.ts';
+import { noGrad, tidy } from '../engine/torch.ts';
+import { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
+import { SeerError } from '../core/errors.ts';
+
+describe('SEER-Mini (tiny recipe)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seer-mini-'));
+  let model: SeerMini;
+  let firstLoss = 0;
+  let lastLoss = 0;
+  beforeAll(async () => {
+    const result = await pretrain({ recipe: { ...RECIPES.tiny, threads: 1 }, outDir: dir, seed: 1, quiet: true });
+    model = result.model;
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { loss: number });
+    firstLoss = lines.slice(0, 5).reduce((s, l) => s + l.loss, 0) / 5;
+    lastLoss = lines.slice(-5).reduce((s, l) => s + l.loss, 0) / 5;
+  });
+
+  it('pretrains end to end: the loss falls and a checkpoint is written', () => {
+    expect(lastLoss).toBeLessThan(firstLoss);
+    expect(loadSeerMini(join(dir, 'model')).provenance.step).toBe(RECIPES.tiny.steps);
+  });
+
+  it('samples the same tokens for the same seed, and different ones for another seed', () => {
+    const context = [model.encode([{ text: repromptContext('Make it look royal.', 'a cat') }])];
+    const opts = { maxNewTokens: 12, temperature: 1, topP: 0.95 };
+    const a = model.sampleText(context, { ...opts, seed: 5 });
+    const b = model.sampleText(context, { ...opts, seed: 5 });
+    const c = model.sampleText(context, { ...opts, seed: 6 });
+    expect(a).toEqual(b);
+    expect(a[0]!.tokens).not.toEqual(c[0]!.tokens);
+  });
+
+  it('respects the logits processor and top-p', () => {
+    const ctx = [model.encode([{ text: '<user> draw: a red cat <assistant>' }]), model.encode([{ text: '<user> hello' }])];
+    const imageStart = model.text.size;
+    const out = sample(model.transformer, ctx, { maxNewTokens: 10, temperature: 1.5, topP: 1, seed: 1, logitsProcessor: (l) => l.fill(-Infinity, 0, imageStart) });
+    for (const s of out) for (const t of s.tokens) expect(t).toBeGreaterThanOrEqual(imageStart);
+    const greedy = sample(model.transformer, ctx, { maxNewTokens: 6, temperature: 1, topP: 1e-6, seed: 1 });
+    const zeroTemp = sample(model.transformer, ctx, { maxNewTokens: 6, temperature: 0, topP: 1, seed: 2 });
+    expect(greedy).toEqual(zeroTemp);
+  });
+
+  it('generates images of the declared size, deterministic per seed', () => {
+    const a = model.generateImages(['a red cat', 'a blue fish'], [1, 2]);
+    const b = model.generateImages(['a red cat', 'a blue fish'], [1, 2]);
+    expect(a[0]!.data.length).toBe(32 * 32 * 3);
+    expect(Buffer.from(a[1]!.data).equals(Buffer.from(b[1]!.data))).toBe(true);
+  });
+
+  it('round-trips a checkpoint exactly', () => {
+    const other = join(dir, 'copy');
+    saveSeerMini(other, model, { note: 'copy' });
+    const loaded = loadSeerMini(other).model;
+    const ctx = [model.encode([{ text: '<user> draw: a cat <assistant>' }])];
+    const lp = (m: SeerMini) => noGrad(() => tidy(() => Array.from(m.completionLogProbs(ctx, [[5, 6, 7]]).logp.toFloat32())));
+    expect(lp(loaded)).toEqual(lp(model));
+    expect(() => loadSeerMini(join(dir, 'nowhere'))).toThrow(SeerError);
+  });
+
+  it('keeps generation and understanding parameters in separate groups', () => {
+    const gen = model.transformer.parameters.filter((p) => p.group === 'generation').map((p) => p.name);
+    expect(gen).toEqual(['image_embedding', 'image_head']);
+    expect(model.transformer.parameterCount('understanding')).toBeGreaterThan(model.transformer.parameterCount('generation'));
+  });
+
+  it('rejects a corrupt safetensors file with a clear error', () => {
+    const bytes = encodeSafetensors(new Map([['w', { shape: [2], data: new Float32Array([1, 2]) }]]));
+    expect(decodeSafetensors(bytes).tensors.get('w')!.data).toEqual(new Float32Array([1, 2]));
+    expect(() => decodeSafetensors(bytes.slice(0, 12))).toThrow(SeerError);
+  });
+});
