@@ -9,6 +9,7 @@ import { registerWorldCommands } from './world.ts';
 import { registerDataCommands } from './data.ts';
 import { registerOracleCommands } from './oracle.ts';
 import { registerRlCommands } from './rl.ts';
+import { registerModelCommands } from './model.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerOracleCommands(program);
   registerRlCommands(program);
+  registerModelCommands(program);
   return program;
 }
 
