@@ -10,6 +10,7 @@ import { registerDataCommands } from './data.ts';
 import { registerOracleCommands } from './oracle.ts';
 import { registerRlCommands } from './rl.ts';
 import { registerModelCommands } from './model.ts';
+import { registerEvalCommands } from './eval.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerOracleCommands(program);
   registerRlCommands(program);
   registerModelCommands(program);
+  registerEvalCommands(program);
   return program;
 }
 

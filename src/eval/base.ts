@@ -1,0 +1,106 @@
+/**
+ * `seer eval base --json`: measures the cognitive gap of a (base) SEER-Mini checkpoint.
+ *  - generator: oracle accuracy per descriptor family on direct concrete prompts;
+ *  - gap: oracle compliance of images from naive `instruction + prompt` vs from the oracle's
+ *    concrete elaboration, on Simple and Hard test instructions;
+ *  - zero-shot judge on the VIE test quadruplets: accuracy, valid-format rate, position bias;
+ *  - zero-shot reprompter: valid-format rate and failure types (A.4.3).
+ */
+import { join } from 'node:path';
+import { Rng } from '../core/rng.ts';
+import { readJsonl } from '../core/io.ts';
+import { startProgress } from '../core/progress.ts';
+import { captionOf } from '../world/grammar.ts';
+import { readPng, type RgbImage } from '../world/image.ts';
+import { findInstruction } from '../world/instructions.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { FAMILIES, FAMILY_NAMES, randomSpec, type Family } from '../world/spec.ts';
+import { naivePrompt } from '../world/roles.ts';
+import { renderSpec } from '../world/render.ts';
+import { testRowSchema, type TestRow } from '../data/schemas.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
+import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
+
+export interface BaseEvalResult {
+  generator: { n: number; by_family: Record<Family, number>; all_families: number; oracle_on_renders: Record<Family, number> };
+  gap: Record<'simple' | 'hard', { n: number; naive_compliance: number; elaborated_compliance: number }>;
+  judge: { n: number; accuracy: number; valid_format: number; answered_a: number };
+  reprompter: { n: number; valid_format: number; failures: Record<FailureType, number>; examples: { instruction: string; prompt: string; output: string }[] };
+}
+
+export async function evaluateBase(model: SeerMini, dataDir: string, options: { seed?: number; generatorN?: number; quiet?: boolean } = {}): Promise<BaseEvalResult> {
+  const seed = options.seed ?? 0;
+  const oracle = new OracleJudge();
+  const rows = readJsonl(join(dataDir, 'vie-test.jsonl'), testRowSchema);
+  const progress = startProgress('eval base', 4, { quiet: options.quiet ?? false });
+
+  // 1. Generator on direct concrete prompts.
+  const rng = new Rng(seed).fork('generator');
+  const n = options.generatorN ?? 240;
+  const specs = Array.from({ length: n }, () => randomSpec(rng, { pChange: 0.3 }));
+  const seeds = specs.map(() => rng.int(1 << 30));
+  const generated = model.generateImages(specs.map(captionOf), seeds);
+  const detected = oracle.detect(generated);
+  const onRenders = oracle.detect(specs.map((s, i) => renderSpec(s, { seed: seeds[i] as number })));
+  const familyAccuracy = (found: typeof detected) =>
+    Object.fromEntries(FAMILY_NAMES.map((f) => [f, round(specs.filter((s, i) => FAMILIES[f].every((a) => found[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
+  const allRight = specs.filter((s, i) => FAMILY_NAMES.every((f) => FAMILIES[f].every((a) => detected[i]!.spec[a] === s[a]))).length / n;
+  progress.tick();
+
+  // 2. The gap: naive concatenation vs the oracle's elaboration, same generator, same seeds.
+  const gap = {} as BaseEvalResult['gap'];
+  for (const difficulty of ['simple', 'hard'] as const) {
+    const subset = rows.filter((r) => r.difficulty === difficulty);
+    const s = subset.map((_, i) => seed * 1000 + i);
+    const naive = model.generateImages(subset.map((r) => naivePrompt(r)), s);
+    const elaborated = model.generateImages(subset.map((r) => r.elaboration), s);
+    const rate = (images: RgbImage[]) => subset.filter((r, i) => oracle.assess([images[i]!], findInstruction(r.instruction)!.rule, r.subject)[0]!.satisfied).length / Math.max(1, subset.length);
+    gap[difficulty] = { n: subset.length, naive_compliance: round(rate(naive)), elaborated_compliance: round(rate(elaborated)) };
+  }
+  progress.tick();
+
+  // 3. Zero-shot judge on the quadruplets, in random order.
+  const judgeRows = rows.filter((r): r is TestRow & { quadruplet: { positive: string; negative: string } } => r.quadruplet !== undefined);
+  const orderRng = new Rng(seed).fork('judge-order');
+  const contexts: number[][] = [];
+  const truth: ('A' | 'B')[] = [];
+  for (const r of judgeRows) {
+    const pos = await readPng(join(dataDir, r.quadruplet.positive));
+    const neg = await readPng(join(dataDir, r.quadruplet.negative));
+    const positiveFirst = orderRng.bool();
+    const codes = model.encodeImages(positiveFirst ? [pos, neg] : [neg, pos]);
+    contexts.push(model.encode(judgeContext(r.instruction, r.prompt), codes));
+    truth.push(positiveFirst ? 'A' : 'B');
+  }
+  const verdicts = model.sampleText(contexts, { maxNewTokens: 40, temperature: 0, topP: 1, seed }).map((s) => parseJudgeOutput(model.decodeText(s.tokens)));
+  const valid = verdicts.filter((v) => v.ok).length;
+  const correct = verdicts.filter((v, i) => v.ok && v.verdict === truth[i]).length;
+  const saidA = verdicts.filter((v) => v.ok && v.verdict === 'A').length;
+  progress.tick();
+
+  // 4. Zero-shot reprompter.
+  const outputs = model
+    .sampleText(rows.map((r) => model.encode([{ text: repromptContext(r.instruction, r.prompt) }])), { maxNewTokens: 60, temperature: 0.7, topP: 0.95, seed })
+    .map((s) => model.decodeText(s.tokens));
+  const parsed = outputs.map(parseRepromptOutput);
+  const types = rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, parsed[i]!.ok ? (parsed[i] as { reprompt: string }).reprompt : null));
+  progress.tick();
+  progress.stop();
+
+  return {
+    generator: { n, by_family: familyAccuracy(detected), all_families: round(allRight), oracle_on_renders: familyAccuracy(onRenders) },
+    gap,
+    judge: { n: judgeRows.length, accuracy: round(correct / Math.max(1, judgeRows.length)), valid_format: round(valid / Math.max(1, judgeRows.length)), answered_a: round(saidA / Math.max(1, valid)) },
+    reprompter: {
+      n: rows.length,
+      valid_format: round(parsed.filter((p) => p.ok).length / Math.max(1, rows.length)),
+      failures: countFailures(types),
+      examples: rows.slice(0, 6).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, output: outputs[i]! })),
+    },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
