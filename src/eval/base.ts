@@ -23,6 +23,7 @@ import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } 
 import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
 
 export interface BaseEvalResult {
+  image_tokenizer: { n: number; mse: number; psnr_db: number; oracle_on_round_trips: Record<Family, number>; oracle_on_renders: Record<Family, number> };
   generator: { n: number; by_family: Record<Family, number>; all_families: number; oracle_on_renders: Record<Family, number> };
   gap: Record<'simple' | 'hard', { n: number; naive_compliance: number; elaborated_compliance: number }>;
   judge: { n: number; accuracy: number; valid_format: number; answered_a: number };
@@ -35,16 +36,21 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   const rows = readJsonl(join(dataDir, 'vie-test.jsonl'), testRowSchema);
   const progress = startProgress('eval base', 4, { quiet: options.quiet ?? false });
 
-  // 1. Generator on direct concrete prompts.
+  // 1. Generator on direct concrete prompts (and the image tokenizer's round trips of the same scenes).
   const rng = new Rng(seed).fork('generator');
   const n = options.generatorN ?? 240;
   const specs = Array.from({ length: n }, () => randomSpec(rng, { pChange: 0.3 }));
   const seeds = specs.map(() => rng.int(1 << 30));
   const generated = model.generateImages(specs.map(captionOf), seeds);
   const detected = oracle.detect(generated);
-  const onRenders = oracle.detect(specs.map((s, i) => renderSpec(s, { seed: seeds[i] as number })));
+  const renders = specs.map((s, i) => renderSpec(s, { seed: seeds[i] as number }));
+  const roundTrips = renders.map((im) => model.image.decode(model.image.encode(im)));
+  const onRenders = oracle.detect(renders);
   const familyAccuracy = (found: typeof detected) =>
     Object.fromEntries(FAMILY_NAMES.map((f) => [f, round(specs.filter((s, i) => FAMILIES[f].every((a) => found[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
+  let squared = 0;
+  renders.forEach((im, i) => im.data.forEach((v, k) => (squared += (v - (roundTrips[i]!.data[k] as number)) ** 2)));
+  const mse = squared / (n * (renders[0]?.data.length ?? 1));
   const allRight = specs.filter((s, i) => FAMILY_NAMES.every((f) => FAMILIES[f].every((a) => detected[i]!.spec[a] === s[a]))).length / n;
   progress.tick();
 
@@ -89,6 +95,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   progress.stop();
 
   return {
+    image_tokenizer: { n, mse: round(mse), psnr_db: round(10 * Math.log10((255 * 255) / Math.max(mse, 1e-9))), oracle_on_round_trips: familyAccuracy(oracle.detect(roundTrips)), oracle_on_renders: familyAccuracy(onRenders) },
     generator: { n, by_family: familyAccuracy(detected), all_families: round(allRight), oracle_on_renders: familyAccuracy(onRenders) },
     gap,
     judge: { n: judgeRows.length, accuracy: round(correct / Math.max(1, judgeRows.length)), valid_format: round(valid / Math.max(1, judgeRows.length)), answered_a: round(saidA / Math.max(1, valid)) },
