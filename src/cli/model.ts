@@ -14,13 +14,14 @@ export function registerModelCommands(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--resume', 'continue from the last checkpoint in --out')
     .option('--steps <n>', 'override the recipe\'s step count', parsePositiveInteger)
-    .action(async (opts: { recipe: string; out: string; seed: number; resume?: boolean; steps?: number }) => {
+    .option('--threads <n>', 'override the recipe\'s libtorch threads', parsePositiveInteger)
+    .action(async (opts: { recipe: string; out: string; seed: number; resume?: boolean; steps?: number; threads?: number }) => {
       const { pretrain, RECIPES } = await import('../pretrain/train.ts');
       if (opts.recipe !== 'default' && opts.recipe !== 'tiny') throw new SeerError('bad_input', `--recipe must be "default" or "tiny", got "${opts.recipe}"`);
       if (!opts.resume && existsSync(join(opts.out, 'train-state', 'state.json'))) {
         throw new SeerError('bad_input', `${opts.out} already holds a pretraining run: pass --resume to continue it, or choose another --out`);
       }
-      const recipe = { ...RECIPES[opts.recipe], ...(opts.steps ? { steps: opts.steps } : {}) };
+      const recipe = { ...RECIPES[opts.recipe], ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.threads ? { threads: opts.threads } : {}) };
       const result = await pretrain({ recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false });
       process.stdout.write(`pretrained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.finalLoss.toFixed(3)}) → ${join(opts.out, 'model')}\n`);
     });
