@@ -215,6 +215,13 @@ OP(Clamp, { return W(env, torch::clamp(T(info[0]), Num(info[1]), Num(info[2])));
 OP(IndexSelect, { return W(env, torch::index_select(T(info[0]), Int(info[1]), T(info[2]))); })
 OP(Where, { return W(env, torch::where(T(info[0]), T(info[1]), T(info[2]))); })
 OP(ToBool, { return W(env, T(info[0]).to(torch::kBool)); })
+// conv2d(x [B, Cin, H, W], weight [Cout, Cin, k, k], bias [Cout], padding)
+OP(Conv2d, { return W(env, torch::conv2d(T(info[0]), T(info[1]), T(info[2]), 1, Int(info[3]))); })
+OP(MaxPool2d, { return W(env, torch::max_pool2d(T(info[0]), Int(info[1]))); })
+OP(CrossEntropy, {
+  // logits [N, C], targets [N] (int64; -1 = ignore) → mean loss over non-ignored rows
+  return W(env, torch::nn::functional::cross_entropy(T(info[0]), T(info[1]), torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1)));
+})
 
 OP(SetNumThreads, { torch::set_num_threads((int)Int(info[0])); return env.Undefined(); })
 OP(GetNumThreads, { return Napi::Number::New(env, torch::get_num_threads()); })
@@ -314,7 +321,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   REG("square", Square) REG("sqrt", Sqrt) REG("clamp", Clamp) REG("indexSelect", IndexSelect) REG("where", Where)
   REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads)
   REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
-  REG("clipGradNorm", ClipGradNorm)
+  REG("clipGradNorm", ClipGradNorm) REG("conv2d", Conv2d) REG("maxPool2d", MaxPool2d) REG("crossEntropy", CrossEntropy)
   return exports;
 }
 

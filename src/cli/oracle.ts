@@ -32,13 +32,15 @@ export function registerOracleCommands(program: Command): void {
     .command('train')
     .description('train the attribute detector on fresh renders (writes detector.json + detector.bin)')
     .option('--out <dir>', 'output folder (default: assets/oracle)')
-    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 8000)
-    .option('--batch <n>', 'images per step', parsePositiveInteger, 32)
+    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 6000)
+    .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--seed <n>', 'seed', parseInteger, 0)
     .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean }) => {
       const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
       const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const { engine } = await import('../engine/torch.ts');
+      engine.setThreads(2);
       const started = Date.now();
       const out = opts.out ?? DEFAULT_DETECTOR_DIR;
       if (!opts.resume && existsSync(join(out, 'detector.json'))) throw new SeerError('bad_input', `${out} already holds a detector: pass --resume to continue it, or choose another --out`);

@@ -93,6 +93,9 @@ interface Native {
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
   clipGradNorm(params: Tensor[], maxNorm: number): number;
+  conv2d(x: Tensor, weight: Tensor, bias: Tensor, padding: number): Tensor;
+  maxPool2d(x: Tensor, kernel: number): Tensor;
+  crossEntropy(logits: Tensor, targets: Tensor): Tensor;
 }
 
 const ADDON = fileURLToPath(new URL('../../native/build/Release/seer_torch.node', import.meta.url));
@@ -212,6 +215,9 @@ export const T = {
   indexSelect: op<[Tensor, number, Tensor]>('indexSelect'),
   where: op<[Tensor, Tensor, Tensor]>('where'),
   toBool: op<[Tensor]>('toBool'),
+  conv2d: op<[Tensor, Tensor, Tensor, number]>('conv2d'),
+  maxPool2d: op<[Tensor, number]>('maxPool2d'),
+  crossEntropy: op<[Tensor, Tensor]>('crossEntropy'),
 };
 
 /** Tensor results of methods (`detach`, `clone`, `grad`) also join the current scope. */

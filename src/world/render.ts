@@ -195,6 +195,10 @@ function drawStickerBorder(ctx: SKRSContext2D, path: Path2D, px: number): void {
   ctx.fill(path);
 }
 
+/**
+ * Materials change both the colour and a coarse texture (2–4 px, on the 4 px patch grid where it
+ * can), so that they survive a patch tokenizer and stay visible at 32×32.
+ */
 function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: Colour, sketch: boolean, rng: Rng, px: number): void {
   let base = COLOUR_RGB[colour];
   if (sketch) base = mix(base, '#ffffff', 0.45);
@@ -205,38 +209,30 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
       ctx.fill(path);
       break;
     case 'wood': {
-      ctx.fillStyle = shade(base, 0.85);
+      ctx.fillStyle = mix(base, '#8b5a2b', 0.35);
       ctx.fill(path);
       ctx.clip(path);
-      ctx.strokeStyle = shade(base, 0.45);
-      ctx.lineWidth = 1.1 * px;
-      const phase = rng.uniform(0, 0.06);
-      for (let y = phase; y < 1; y += 3.2 * px) {
-        ctx.beginPath();
-        ctx.moveTo(0, y);
-        ctx.bezierCurveTo(0.33, y + 0.02, 0.66, y - 0.02, 1, y);
-        ctx.stroke();
-      }
+      ctx.fillStyle = shade(mix(base, '#5a3510', 0.5), 0.55);
+      for (let y = 0; y < 1; y += 4 * px) ctx.fillRect(0, y + 2 * px, 1, 1.6 * px);
       break;
     }
     case 'stone': {
-      ctx.fillStyle = mix(base, '#7d7d7d', 0.5);
+      ctx.fillStyle = mix(base, '#8a8a8a', 0.6);
       ctx.fill(path);
       ctx.clip(path);
-      for (let i = 0; i < 70; i++) {
-        ctx.fillStyle = rng.bool() ? '#3c3c3c' : '#d0d0d0';
-        ctx.fillRect(rng.uniform(0, 1), rng.uniform(0, 1), 1.6 * px, 1.6 * px);
+      for (let i = 0; i < 26; i++) {
+        ctx.fillStyle = rng.bool() ? '#303030' : '#e0e0e0';
+        ctx.fillRect(Math.floor(rng.uniform(0, 1) / (2 * px)) * 2 * px, Math.floor(rng.uniform(0, 1) / (2 * px)) * 2 * px, 2 * px, 2 * px);
       }
       break;
     }
     case 'ice': {
-      ctx.fillStyle = mix(base, '#cdf3ff', 0.7);
+      ctx.fillStyle = mix(base, '#c8f4ff', 0.75);
       ctx.fill(path);
       ctx.clip(path);
       ctx.strokeStyle = '#ffffff';
-      ctx.lineWidth = 1.4 * px;
-      const phase = rng.uniform(0, 0.1);
-      for (let x = -1 + phase; x < 1; x += 0.2) {
+      ctx.lineWidth = 2 * px;
+      for (let x = -1; x < 1; x += 0.25) {
         ctx.beginPath();
         ctx.moveTo(x, 1);
         ctx.lineTo(x + 1, 0);
@@ -244,60 +240,61 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
       }
       ctx.restore();
       ctx.save();
-      ctx.strokeStyle = '#5fb4e0';
-      ctx.lineWidth = 1.2 * px;
+      ctx.strokeStyle = '#3aa0d8';
+      ctx.lineWidth = 1.5 * px;
       ctx.stroke(path);
       break;
     }
     case 'metal': {
-      const g = ctx.createLinearGradient(0, 0.15, 0, 0.9);
-      g.addColorStop(0, mix(base, '#f0f0f0', 0.6));
-      g.addColorStop(0.5, mix(base, '#9aa0a6', 0.55));
-      g.addColorStop(1, mix(base, '#303236', 0.6));
+      const g = ctx.createLinearGradient(0, 0.2, 0, 0.85);
+      g.addColorStop(0, mix(base, '#ffffff', 0.75));
+      g.addColorStop(0.45, mix(base, '#a0a6ac', 0.65));
+      g.addColorStop(1, mix(base, '#202226', 0.7));
       ctx.fillStyle = g;
       ctx.fill(path);
       ctx.clip(path);
-      ctx.fillStyle = '#2a2a2a';
-      for (let x = 0.1; x < 1; x += 0.12) for (let y = 0.15; y < 1; y += 0.3) ctx.fillRect(x, y, 1.3 * px, 1.3 * px);
+      ctx.fillStyle = '#1a1a1a';
+      for (let x = 2 * px; x < 1; x += 8 * px) for (let y = 2 * px; y < 1; y += 8 * px) ctx.fillRect(x, y, 2 * px, 2 * px);
       break;
     }
     case 'glass': {
-      ctx.fillStyle = hexAlpha(base, 0.3);
+      ctx.fillStyle = hexAlpha(base, 0.22);
       ctx.fill(path);
       ctx.clip(path);
-      ctx.fillStyle = 'rgba(255,255,255,0.85)';
-      ctx.fillRect(0.3, 0, 2 * px, 1);
+      ctx.fillStyle = 'rgba(255,255,255,0.95)';
+      ctx.fillRect(0.36, 0, 2.5 * px, 1);
+      ctx.fillRect(0.36 + 5 * px, 0, 1.2 * px, 1);
       ctx.restore();
       ctx.save();
-      ctx.strokeStyle = shade(base, 0.8);
-      ctx.lineWidth = 1.6 * px;
+      ctx.strokeStyle = shade(base, 0.75);
+      ctx.lineWidth = 2 * px;
       ctx.stroke(path);
       break;
     }
     case 'plush': {
-      ctx.strokeStyle = mix(base, '#ffffff', 0.25);
-      ctx.lineWidth = 3.2 * px;
-      ctx.setLineDash([1.2 * px, 1.4 * px]);
+      const soft = mix(base, '#ffffff', 0.35);
+      ctx.strokeStyle = soft;
+      ctx.lineWidth = 4 * px;
+      ctx.setLineDash([1.5 * px, 1.5 * px]);
       ctx.stroke(path);
       ctx.setLineDash([]);
-      ctx.fillStyle = mix(base, '#ffffff', 0.25);
+      ctx.fillStyle = soft;
       ctx.fill(path);
       ctx.clip(path);
-      ctx.fillStyle = mix(base, '#ffffff', 0.55);
-      for (let x = 0; x < 1; x += 4 * px) for (let y = 0; y < 1; y += 4 * px) ctx.fillRect(x + 1.5 * px, y + 1.5 * px, px, px);
+      ctx.fillStyle = mix(base, '#ffffff', 0.75);
+      for (let x = 0; x < 1; x += 4 * px) for (let y = 0; y < 1; y += 4 * px) ctx.fillRect(x + px, y + px, 2 * px, 2 * px);
       break;
     }
     case 'plastic': {
-      ctx.fillStyle = mix(base, '#ffffff', 0.08);
+      ctx.fillStyle = mix(base, '#ffffff', 0.1);
       ctx.fill(path);
       ctx.clip(path);
-      ctx.fillStyle = 'rgba(255,255,255,0.9)';
+      ctx.fillStyle = '#ffffff';
       ctx.beginPath();
-      ctx.ellipse(0.36, 0.4, 0.08, 0.05, -0.6, 0, Math.PI * 2);
+      ctx.ellipse(0.38, 0.42, 0.1, 0.06, -0.6, 0, Math.PI * 2);
       ctx.fill();
-      ctx.fillStyle = 'rgba(255,255,255,0.9)';
       ctx.beginPath();
-      ctx.ellipse(0.62, 0.64, 0.05, 0.03, -0.6, 0, Math.PI * 2);
+      ctx.ellipse(0.62, 0.66, 0.07, 0.045, -0.6, 0, Math.PI * 2);
       ctx.fill();
       break;
     }
@@ -325,8 +322,8 @@ function drawFace(ctx: SKRSContext2D, face: { x: number; y: number; r: number },
     case 'none':
       break;
     case 'dots':
-      dot(x - dx, eyeY, 1.3 * px, '#111111');
-      dot(x + dx, eyeY, 1.3 * px, '#111111');
+      dot(x - dx, eyeY, 1.8 * px, '#111111');
+      dot(x + dx, eyeY, 1.8 * px, '#111111');
       break;
     case 'big':
       dot(x - dx, eyeY, 3.4 * px, '#ffffff');
@@ -344,7 +341,7 @@ function drawFace(ctx: SKRSContext2D, face: { x: number; y: number; r: number },
       dot(x - dx, eyeY + px, 1.3 * px, '#111111');
       dot(x + dx, eyeY + px, 1.3 * px, '#111111');
       ctx.strokeStyle = '#111111';
-      ctx.lineWidth = 1.6 * px;
+      ctx.lineWidth = 2.2 * px;
       ctx.beginPath();
       ctx.moveTo(x - dx - 3 * px, eyeY - 3.5 * px);
       ctx.lineTo(x - dx + 2.5 * px, eyeY - 1.2 * px);
@@ -356,19 +353,19 @@ function drawFace(ctx: SKRSContext2D, face: { x: number; y: number; r: number },
   const mouthY = y + 0.35 * r;
   if (spec.mouth === 'smile') {
     ctx.strokeStyle = '#111111';
-    ctx.lineWidth = 1.3 * px;
+    ctx.lineWidth = 2 * px;
     ctx.beginPath();
-    ctx.arc(x, mouthY - 2 * px, 3 * px, 0.2 * Math.PI, 0.8 * Math.PI);
+    ctx.arc(x, mouthY - 2.5 * px, 4 * px, 0.15 * Math.PI, 0.85 * Math.PI);
     ctx.stroke();
   } else if (spec.mouth === 'fangs') {
     ctx.fillStyle = '#2a0505';
-    ctx.fillRect(x - 4 * px, mouthY - 1 * px, 8 * px, 1.6 * px);
+    ctx.fillRect(x - 5 * px, mouthY - 1.5 * px, 10 * px, 2.5 * px);
     ctx.fillStyle = '#ffffff';
     for (const side of [-1, 1]) {
       ctx.beginPath();
-      ctx.moveTo(x + side * 3.6 * px, mouthY);
-      ctx.lineTo(x + side * 1.2 * px, mouthY);
-      ctx.lineTo(x + side * 2.4 * px, mouthY + 3.4 * px);
+      ctx.moveTo(x + side * 4.5 * px, mouthY);
+      ctx.lineTo(x + side * 1 * px, mouthY);
+      ctx.lineTo(x + side * 2.75 * px, mouthY + 4.5 * px);
       ctx.fill();
     }
   }
@@ -376,7 +373,7 @@ function drawFace(ctx: SKRSContext2D, face: { x: number; y: number; r: number },
     ctx.fillStyle = '#ff5fa2';
     for (const side of [-1, 1]) {
       ctx.beginPath();
-      ctx.ellipse(x + side * (dx + 2.4 * px), y + 0.12 * r, 2.2 * px, 1.4 * px, 0, 0, Math.PI * 2);
+      ctx.ellipse(x + side * (dx + 2.6 * px), y + 0.14 * r, 2.8 * px, 1.8 * px, 0, 0, Math.PI * 2);
       ctx.fill();
     }
   }

@@ -1,6 +1,7 @@
 /**
  * The oracle's attribute detector: reads an image and says, for every slot of the scene
- * specification, which value it shows and how sure it is. A small CNN (./cnn.ts) on raw pixels,
+ * specification, which value it shows and how sure it is. A small CNN (./cnn.ts, on the libtorch
+ * engine) on raw pixels,
  * trained on freshly rendered, randomly degraded images with known specs — never on anything the
  * UMM produced. Weights ship in assets/oracle/ (`seer oracle train` rebuilds them; it checkpoints
  * and resumes). Training specs mix VIE-like scenes (few changed slots) with busy ones.
@@ -84,14 +85,14 @@ export class AttributeDetector {
    * data stream is re-derived from (seed, step), so a resumed run sees the same images.
    */
   static train(options: TrainDetectorOptions = {}): AttributeDetector {
-    const steps = options.steps ?? 8000;
-    const batch = options.batch ?? 32;
+    const steps = options.steps ?? 6000;
+    const batch = options.batch ?? 64;
     const lr = options.lr ?? 2e-3;
     const seed = options.seed ?? 0;
     const dir = options.checkpointDir;
     const detector = dir && existsSync(join(dir, 'detector.json'))
       ? AttributeDetector.load(dir)
-      : new AttributeDetector(options.channels ?? [16, 24, 32], options.dense ?? 128, seed);
+      : new AttributeDetector(options.channels ?? [32, 64, 64], options.dense ?? 256, seed);
     const progress = startProgress('oracle train', steps, { quiet: options.quiet ?? false });
     progress.tick(detector.step);
     let ema = 0;
