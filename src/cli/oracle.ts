@@ -32,7 +32,7 @@ export function registerOracleCommands(program: Command): void {
     .command('train')
     .description('train the attribute detector on fresh renders (writes detector.json + detector.bin)')
     .option('--out <dir>', 'output folder (default: assets/oracle)')
-    .option('--steps <n>', 'optimizer steps', parsePositiveInteger, 6000)
+    .option('--steps <n>', 'optimizer steps (the shipped detector: 8000)', parsePositiveInteger, 8000)
     .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--seed <n>', 'seed', parseInteger, 0)

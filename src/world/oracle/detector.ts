@@ -85,7 +85,7 @@ export class AttributeDetector {
    * data stream is re-derived from (seed, step), so a resumed run sees the same images.
    */
   static train(options: TrainDetectorOptions = {}): AttributeDetector {
-    const steps = options.steps ?? 6000;
+    const steps = options.steps ?? 8000;
     const batch = options.batch ?? 64;
     const lr = options.lr ?? 2e-3;
     const seed = options.seed ?? 0;
