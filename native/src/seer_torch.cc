@@ -5,6 +5,7 @@
 #include <napi.h>
 #include <torch/torch.h>
 #include <sstream>
+#include <malloc.h>
 
 namespace {
 
@@ -308,6 +309,11 @@ class Optimizer : public Napi::ObjectWrap<Optimizer> {
 Napi::FunctionReference Optimizer::ctor;
 
 Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
+  // glibc raises its mmap threshold each time a large block is freed, after which tensor-sized
+  // blocks come from the heap and fragment it: RSS grew by one activation per training step
+  // (measured: +8 MB/step, 7.8 GB after 900 oracle steps). A fixed threshold keeps large tensors
+  // in mmap'd memory that is returned on free (measured: flat RSS).
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   Tensor::Init(env, exports);
   Optimizer::Init(env, exports);
 #define REG(n, f) exports.Set(n, Napi::Function::New(env, f));
