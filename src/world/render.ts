@@ -196,8 +196,8 @@ function drawStickerBorder(ctx: SKRSContext2D, path: Path2D, px: number): void {
 }
 
 /**
- * Materials change both the colour and a coarse texture (2–4 px, on the 4 px patch grid where it
- * can), so that they survive a patch tokenizer and stay visible at 32×32.
+ * Materials add a coarse texture (2–4 px, on the 4 px patch grid where it can) and tint the
+ * colour only a little, so that material and colour both survive a patch tokenizer at 32×32.
  */
 function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: Colour, sketch: boolean, rng: Rng, px: number): void {
   let base = COLOUR_RGB[colour];
@@ -209,15 +209,15 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
       ctx.fill(path);
       break;
     case 'wood': {
-      ctx.fillStyle = mix(base, '#8b5a2b', 0.35);
+      ctx.fillStyle = mix(base, '#8b5a2b', 0.15);
       ctx.fill(path);
       ctx.clip(path);
-      ctx.fillStyle = shade(mix(base, '#5a3510', 0.5), 0.55);
+      ctx.fillStyle = shade(mix(base, '#5a3510', 0.3), 0.55);
       for (let y = 0; y < 1; y += 4 * px) ctx.fillRect(0, y + 2 * px, 1, 1.6 * px);
       break;
     }
     case 'stone': {
-      ctx.fillStyle = mix(base, '#8a8a8a', 0.6);
+      ctx.fillStyle = mix(base, '#8a8a8a', 0.3);
       ctx.fill(path);
       ctx.clip(path);
       for (let i = 0; i < 26; i++) {
@@ -227,7 +227,7 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
       break;
     }
     case 'ice': {
-      ctx.fillStyle = mix(base, '#c8f4ff', 0.75);
+      ctx.fillStyle = mix(base, '#c8f4ff', 0.45);
       ctx.fill(path);
       ctx.clip(path);
       ctx.strokeStyle = '#ffffff';
@@ -247,9 +247,9 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
     }
     case 'metal': {
       const g = ctx.createLinearGradient(0, 0.2, 0, 0.85);
-      g.addColorStop(0, mix(base, '#ffffff', 0.75));
-      g.addColorStop(0.45, mix(base, '#a0a6ac', 0.65));
-      g.addColorStop(1, mix(base, '#202226', 0.7));
+      g.addColorStop(0, mix(base, '#ffffff', 0.6));
+      g.addColorStop(0.45, mix(base, '#a0a6ac', 0.3));
+      g.addColorStop(1, mix(base, '#202226', 0.55));
       ctx.fillStyle = g;
       ctx.fill(path);
       ctx.clip(path);
@@ -258,7 +258,7 @@ function drawBody(ctx: SKRSContext2D, path: Path2D, material: Material, colour: 
       break;
     }
     case 'glass': {
-      ctx.fillStyle = hexAlpha(base, 0.22);
+      ctx.fillStyle = hexAlpha(base, 0.4);
       ctx.fill(path);
       ctx.clip(path);
       ctx.fillStyle = 'rgba(255,255,255,0.95)';
