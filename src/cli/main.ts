@@ -11,6 +11,7 @@ import { registerOracleCommands } from './oracle.ts';
 import { registerRlCommands } from './rl.ts';
 import { registerModelCommands } from './model.ts';
 import { registerEvalCommands } from './eval.ts';
+import { registerHumanEvalCommands } from './humaneval.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRlCommands(program);
   registerModelCommands(program);
   registerEvalCommands(program);
+  registerHumanEvalCommands(program);
   return program;
 }
 
