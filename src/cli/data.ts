@@ -1,5 +1,6 @@
 /** `seer data …`: build the VIE dataset. */
 import type { Command } from 'commander';
+import { SeerError } from '../core/errors.ts';
 import { parseInteger, parsePositiveInteger } from './options.ts';
 
 export function registerDataCommands(program: Command): void {
@@ -11,14 +12,24 @@ export function registerDataCommands(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--test-prompts <n>', 'prompts per test instruction', parsePositiveInteger, 3)
     .option('--human-decisions <file>', 'decisions.jsonl from `seer humaneval decisions` (rejected candidates are dropped)')
+    .option('--image-source <name>', 'renderer | model (SEER-Mini\'s generator, keeps only what it can realise)', 'renderer')
+    .option('--checkpoint <dir>', 'with --image-source model: the SEER-Mini checkpoint (default: the shipped base)')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { out: string; seed: number; testPrompts: number; humanDecisions?: string; json?: boolean }) => {
+    .action(async (opts: { out: string; seed: number; testPrompts: number; humanDecisions?: string; imageSource: string; checkpoint?: string; json?: boolean }) => {
       const { buildVie, formatSummary } = await import('../data/vie.ts');
-      const summary = await buildVie(opts.out, {
-        seed: opts.seed,
-        testPromptsPerInstruction: opts.testPrompts,
-        ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}),
-      });
+      let source;
+      if (opts.imageSource === 'model') {
+        const { loadSeerMini } = await import('../model/checkpoint.ts');
+        const { SeerMiniGenerator } = await import('../model/generator.ts');
+        source = new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model);
+      } else if (opts.imageSource !== 'renderer') {
+        throw new SeerError('bad_input', `--image-source must be "renderer" or "model", got "${opts.imageSource}"`);
+      }
+      const summary = await buildVie(
+        opts.out,
+        { seed: opts.seed, testPromptsPerInstruction: opts.testPrompts, ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}) },
+        source ? { source } : {},
+      );
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl and ${opts.out}/vie-test.jsonl\n`);
     });
 }

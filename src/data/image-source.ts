@@ -1,24 +1,16 @@
 /**
  * Where candidate images come from when the dataset is built. The paper generates candidates with
- * its own UMM and keeps only what that UMM can realise (A.1.2); here the source is pluggable: the
- * world's renderer now, SEER-Mini's generator once a checkpoint exists (any `ImageSource`).
+ * its own UMM and keeps only what that UMM can realise (A.1.2); here the source is any
+ * `ImageGenerator` (world/roles.ts): the world's renderer (a perfect generator of the descriptor
+ * language) or SEER-Mini's frozen generator (src/model/generator.ts).
  */
 import type { RgbImage } from '../world/image.ts';
+import type { ImageGenerator } from '../world/roles.ts';
 import { parseCaption } from '../world/grammar.ts';
 import { renderSpec } from '../world/render.ts';
 
-export interface ImageRequest {
-  caption: string;
-  seed: number;
-}
-
-export interface ImageSource {
-  readonly name: string;
-  generate(requests: readonly ImageRequest[]): Promise<RgbImage[]>;
-}
-
-/** Draws what the caption says, exactly (a perfect generator of the descriptor language). */
-export class RendererSource implements ImageSource {
+/** Draws what the caption says, exactly. */
+export class RendererSource implements ImageGenerator {
   readonly name = 'renderer';
   private readonly size: number;
 
@@ -26,7 +18,7 @@ export class RendererSource implements ImageSource {
     this.size = size;
   }
 
-  async generate(requests: readonly ImageRequest[]): Promise<RgbImage[]> {
-    return requests.map((r) => renderSpec(parseCaption(r.caption).spec, { seed: r.seed, size: this.size }));
+  async generate(prompts: readonly string[], seeds: readonly number[]): Promise<RgbImage[]> {
+    return prompts.map((p, i) => renderSpec(parseCaption(p).spec, { seed: seeds[i] ?? 0, size: this.size }));
   }
 }

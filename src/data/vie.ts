@@ -26,7 +26,8 @@ import { ATTRIBUTE_VALUES, SUBJECTS_TRAIN, defaultSpec, type Attribute, type Sce
 import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
 import { writePng } from '../world/image.ts';
 import { OracleJudge } from '../world/judge.ts';
-import { RendererSource, type ImageSource } from './image-source.ts';
+import { RendererSource } from './image-source.ts';
+import type { ImageGenerator } from '../world/roles.ts';
 import { decisionRowSchema, type CandidateRow, type TestRow, type TrainRow } from './schemas.ts';
 
 export const vieConfigSchema = z.object({
@@ -50,7 +51,7 @@ export interface VieSummary {
   counts: Record<string, { train: number; testId: number; testOod: number }>;
 }
 
-export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, options: { source?: ImageSource; oracle?: OracleJudge; quiet?: boolean } = {}): Promise<VieSummary> {
+export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, options: { source?: ImageGenerator; oracle?: OracleJudge; quiet?: boolean } = {}): Promise<VieSummary> {
   const config = vieConfigSchema.parse(input);
   const source = options.source ?? new RendererSource(config.imageSize);
   const oracle = options.oracle ?? new OracleJudge();
@@ -71,7 +72,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     });
   }
   const progress = startProgress('vie build', 4, { quiet: options.quiet ?? false });
-  const candImages = await source.generate(candidates.map((c) => ({ caption: c.caption, seed: c.seed })));
+  const candImages = await source.generate(candidates.map((c) => c.caption), candidates.map((c) => c.seed));
   progress.tick();
 
   // 2. Automated check by the oracle; 3. sparse human verification (optional).
@@ -105,7 +106,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
       { caption: captionOf(negative), seed: p1Rng.int(1 << 30), kind: masked ? ('masked' as const) : ('changed' as const) },
     ];
   });
-  const p1Images = await source.generate(p1Requests);
+  const p1Images = await source.generate(p1Requests.map((r) => r.caption), p1Requests.map((r) => r.seed));
   kept.forEach(({ c, i, score }, k) => {
     const dir = `images/train/${c.id}`;
     const pos = `${dir}/phase1-positive.png`;
@@ -222,12 +223,9 @@ export function pickTestInstructions(pool: readonly Instruction[], total: number
   return out;
 }
 
-async function verifiedQuadruplet(source: ImageSource, oracle: OracleJudge, ins: Instruction, prompt: PromptItem, reference: SceneSpec, rng: Rng) {
+async function verifiedQuadruplet(source: ImageGenerator, oracle: OracleJudge, ins: Instruction, prompt: PromptItem, reference: SceneSpec, rng: Rng) {
   for (let attempt = 0; attempt < 4; attempt++) {
-    const [positive, negative] = await source.generate([
-      { caption: captionOf(reference), seed: rng.int(1 << 30) },
-      { caption: captionOf(defaultSpec(prompt.subject)), seed: rng.int(1 << 30) },
-    ]);
+    const [positive, negative] = await source.generate([captionOf(reference), captionOf(defaultSpec(prompt.subject))], [rng.int(1 << 30), rng.int(1 << 30)]);
     const [a, b] = oracle.assess([positive!, negative!], ins.rule, prompt.subject);
     if (a!.satisfied && b!.subjectKept && !b!.satisfied) return { positive: positive!, negative: negative! };
   }

@@ -10,6 +10,8 @@ import { repromptContext } from './templates.ts';
 import { noGrad, tidy } from '../engine/torch.ts';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 import { SeerError } from '../core/errors.ts';
+import { SeerMiniGenerator } from './generator.ts';
+import { generatorConformance } from '../world/roles.conformance.ts';
 
 describe('SEER-Mini (tiny recipe)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seer-mini-'));
@@ -71,6 +73,10 @@ describe('SEER-Mini (tiny recipe)', () => {
     const gen = model.transformer.parameters.filter((p) => p.group === 'generation').map((p) => p.name);
     expect(gen).toEqual(['image_embedding', 'image_head']);
     expect(model.transformer.parameterCount('understanding')).toBeGreaterThan(model.transformer.parameterCount('generation'));
+  });
+
+  describe('as an ImageGenerator', () => {
+    generatorConformance(() => new SeerMiniGenerator(model));
   });
 
   it('rejects a corrupt safetensors file with a clear error', () => {
