@@ -1,0 +1,72 @@
+/**
+ * SEER-Mini in the paper's two endogenous roles: the pairwise evaluator (a `PairwiseJudge`) and
+ * the reprompting policy (a `Reprompter`), both decoding with the templates of Appendix A.3.
+ * An output that breaks the format is a tie (judge) or falls back to the naive prompt (reprompter,
+ * flagged `validFormat: false`).
+ */
+import { noGrad, tidy } from '../engine/torch.ts';
+import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../world/roles.ts';
+
+export interface DecodeOptions {
+  temperature: number;
+  topP: number;
+  maxNewTokens: number;
+  seed: number;
+}
+
+export class SeerJudge implements PairwiseJudge {
+  readonly name: string;
+  private readonly model: SeerMini;
+  private readonly decode: DecodeOptions;
+
+  constructor(model: SeerMini, options: Partial<DecodeOptions> & { name?: string } = {}) {
+    this.model = model;
+    this.name = options.name ?? 'seer-judge';
+    this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 48, seed: options.seed ?? 0 };
+  }
+
+  async judge(queries: readonly JudgeQuery[]): Promise<JudgeAnswer[]> {
+    if (queries.length === 0) return [];
+    const contexts = queries.map((q) => this.model.encode(judgeContext(q.instruction, q.prompt), this.model.encodeImages([q.imageA, q.imageB])));
+    const outputs = this.model.sampleText(contexts, this.decode).map((s) => this.model.decodeText(s.tokens));
+    // P(A) from the answer tokens after the model's own reasoning.
+    const scored = noGrad(() => tidy(() => this.model.scoreAnswers(contexts.map((c, i) => [...c, ...this.model.text.encode(thinkPrefix(outputs[i]!))]), ['a </answer>', 'b </answer>'])));
+    return outputs.map((text, i) => {
+      const parsed = parseJudgeOutput(text);
+      const [la, lb] = scored[i] as [number, number];
+      const probabilityA = 1 / (1 + Math.exp(lb - la));
+      if (!parsed.ok) return { verdict: 'tie', reasoning: text, probabilityA };
+      return { verdict: parsed.verdict, reasoning: parsed.think, probabilityA };
+    });
+  }
+}
+
+/** The model's reasoning up to the answer slot: `<think> … </think> <answer>`. */
+function thinkPrefix(output: string): string {
+  const m = /<think>([\s\S]*?)<\/think>/.exec(output);
+  return `<think> ${(m?.[1] ?? '').trim()} </think> <answer>`;
+}
+
+export class SeerReprompter implements Reprompter {
+  readonly name: string;
+  private readonly model: SeerMini;
+  private readonly decode: Omit<DecodeOptions, 'seed'>;
+
+  constructor(model: SeerMini, options: Partial<Omit<DecodeOptions, 'seed'>> & { name?: string } = {}) {
+    this.model = model;
+    this.name = options.name ?? 'seer';
+    this.decode = { temperature: options.temperature ?? 0.7, topP: options.topP ?? 0.95, maxNewTokens: options.maxNewTokens ?? 64 };
+  }
+
+  async reprompt(requests: readonly RepromptRequest[], options: { seed?: number } = {}): Promise<RepromptResult[]> {
+    if (requests.length === 0) return [];
+    const contexts = requests.map((r) => this.model.encode([{ text: repromptContext(r.instruction, r.prompt) }]));
+    const outputs = this.model.sampleText(contexts, { ...this.decode, seed: options.seed ?? 0 }).map((s) => this.model.decodeText(s.tokens));
+    return outputs.map((text, i) => {
+      const parsed = parseRepromptOutput(text);
+      return parsed.ok ? { reprompt: parsed.reprompt, reasoning: parsed.think, validFormat: true } : { reprompt: naivePrompt(requests[i]!), reasoning: text, validFormat: false };
+    });
+  }
+}
