@@ -65,6 +65,7 @@ describe('pages and assets', () => {
 
 describe('admin authorisation', () => {
   const adminRoutes = (): [string, string][] => [
+    ['GET', '/api/admin/server'],
     ['GET', '/api/admin/studies'],
     ['POST', '/api/admin/studies'],
     ['GET', `/api/admin/studies/${study}`],
@@ -380,6 +381,16 @@ describe('rater routes', () => {
     // and B cannot reach items outside B's study at all
     const foreign = (await t.request('GET', '/api/rater/items', { token: verificationRaters[1]?.token ?? '' })).json.items[0].item_id;
     expect((await t.request('PUT', `/api/rater/items/${foreign}/vote`, { token: b, body: { choice: 'left' } })).status).toBe(404);
+  });
+});
+
+describe('server stats', () => {
+  it('reports how votes were batched into transactions', async () => {
+    const r = await t.request('GET', '/api/admin/server');
+    expect(r.status).toBe(200);
+    expect(r.json.vote_batches.votes).toBeGreaterThan(0);
+    expect(r.json.vote_batches.batches).toBeGreaterThan(0);
+    expect((await t.request('GET', '/api/admin/server?x=1')).status).toBe(400);
   });
 });
 

@@ -24,6 +24,7 @@ import {
 } from './schemas.ts';
 import type { HumanEvalStore, Rater, Study } from './store.ts';
 import { createPairwiseStudy, createVerificationStudy, raterLink, type CreatedStudy } from './studies.ts';
+import { VoteQueue } from './vote-queue.ts';
 import { z } from 'zod';
 
 export interface AppOptions {
@@ -69,6 +70,7 @@ function createdView(c: Context, created: CreatedStudy) {
 
 export function createApp({ store, adminToken }: AppOptions): Hono {
   const assets = loadAssets();
+  const votes = new VoteQueue(store);
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -142,7 +144,7 @@ export function createApp({ store, adminToken }: AppOptions): Hono {
     const body = await parseBody(c, voteBodySchema);
     const allowed = rater.study.kind === 'pairwise' ? pairwiseChoiceSchema : verificationChoiceSchema;
     const choice = parseWith(allowed, body.choice, `body.choice (${rater.study.kind} study)`);
-    const result = store.vote(rater.id, item, choice, body.ms ?? null);
+    const result = await votes.submit({ raterId: rater.id, itemId: item, choice, ms: body.ms ?? null });
     if (!result) throw itemNotYours(item);
     return c.json({ item_id: item, choice, revisions: result.revisions, progress: store.progress(rater.id) });
   });
@@ -153,6 +155,11 @@ export function createApp({ store, adminToken }: AppOptions): Hono {
     if (!token) throw new ApiError(401, 'missing admin token (Authorization: Bearer <admin token>, printed by seer humaneval serve)');
     if (!sameSecret(token, adminToken)) throw new ApiError(403, 'this token is not the admin token');
     await next();
+  });
+
+  app.get('/api/admin/server', (c) => {
+    parseQuery(c, z.strictObject({}));
+    return c.json({ vote_batches: votes.stats, uptime_s: Math.round(process.uptime()) });
   });
 
   app.get('/api/admin/studies', (c) => {

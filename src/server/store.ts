@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
+import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 import type { NewItem } from './sources.ts';
 import type { Choice, StudyKind, Verdict } from './schemas.ts';
@@ -102,8 +103,29 @@ export function verdictOf(choice: Choice, seerLeft: boolean): Verdict | 'approve
   return (choice === 'left') === seerLeft ? 'seer' : 'baseline';
 }
 
+export interface VoteRequest {
+  raterId: number;
+  itemId: number;
+  choice: Choice;
+  ms: number | null;
+}
+
+export type VoteOutcome = { verdict: string; revisions: number } | null;
+
 export class HumanEvalStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(readonly db: Db) {}
+
+  /** A prepared statement, compiled once per store (preparing costs more than running). */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
 
   close(): void {
     this.db.close();
@@ -112,8 +134,8 @@ export class HumanEvalStore {
   createStudy(spec: { kind: StudyKind; name: string; source: string; seed: number }, items: readonly NewItem[]): Study {
     const id = `${slug(spec.name)}-${randomBytes(3).toString('hex')}`;
     const study: Study = { id, kind: spec.kind, name: spec.name, source: spec.source, seed: spec.seed >>> 0, created_at: new Date().toISOString() };
-    const insertImage = this.db.prepare('INSERT OR IGNORE INTO images (sha256, png, width, height) VALUES (?, ?, ?, ?)');
-    const insertItem = this.db.prepare(
+    const insertImage = this.sql('INSERT OR IGNORE INTO images (sha256, png, width, height) VALUES (?, ?, ?, ?)');
+    const insertItem = this.sql(
       `INSERT INTO items (study_id, key, case_id, instruction, prompt, category, difficulty, split, seed, baseline,
                           image_a, image_b, oracle_verdict, judge_verdict)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,7 +156,7 @@ export class HumanEvalStore {
   }
 
   study(id: string): Study | null {
-    return (this.db.prepare('SELECT id, kind, name, source, seed, created_at FROM studies WHERE id = ?').get(id) as Study | undefined) ?? null;
+    return (this.sql('SELECT id, kind, name, source, seed, created_at FROM studies WHERE id = ?').get(id) as Study | undefined) ?? null;
   }
 
   requireStudy(id: string): Study {
@@ -144,8 +166,7 @@ export class HumanEvalStore {
   }
 
   listStudies(): StudySummary[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT s.id, s.kind, s.name, s.source, s.seed, s.created_at,
                 (SELECT COUNT(*) FROM items i WHERE i.study_id = s.id) AS items,
                 (SELECT COUNT(*) FROM raters r WHERE r.study_id = s.id) AS raters,
@@ -156,8 +177,7 @@ export class HumanEvalStore {
   }
 
   items(studyId: string): ItemRecord[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT id, key, case_id, category, difficulty, split, seed, baseline, oracle_verdict, judge_verdict
          FROM items WHERE study_id = ? ORDER BY id`,
       )
@@ -165,8 +185,7 @@ export class HumanEvalStore {
   }
 
   raters(studyId: string): (Rater & { done: number; total: number })[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT r.id, r.study_id, r.name, r.created_at,
                 (SELECT COUNT(*) FROM votes v WHERE v.rater_id = r.id) AS done,
                 (SELECT COUNT(*) FROM assignments a WHERE a.rater_id = r.id) AS total
@@ -181,15 +200,15 @@ export class HumanEvalStore {
    */
   invite(studyId: string, options: { count?: number | undefined; names?: readonly string[] | undefined } = {}): InvitedRater[] {
     const study = this.requireStudy(studyId);
-    const itemIds = (this.db.prepare('SELECT id FROM items WHERE study_id = ? ORDER BY id').all(studyId) as { id: number }[]).map((r) => r.id);
-    const existing = this.db.prepare('SELECT COUNT(*) AS n FROM raters WHERE study_id = ?').get(studyId) as { n: number };
+    const itemIds = (this.sql('SELECT id FROM items WHERE study_id = ? ORDER BY id').all(studyId) as { id: number }[]).map((r) => r.id);
+    const existing = this.sql('SELECT COUNT(*) AS n FROM raters WHERE study_id = ?').get(studyId) as { n: number };
     const count = options.names?.length ?? options.count ?? 6;
     const names = options.names ?? Array.from({ length: count }, (_, i) => `rater-${existing.n + i + 1}`);
-    const taken = new Set((this.db.prepare('SELECT name FROM raters WHERE study_id = ?').all(studyId) as { name: string }[]).map((r) => r.name));
+    const taken = new Set((this.sql('SELECT name FROM raters WHERE study_id = ?').all(studyId) as { name: string }[]).map((r) => r.name));
     const clash = names.find((n, i) => taken.has(n) || names.indexOf(n) !== i);
     if (clash !== undefined) throw new SeerError('bad_input', `study ${studyId} already has a rater named "${clash}"`);
-    const insertRater = this.db.prepare('INSERT INTO raters (study_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)');
-    const insertAssignment = this.db.prepare('INSERT INTO assignments (rater_id, item_id, position, seer_left) VALUES (?, ?, ?, ?)');
+    const insertRater = this.sql('INSERT INTO raters (study_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)');
+    const insertAssignment = this.sql('INSERT INTO assignments (rater_id, item_id, position, seer_left) VALUES (?, ?, ?, ?)');
     return this.db.transaction(() =>
       names.map((name) => {
         const token = newToken();
@@ -205,24 +224,22 @@ export class HumanEvalStore {
 
   /** Replace a rater's token (the old link stops working); their votes are kept. */
   rotateToken(studyId: string, raterId: number): InvitedRater {
-    const rater = this.db.prepare('SELECT id, study_id, name, created_at FROM raters WHERE id = ? AND study_id = ?').get(raterId, studyId) as Rater | undefined;
+    const rater = this.sql('SELECT id, study_id, name, created_at FROM raters WHERE id = ? AND study_id = ?').get(raterId, studyId) as Rater | undefined;
     if (!rater) throw new SeerError('not_found', `study ${studyId} has no rater ${raterId}`);
     const token = newToken();
-    this.db.prepare('UPDATE raters SET token_hash = ? WHERE id = ?').run(hashToken(token), raterId);
+    this.sql('UPDATE raters SET token_hash = ? WHERE id = ?').run(hashToken(token), raterId);
     return { ...rater, token };
   }
 
   raterByToken(token: string): (Rater & { study: Study }) | null {
-    const row = this.db
-      .prepare('SELECT id, study_id, name, created_at FROM raters WHERE token_hash = ?')
+    const row = this.sql('SELECT id, study_id, name, created_at FROM raters WHERE token_hash = ?')
       .get(hashToken(token)) as Rater | undefined;
     if (!row) return null;
     return { ...row, study: this.requireStudy(row.study_id) };
   }
 
   progress(raterId: number): { done: number; total: number } {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT (SELECT COUNT(*) FROM votes WHERE rater_id = ?) AS done, (SELECT COUNT(*) FROM assignments WHERE rater_id = ?) AS total`,
       )
       .get(raterId, raterId) as { done: number; total: number };
@@ -230,8 +247,7 @@ export class HumanEvalStore {
 
   /** The rater's items in their order, with their own vote (never anybody else's). */
   raterItems(raterId: number): RaterItem[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT a.item_id, a.position, i.instruction, i.prompt, v.choice
          FROM assignments a JOIN items i ON i.id = a.item_id
          LEFT JOIN votes v ON v.rater_id = a.rater_id AND v.item_id = a.item_id
@@ -242,8 +258,7 @@ export class HumanEvalStore {
 
   /** The image hash behind a side for this rater, or null when the item is not theirs. */
   raterImage(raterId: number, itemId: number, side: 'left' | 'right' | 'candidate'): { png: Buffer } | null {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT a.seer_left, i.image_a, i.image_b FROM assignments a JOIN items i ON i.id = a.item_id
          WHERE a.rater_id = ? AND a.item_id = ?`,
       )
@@ -254,7 +269,7 @@ export class HumanEvalStore {
     else if (row.image_b === null) sha = null;
     else sha = (side === 'left') === (row.seer_left === 1) ? row.image_a : row.image_b;
     if (sha === null) return null;
-    return (this.db.prepare('SELECT png FROM images WHERE sha256 = ?').get(sha) as { png: Buffer } | undefined) ?? null;
+    return (this.sql('SELECT png FROM images WHERE sha256 = ?').get(sha) as { png: Buffer } | undefined) ?? null;
   }
 
   /**
@@ -263,14 +278,12 @@ export class HumanEvalStore {
    * is not assigned to this rater.
    */
   vote(raterId: number, itemId: number, choice: Choice, ms: number | null): { verdict: string; revisions: number } | null {
-    const assignment = this.db
-      .prepare('SELECT seer_left FROM assignments WHERE rater_id = ? AND item_id = ?')
+    const assignment = this.sql('SELECT seer_left FROM assignments WHERE rater_id = ? AND item_id = ?')
       .get(raterId, itemId) as { seer_left: number } | undefined;
     if (!assignment) return null;
     const verdict = verdictOf(choice, assignment.seer_left === 1);
     const now = new Date().toISOString();
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `INSERT INTO votes (rater_id, item_id, choice, verdict, ms, revisions, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 0, ?, ?)
          ON CONFLICT (rater_id, item_id) DO UPDATE SET
@@ -283,9 +296,16 @@ export class HumanEvalStore {
     return { verdict, revisions: row.revisions };
   }
 
+  /**
+   * Several votes in one transaction (one fsync): the group commit behind the server's vote queue.
+   * Each request gets its own outcome (null when not assigned); either all are stored or none.
+   */
+  voteBatch(requests: readonly VoteRequest[]): VoteOutcome[] {
+    return this.db.transaction(() => requests.map((r) => this.vote(r.raterId, r.itemId, r.choice, r.ms)))();
+  }
+
   votes(studyId: string): VoteRecord[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT v.rater_id, r.name AS rater_name, v.item_id, i.key, i.case_id, i.category, i.difficulty, i.split, i.seed,
                 i.baseline, a.seer_left, v.choice, v.verdict, i.oracle_verdict, i.judge_verdict, v.ms, v.revisions,
                 v.created_at, v.updated_at
