@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { makeRun, tempDir } from './fixtures.ts';
+import { makeCandidates, makeRun, tempDir } from './fixtures.ts';
 import { startServer, type RunningServer } from './serve.ts';
-import { createPairwiseStudy } from './studies.ts';
+import { createPairwiseStudy, createVerificationStudy } from './studies.ts';
 import type { PairwiseResults } from './results.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,6 +19,7 @@ let browser: Browser;
 let studyId: string;
 let token: string;
 let raterId: number;
+let verifier: { id: number; token: string; study: string };
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
@@ -29,6 +30,8 @@ beforeAll(async () => {
   studyId = created.study.id;
   token = created.raters[0]?.token ?? '';
   raterId = created.raters[0]?.id ?? 0;
+  const verification = createVerificationStudy(server.store, { candidates: makeCandidates(dir, 3).file, raters: 1 });
+  verifier = { id: verification.raters[0]?.id ?? 0, token: verification.raters[0]?.token ?? '', study: verification.study.id };
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -126,5 +129,24 @@ describe('rater page and results page in Chromium', () => {
     expect(await page.textContent('#error')).toMatch(/unknown rater token/);
     await page.close();
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
+
+  it('sparse verification: approve by key, reject by mouse, decisions follow', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${server.url}/rate#t=${verifier.token}`);
+    const first = await currentItem(page);
+    expect(await page.textContent('#progress')).toBe('0 / 2 done');
+    await page.keyboard.press('a');
+    const second = await nextItem(page, first);
+    await page.click('#reject');
+    await page.waitForSelector('#done:not([hidden])');
+    const stored = new Map(server.store.votes(verifier.study).map((v) => [v.item_id, v.choice]));
+    expect(stored).toEqual(new Map([[first, 'approve'], [second, 'reject']]));
+    await page.goto(`${server.url}/results#admin=${server.adminToken}&study=${verifier.study}`);
+    await page.waitForSelector('#results[data-ready="true"]');
+    expect(await page.textContent('#results')).toMatch(/1 approved, 1 rejected/);
+    expect(await page.isVisible('#export-decisions')).toBe(true);
+    await page.close();
+    expect(problems).toEqual([]);
   });
 });
