@@ -14,10 +14,11 @@ export function registerOracleCommands(program: Command): void {
     .option('--n <count>', 'held-out renders', parsePositiveInteger, 1000)
     .option('--seed <n>', 'seed of the held-out set', parseInteger, 1)
     .option('--detector <dir>', 'detector folder (default: the shipped assets/oracle)')
-    .action(async (opts: { json?: boolean; n: number; seed: number; detector?: string }) => {
+    .option('--p-change <p>', 'chance each family leaves its default (0.55 busy scenes; 0.25 VIE-like)', Number, 0.55)
+    .action(async (opts: { json?: boolean; n: number; seed: number; detector?: string; pChange: number }) => {
       const { AttributeDetector } = await import('../world/oracle/detector.ts');
       const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
-      const result = evaluateOracle(AttributeDetector.load(opts.detector), { n: opts.n, seed: opts.seed });
+      const result = evaluateOracle(AttributeDetector.load(opts.detector), { n: opts.n, seed: opts.seed, pChange: opts.pChange });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
