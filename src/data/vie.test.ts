@@ -1,0 +1,81 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildVie, type VieSummary } from './vie.ts';
+import { readJsonl } from '../core/io.ts';
+import { candidateRowSchema, testRowSchema, trainRowSchema } from './schemas.ts';
+import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
+import { SUBJECTS_TEST, SUBJECTS_TRAIN } from '../world/spec.ts';
+import { SeerError } from '../core/errors.ts';
+
+describe('VIE dataset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vie-'));
+  let summary: VieSummary;
+  beforeAll(async () => {
+    summary = await buildVie(dir, { seed: 3 }, { quiet: true });
+  });
+
+  it('filters 600 candidates down to 300 balanced training rows', () => {
+    expect(summary.candidates).toBe(600);
+    expect(summary.passedAutoCheck).toBeGreaterThanOrEqual(300);
+    expect(summary.passedAutoCheck).toBeLessThan(600);
+    const train = readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema);
+    expect(train).toHaveLength(300);
+    for (const counts of Object.values(summary.counts)) expect(counts.train).toBe(50);
+    for (const row of train) {
+      expect(SUBJECTS_TRAIN as readonly string[]).toContain(row.subject);
+      for (const image of [row.rlvr.phase1.positive, row.rlvr.phase1.negative, row.rlvr.phase2.positive]) expect(existsSync(join(dir, image))).toBe(true);
+      expect(row.rlvr.phase2.negative).toBe(row.rlvr.phase1.positive);
+    }
+  });
+
+  it('builds a 40-instruction test set, ID:OOD 1:1 and Simple:Hard 2:3, on unseen prompts', () => {
+    const test = readJsonl(join(dir, 'vie-test.jsonl'), testRowSchema);
+    const instructions = new Map(test.map((r) => [r.instruction_id, r]));
+    expect(instructions.size).toBe(40);
+    const rows = [...instructions.values()];
+    expect(rows.filter((r) => r.split === 'id')).toHaveLength(20);
+    expect(rows.filter((r) => r.difficulty === 'simple')).toHaveLength(16);
+    expect(rows.filter((r) => r.split === 'id' && r.difficulty === 'simple')).toHaveLength(8);
+    expect(test.length).toBe(120);
+    const trainIds = new Set(TRAIN_INSTRUCTIONS.map((i) => i.id));
+    for (const r of test) {
+      expect(SUBJECTS_TEST as readonly string[]).toContain(r.subject);
+      expect(trainIds.has(r.instruction_id)).toBe(r.split === 'id');
+    }
+    expect(test.filter((r) => r.quadruplet).length).toBeGreaterThan(100);
+  });
+
+  it('writes the candidates file the human-verification study reads', () => {
+    const rows = readJsonl(join(dir, 'candidates.jsonl'), candidateRowSchema);
+    expect(rows).toHaveLength(600);
+    expect(rows.filter((r) => r.auto_check === 'pass')).toHaveLength(summary.passedAutoCheck);
+  });
+
+  it('drops candidates that humans rejected', async () => {
+    const train = readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema);
+    const decisions = join(dir, 'decisions.jsonl');
+    writeFileSync(decisions, train.slice(0, 5).map((r) => JSON.stringify({ id: r.id, decision: 'reject' })).join('\n'));
+    const out = join(dir, 'again');
+    const again = await buildVie(out, { seed: 3, humanDecisions: decisions }, { quiet: true });
+    expect(again.rejectedByHumans).toBe(5);
+    const kept = new Set(readJsonl(join(out, 'vie-train.jsonl'), trainRowSchema).map((r) => r.id));
+    for (const r of train.slice(0, 5)) expect(kept.has(r.id)).toBe(false);
+  });
+
+  it('is deterministic per seed', async () => {
+    const out = join(dir, 'same');
+    await buildVie(out, { seed: 3 }, { quiet: true });
+    expect(readFileSync(join(out, 'vie-test.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'vie-test.jsonl'), 'utf8'));
+    expect(readFileSync(join(out, 'vie-train.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'vie-train.jsonl'), 'utf8'));
+  });
+
+  it('names file and line of a malformed row', () => {
+    const bad = join(dir, 'bad.jsonl');
+    const good = readFileSync(join(dir, 'vie-test.jsonl'), 'utf8').split('\n')[0];
+    writeFileSync(bad, `${good}\n{"id": "x", "instruction": 3}\n`);
+    expect(() => readJsonl(bad, testRowSchema)).toThrow(SeerError);
+    expect(() => readJsonl(bad, testRowSchema)).toThrow(/bad\.jsonl:2: invalid row at "instruction"/);
+  });
+});

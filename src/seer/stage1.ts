@@ -1,0 +1,77 @@
+/**
+ * Stage 1 — RLVR (paper §3.4.1, A.1.4): GRPO trains SEER-Mini as a pairwise judge with a
+ * verifiable 0/1 reward (verdict = label) plus a format reward, through a two-phase curriculum:
+ * phase 1 "basic alignment" (which image shows the prompt? positive = image of p, negative = p with
+ * its object masked or changed), then phase 2 "instruction supervision" (which image follows the
+ * instruction while keeping the subject? positive = verified image for (i, p), negative = phase 1's
+ * positive, a hard negative). Each pair is shown in both orders, so position cannot be learned.
+ *
+ * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
+ * stage do not fit a CPU budget; the default recipe says what it uses); the KL reference of each
+ * phase is the policy at the start of that phase.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonl } from '../core/io.ts';
+import { readPng } from '../world/image.ts';
+import { trainRowSchema } from '../data/schemas.ts';
+import { alignmentContext, judgeContext } from '../model/templates.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { parseGrpoConfig } from '../rl/config.ts';
+import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { SeerMiniPolicy } from './policy.ts';
+import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
+
+export const stage1ConfigSchema = z.object({
+  phase1Epochs: z.number().positive().describe('passes over the phase-1 pairs (both orders)').default(1),
+  phase2Epochs: z.number().positive().describe('passes over the phase-2 pairs (both orders)').default(2),
+  phase1LearningRate: z.number().positive().describe('basic-alignment learning rate (staged: higher first)').default(1e-4),
+  phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
+  numGenerations: z.number().int().min(2).describe('G').default(8),
+  promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
+  maxCompletionLength: z.number().int().positive().default(40),
+  beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
+  temperature: z.number().positive().default(1),
+  maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
+  seed: z.number().int().default(0),
+});
+export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
+
+export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number): Promise<GrpoPrompt<JudgeMeta>[]> {
+  const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
+  const prompts: GrpoPrompt<JudgeMeta>[] = [];
+  for (const row of rows) {
+    const pair = phase === 1 ? row.rlvr.phase1 : row.rlvr.phase2;
+    const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
+    const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
+    prompts.push({ id: `${row.id}-p${phase}-A`, context: model.encode(segments, [pos, neg]), meta: { label: 'A' } });
+    prompts.push({ id: `${row.id}-p${phase}-B`, context: model.encode(segments, [neg, pos]), meta: { label: 'B' } });
+  }
+  return prompts;
+}
+
+export async function trainEvaluator(model: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<{ phase1: StepMetrics[]; phase2: StepMetrics[] }> {
+  const config = stage1ConfigSchema.parse(input);
+  const policy = new SeerMiniPolicy(model);
+  const rewards = [verdictReward(model), formatReward<JudgeMeta>(model)];
+  const run = async (phase: 1 | 2) => {
+    const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
+    const epochs = phase === 1 ? config.phase1Epochs : config.phase2Epochs;
+    const grpo = parseGrpoConfig({
+      numGenerations: config.numGenerations,
+      generationBatchSize: config.numGenerations * config.promptsPerStep,
+      maxSteps: Math.max(1, Math.round((epochs * prompts.length) / config.promptsPerStep)),
+      learningRate: phase === 1 ? config.phase1LearningRate : config.phase2LearningRate,
+      beta: config.beta,
+      maxCompletionLength: config.maxCompletionLength,
+      temperature: config.temperature,
+      seed: config.seed + phase,
+      checkpointEvery: 20,
+    });
+    const { metrics } = await trainGrpo({ config: grpo, model: policy, prompts, rewards, outDir: join(outDir, `phase${phase}`), quiet: options.quiet ?? false, label: `stage1 phase ${phase}` });
+    return metrics;
+  };
+  const phase1 = await run(1);
+  const phase2 = await run(2);
+  return { phase1, phase2 };
+}
