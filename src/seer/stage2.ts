@@ -1,0 +1,72 @@
+/**
+ * Stage 2 — RLMT (paper §3.4.2): GRPO trains SEER-Mini to think, then write a reprompt, seeing only
+ * (instruction, prompt). Reward (Eq. 9): 1 when SEER's own Stage-1 evaluator prefers the image from
+ * the reprompt over the image from naive `instruction + prompt` (same image seed), plus the format
+ * reward; KL 0.04 to the initial policy; θ_gen frozen; μ = 1.
+ *
+ * Departure: in an early-fusion model the generator shares the transformer blocks with the
+ * reprompter, so "generator frozen" is implemented by generating (and judging) with a frozen copy
+ * of the Stage-1 model, while the policy copy learns; inference uses the same frozen generator.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonl } from '../core/io.ts';
+import { Rng } from '../core/rng.ts';
+import { trainRowSchema } from '../data/schemas.ts';
+import { repromptContext } from '../model/templates.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { parseGrpoConfig } from '../rl/config.ts';
+import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { SeerMiniPolicy } from './policy.ts';
+import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
+import { SeerJudge } from './roles.ts';
+
+export const stage2ConfigSchema = z.object({
+  epochs: z.number().positive().describe('passes over the 300 (instruction, prompt) pairs (paper: 10)').default(1),
+  learningRate: z.number().positive().default(5e-5),
+  numGenerations: z.number().int().min(2).describe('G').default(8),
+  promptsPerStep: z.number().int().positive().default(4),
+  maxCompletionLength: z.number().int().positive().default(48),
+  beta: z.number().nonnegative().describe('KL to the initial policy (paper: 0.04)').default(0.04),
+  temperature: z.number().positive().default(1),
+  soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
+  maxRows: z.number().int().positive().optional(),
+  seed: z.number().int().default(0),
+});
+export type Stage2Config = z.infer<typeof stage2ConfigSchema>;
+
+export function buildRepromptPrompts(model: SeerMini, dataDir: string, seed: number, maxRows?: number): GrpoPrompt<RepromptMeta>[] {
+  const rng = new Rng(seed).fork('image-seeds');
+  return readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema)
+    .slice(0, maxRows)
+    .map((row) => ({
+      id: row.id,
+      context: model.encode([{ text: repromptContext(row.instruction, row.prompt) }]),
+      meta: { instruction: row.instruction, prompt: row.prompt, imageSeed: rng.int(1 << 30) },
+    }));
+}
+
+/** Trains `policyModel` in place; `frozen` (the Stage-1 model) generates and judges. */
+export async function trainReprompter(policyModel: SeerMini, frozen: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage2ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
+  const config = stage2ConfigSchema.parse(input);
+  const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
+  const judge = new SeerJudge(frozen, { name: 'seer-eval (frozen)' });
+  const rewards = [
+    relativeToNaiveReward({ model: policyModel, judge, generate: async (p, s) => frozen.generateImages(p, s), soft: config.soft, seed: config.seed }),
+    formatReward<RepromptMeta>(policyModel),
+  ];
+  const grpo = parseGrpoConfig({
+    numGenerations: config.numGenerations,
+    generationBatchSize: config.numGenerations * config.promptsPerStep,
+    maxSteps: Math.max(1, Math.round((config.epochs * prompts.length) / config.promptsPerStep)),
+    learningRate: config.learningRate,
+    beta: config.beta,
+    numIterations: 1,
+    maxCompletionLength: config.maxCompletionLength,
+    temperature: config.temperature,
+    seed: config.seed,
+    checkpointEvery: 10,
+  });
+  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' });
+  return metrics;
+}
