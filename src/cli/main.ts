@@ -11,6 +11,7 @@ import { registerOracleCommands } from './oracle.ts';
 import { registerRlCommands } from './rl.ts';
 import { registerModelCommands } from './model.ts';
 import { registerEvalCommands } from './eval.ts';
+import { registerRunCommands } from './run.ts';
 import { registerHumanEvalCommands } from './humaneval.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRlCommands(program);
   registerModelCommands(program);
   registerEvalCommands(program);
+  registerRunCommands(program);
   registerHumanEvalCommands(program);
   return program;
 }

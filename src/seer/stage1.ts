@@ -50,28 +50,30 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
   return prompts;
 }
 
-export async function trainEvaluator(model: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<{ phase1: StepMetrics[]; phase2: StepMetrics[] }> {
+/** One curriculum phase on `model` (trained in place). */
+export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
-  const policy = new SeerMiniPolicy(model);
+  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
+  const epochs = phase === 1 ? config.phase1Epochs : config.phase2Epochs;
+  const grpo = parseGrpoConfig({
+    numGenerations: config.numGenerations,
+    generationBatchSize: config.numGenerations * config.promptsPerStep,
+    maxSteps: Math.max(1, Math.round((epochs * prompts.length) / config.promptsPerStep)),
+    learningRate: phase === 1 ? config.phase1LearningRate : config.phase2LearningRate,
+    beta: config.beta,
+    maxCompletionLength: config.maxCompletionLength,
+    temperature: config.temperature,
+    seed: config.seed + phase,
+    checkpointEvery: 20,
+  });
   const rewards = [verdictReward(model), formatReward<JudgeMeta>(model)];
-  const run = async (phase: 1 | 2) => {
-    const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
-    const epochs = phase === 1 ? config.phase1Epochs : config.phase2Epochs;
-    const grpo = parseGrpoConfig({
-      numGenerations: config.numGenerations,
-      generationBatchSize: config.numGenerations * config.promptsPerStep,
-      maxSteps: Math.max(1, Math.round((epochs * prompts.length) / config.promptsPerStep)),
-      learningRate: phase === 1 ? config.phase1LearningRate : config.phase2LearningRate,
-      beta: config.beta,
-      maxCompletionLength: config.maxCompletionLength,
-      temperature: config.temperature,
-      seed: config.seed + phase,
-      checkpointEvery: 20,
-    });
-    const { metrics } = await trainGrpo({ config: grpo, model: policy, prompts, rewards, outDir: join(outDir, `phase${phase}`), quiet: options.quiet ?? false, label: `stage1 phase ${phase}` });
-    return metrics;
-  };
-  const phase1 = await run(1);
-  const phase2 = await run(2);
+  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards, outDir: join(outDir, `phase${phase}`), quiet: options.quiet ?? false, label: `stage1 phase ${phase}` });
+  return metrics;
+}
+
+/** Both phases in order (phase 2 starts from phase 1's weights, with its own learning rate). */
+export async function trainEvaluator(model: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<{ phase1: StepMetrics[]; phase2: StepMetrics[] }> {
+  const phase1 = await trainJudgePhase(model, 1, dataDir, outDir, input, options);
+  const phase2 = await trainJudgePhase(model, 2, dataDir, outDir, input, options);
   return { phase1, phase2 };
 }

@@ -1,0 +1,24 @@
+/** `seer run`: the main job — Stage 1, Stage 2 and every table, from the shipped base checkpoint. */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SeerError } from '../core/errors.ts';
+import { parseInteger } from './options.ts';
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('the main job: dataset → Stage 1 (RLVR) → Stage 2 (RLMT) → Tables 1–5 → results.json, report.md, report.html')
+    .option('--recipe <name>', 'default | smoke', 'default')
+    .option('--out <dir>', 'run folder', 'runs/seer')
+    .option('--seed <n>', 'seed', parseInteger, 0)
+    .option('--checkpoint <dir>', 'base SEER-Mini checkpoint (default: the shipped one)')
+    .option('--resume', 'continue a killed run in --out')
+    .action(async (opts: { recipe: string; out: string; seed: number; checkpoint?: string; resume?: boolean }) => {
+      if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
+      if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
+      const { runSeer } = await import('../run/main-job.ts');
+      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+      process.stdout.write(`done in ${Number(results.wallSeconds).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
+    });
+}

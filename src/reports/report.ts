@@ -1,0 +1,106 @@
+/**
+ * Writes a run's report from what the run wrote: `report.md` (every table) and `report.html`
+ * (the same tables, training curves drawn as inline SVG from the GRPO metrics files, and a gallery
+ * of naive vs SEER images). Reads the run folder only.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/io.ts';
+
+type Json = Record<string, unknown>;
+interface Cell { n?: number; accuracy?: number; winRatio?: number; low?: number; high?: number; pValue?: number }
+
+const SPLITS = [['total', null], ['id', 'overall'], ['id', 'simple'], ['id', 'hard'], ['ood', 'overall'], ['ood', 'simple'], ['ood', 'hard']] as const;
+const SPLIT_HEAD = '| Total | ID overall | ID simple | ID hard | OOD overall | OOD simple | OOD hard |';
+
+function pick(table: Json, split: string, part: string | null): Cell {
+  const s = table[split] as Json | undefined;
+  return ((part ? s?.[part] : s) ?? {}) as Cell;
+}
+
+function fmt(x: number | undefined, digits = 2): string {
+  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+export function reportMarkdown(results: Json): string {
+  const lines: string[] = [`# SEER run (${String(results.recipe)} recipe, seed ${String(results.seed)}, ${fmt(results.wallSeconds as number, 0)} s)`, ''];
+  const t1 = results.table1 as Record<string, Json>;
+  lines.push('## Table 1 — evaluator accuracy on the VIE test quadruplets (both orders)', '', `| model ${SPLIT_HEAD}`, `|---${'|---'.repeat(7)}|`);
+  for (const [name, table] of Object.entries(t1)) lines.push(`| ${name} | ${SPLITS.map(([s, p]) => fmt(pick(table, s, p).accuracy)).join(' | ')} |`);
+  const t2 = (results.table2 ?? {}) as Record<string, Json>;
+  lines.push('', '## Tables 2–3 — SEER win ratio against each reprompter (oracle-judged; 95% bootstrap interval; sign-test p)', '', `| vs ${SPLIT_HEAD} avg. words |`, `|---${'|---'.repeat(8)}|`);
+  for (const [name, table] of Object.entries(t2)) {
+    if (typeof table !== 'object') continue;
+    const cells = SPLITS.map(([s, p]) => {
+      const c = pick(table, s, p);
+      return `${fmt(c.winRatio)} [${fmt(c.low)}, ${fmt(c.high)}] p=${c.pValue === undefined ? '–' : c.pValue.toPrecision(2)}`;
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} | ${fmt(table.averageWords as number, 1)} |`);
+  }
+  lines.push('', `SEER average words per reprompt: ${fmt(t2.seerAverageWords as unknown as number, 1)}`);
+  const general = (results.general ?? {}) as Record<string, { genEval: { byFamily: Record<string, number>; overall: number }; vqa: { accuracy: number } }>;
+  const families = Object.keys(Object.values(general)[0]?.genEval.byFamily ?? {});
+  lines.push('', '## Tables 4–5 — general generation (World-GenEval) and understanding (World-VQA, yes/no)', '', `| model | ${families.join(' | ')} | GenEval overall | VQA accuracy |`, `|---${'|---'.repeat(families.length + 2)}|`);
+  for (const [name, g] of Object.entries(general)) lines.push(`| ${name} | ${families.map((f) => fmt(g.genEval.byFamily[f])).join(' | ')} | ${fmt(g.genEval.overall)} | ${fmt(g.vqa.accuracy)} |`);
+  const failures = (results.failures ?? {}) as Record<string, Record<string, number>>;
+  const types = Object.keys(Object.values(failures)[0] ?? {});
+  lines.push('', '## Failure types of the reprompts (A.4.3)', '', `| reprompter | ${types.join(' | ')} |`, `|---${'|---'.repeat(types.length)}|`);
+  for (const [name, f] of Object.entries(failures)) lines.push(`| ${name} | ${types.map((t) => String(f[t] ?? 0)).join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+function readMetrics(path: string): Json[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+}
+
+/** A small line chart of one metric per series, as inline SVG. */
+export function svgChart(title: string, series: Record<string, number[]>): string {
+  const W = 320;
+  const H = 160;
+  const all = Object.values(series).flat().filter(Number.isFinite);
+  if (all.length === 0) return '';
+  const lo = Math.min(...all);
+  const hi = Math.max(...all) === lo ? lo + 1 : Math.max(...all);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const paths = Object.entries(series).map(([name, ys], k) => {
+    const pts = ys.map((y, i) => `${(30 + (i / Math.max(1, ys.length - 1)) * (W - 40)).toFixed(1)},${(H - 20 - ((y - lo) / (hi - lo)) * (H - 40)).toFixed(1)}`);
+    return `<polyline fill="none" stroke="${colours[k % 4]}" stroke-width="1.5" points="${pts.join(' ')}"><title>${name}</title></polyline><text x="${40 + k * 90}" y="${H - 4}" font-size="10" fill="${colours[k % 4]}">${name}</text>`;
+  });
+  return `<figure><svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}"><text x="4" y="12" font-size="11">${title}</text><text x="2" y="${H - 20}" font-size="9">${lo.toFixed(2)}</text><text x="2" y="24" font-size="9">${hi.toFixed(2)}</text>${paths.join('')}</svg></figure>`;
+}
+
+export function writeReport(runDir: string, results: Json): void {
+  const md = reportMarkdown(results);
+  writeFileAtomic(join(runDir, 'report.md'), md);
+  const runs = {
+    'stage1 phase 1': readMetrics(join(runDir, 'stage1', 'phase1', 'metrics.jsonl')),
+    'stage1 phase 2': readMetrics(join(runDir, 'stage1', 'phase2', 'metrics.jsonl')),
+    'stage2': readMetrics(join(runDir, 'stage2', 'metrics.jsonl')),
+  };
+  const charts = ['reward', 'rewards/verdict/mean', 'rewards/preference/mean', 'kl', 'completions/mean_length', 'clip_ratio/region_mean']
+    .map((metric) => svgChart(metric, Object.fromEntries(Object.entries(runs).map(([name, rows]) => [name, rows.map((r) => r[metric] as number).filter((v) => v !== undefined)]).filter(([, ys]) => (ys as number[]).length > 0))))
+    .join('');
+  const gallery = ((results.gallery ?? []) as { instruction: string; prompt: string; reprompt: string; naive: string; seer: string }[])
+    .map((g) => `<figure class="pair"><img src="${escape(g.naive)}" alt="naive"><img src="${escape(g.seer)}" alt="SEER"><figcaption><b>${escape(g.instruction)}</b> — ${escape(g.prompt)}<br>SEER: ${escape(g.reprompt)}</figcaption></figure>`)
+    .join('');
+  const tables = md
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('# ')) return `<h1>${escape(line.slice(2))}</h1>`;
+      if (line.startsWith('## ')) return `<h2>${escape(line.slice(3))}</h2>`;
+      if (line.startsWith('|---')) return '';
+      if (line.startsWith('|')) return `<tr>${line.slice(1, -1).split('|').map((c) => `<td>${escape(c.trim())}</td>`).join('')}</tr>`;
+      return line ? `<p>${escape(line)}</p>` : '';
+    })
+    .join('\n')
+    .replace(/(<tr>[\s\S]*?<\/tr>\n?)+/g, (m) => `<table>${m}</table>`);
+  writeFileAtomic(
+    join(runDir, 'report.html'),
+    `<!doctype html><meta charset="utf-8"><title>SEER run</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:12px}td{border:1px solid #ccc;padding:2px 6px}figure{display:inline-block;margin:4px}.pair img{image-rendering:pixelated;width:96px}</style>${tables}<h2>Training curves</h2>${charts}<h2>Gallery: naive (left) vs SEER (right)</h2>${gallery}`,
+  );
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pretrain, RECIPES } from '../pretrain/train.ts';
+import { runSeer } from './main-job.ts';
+
+describe('seer run --recipe smoke', () => {
+  it('runs the whole pipeline and writes every table and file with sane values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seer-run-'));
+    await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
+    const out = join(dir, 'run');
+    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true })) as Record<string, any>;
+    for (const file of ['results.json', 'report.md', 'report.html', 'config.json', 'data/vie-train.jsonl', 'stage1/phase2/metrics.jsonl', 'stage2/metrics.jsonl']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    for (const name of ['zeroShot', 'phase1Only', 'seerEval']) {
+      const acc = results.table1[name].total.accuracy;
+      expect(acc).toBeGreaterThanOrEqual(0);
+      expect(acc).toBeLessThanOrEqual(1);
+    }
+    for (const name of ['naive', 'base (CoT)', 'text-only', 'oracle']) {
+      const cell = results.table2[name].total;
+      expect(cell.winRatio).toBeGreaterThanOrEqual(0);
+      expect(cell.winRatio).toBeLessThanOrEqual(1);
+      expect(cell.low).toBeLessThanOrEqual(cell.high);
+      expect(cell.pValue).toBeGreaterThan(0);
+    }
+    expect(Object.keys(results.general)).toEqual(['base', 'stage1', 'stage2']);
+    expect(results.gallery.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, results.gallery[0].seer))).toBe(true);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('Table 1');
+    expect(md).toContain('| naive |');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+
+    // Resume: a finished run re-reads its steps instead of recomputing them.
+    const again = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true })) as Record<string, any>;
+    expect(again.table2).toEqual(results.table2);
+  });
+});

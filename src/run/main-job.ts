@@ -1,0 +1,162 @@
+/**
+ * The main job (the layer above cli/: it wires every stage and calls the report writer), `seer run [--recipe default|smoke] [--out runs/NAME] [--seed N] [--resume]`:
+ * base checkpoint → VIE dataset → Table 1 zero-shot → Stage 1 phase 1 (Table 1 phase-1-only) →
+ * phase 2 (SEER-Eval) → Stage 2 RLMT → evaluation (Tables 1–5, failure types) → results.json,
+ * report.md, report.html. Each step writes its outputs and a marker; `--resume` skips finished steps
+ * (GRPO stages resume from their own checkpoints).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ensureDir, readJsonl, writeJson } from '../core/io.ts';
+import { Rng } from '../core/rng.ts';
+import { buildVie } from '../data/vie.ts';
+import { testRowSchema } from '../data/schemas.ts';
+import { engine } from '../engine/torch.ts';
+import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { writePng } from '../world/image.ts';
+import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
+import type { Reprompter } from '../world/roles.ts';
+import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
+import { judgeAccuracy } from '../eval/judge-accuracy.ts';
+import { averageWords, winRatioTable } from '../eval/win-ratio.ts';
+import { classifyReprompt, countFailures } from '../eval/failures.ts';
+import { generalCapabilities } from '../eval/general.ts';
+import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
+import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
+import { SeerMiniGenerator } from '../model/generator.ts';
+import { writeReport } from '../reports/report.ts';
+
+export const RUN_RECIPES = {
+  smoke: {
+    vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1 },
+    stage1: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 16 },
+    stage2: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 16 },
+    imageSeeds: 1,
+    generalN: 24,
+  },
+  default: {
+    vie: {},
+    stage1: { phase1Epochs: 0.5, phase2Epochs: 1 },
+    stage2: { epochs: 0.5 },
+    imageSeeds: 2,
+    generalN: 200,
+  },
+} as const;
+export type RunRecipe = keyof typeof RUN_RECIPES;
+
+const runOptionsSchema = z.object({
+  recipe: z.enum(['default', 'smoke']).default('default'),
+  outDir: z.string(),
+  seed: z.number().int().default(0),
+  resume: z.boolean().default(false),
+  checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
+  quiet: z.boolean().default(false),
+});
+
+export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<Record<string, unknown>> {
+  const opts = runOptionsSchema.parse(input);
+  const recipe = RUN_RECIPES[opts.recipe];
+  const out = opts.outDir;
+  const started = Date.now();
+  ensureDir(out);
+  engine.setThreads(2);
+  const say = (msg: string) => { if (!opts.quiet) process.stderr.write(`seer run: ${msg}\n`); };
+  const done = (step: string) => existsSync(join(out, 'steps', `${step}.json`));
+  const finish = (step: string, value: unknown) => writeJson(join(out, 'steps', `${step}.json`), value);
+  const read = <T>(step: string): T => JSON.parse(readFileSync(join(out, 'steps', `${step}.json`), 'utf8')) as T;
+  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
+
+  const data = join(out, 'data');
+  if (!done('data')) {
+    say('building the VIE dataset');
+    finish('data', await buildVie(data, { ...recipe.vie, seed: opts.seed }, { quiet: opts.quiet }));
+  }
+  const base = loadSeerMini(opts.checkpoint).model;
+
+  if (!done('table1-zero-shot')) {
+    say('Table 1: zero-shot judge');
+    finish('table1-zero-shot', await judgeAccuracy(new SeerJudge(base), data));
+  }
+  const stage1Dir = join(out, 'stage1-model');
+  if (!done('stage1')) {
+    say('Stage 1: RLVR (phase 1 then phase 2)');
+    const model = loadSeerMini(opts.checkpoint).model;
+    const config = { ...recipe.stage1, seed: opts.seed };
+    await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
+    const phase1Accuracy = await judgeAccuracy(new SeerJudge(model), data);
+    await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet });
+    saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
+    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await judgeAccuracy(new SeerJudge(model), data) });
+  }
+  const stage2Dir = join(out, 'stage2-model');
+  if (!done('stage2')) {
+    say('Stage 2: RLMT');
+    const policy = loadSeerMini(stage1Dir).model;
+    const frozen = loadSeerMini(stage1Dir).model;
+    await trainReprompter(policy, frozen, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
+    saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed });
+    finish('stage2', { checkpoint: stage2Dir });
+  }
+
+  if (!done('evaluation')) {
+    say('evaluation: Tables 2–5 and failure types');
+    const rows = readJsonl(join(data, 'vie-test.jsonl'), testRowSchema);
+    const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
+    const frozen = loadSeerMini(stage1Dir).model;
+    const seerModel = loadSeerMini(stage2Dir).model;
+    const generator = new SeerMiniGenerator(frozen);
+    const oracle = new OracleJudge();
+    const seeds = Array.from({ length: recipe.imageSeeds }, (_, i) => new Rng(opts.seed).fork(`image-${i}`).int(1 << 30));
+    const reprompters: Record<string, Reprompter> = {
+      naive: new NaiveReprompter(),
+      'base (CoT)': new SeerReprompter(base, { name: 'base (CoT)' }),
+      'text-only': new TextOnlyReprompter(),
+      oracle: new OracleReprompter(),
+    };
+    const seerOut = await new SeerReprompter(seerModel).reprompt(requests, { seed: opts.seed });
+    const seer = seerOut.map((r) => r.reprompt);
+    const table2: Record<string, unknown> = {};
+    const failures: Record<string, unknown> = { seer: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, seerOut[i]!.validFormat === false ? null : seer[i]!))) };
+    for (const [name, reprompter] of Object.entries(reprompters)) {
+      const outputs = await reprompter.reprompt(requests, { seed: opts.seed });
+      const texts = outputs.map((o) => o.reprompt);
+      const table = await winRatioTable({ rows, seer, baseline: texts, generator, judge: oracle, imageSeeds: seeds, seed: opts.seed });
+      table2[name] = { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) };
+      failures[name] = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!)));
+    }
+    const general = {
+      base: await generalCapabilities(base, { n: recipe.generalN, seed: opts.seed }),
+      stage1: await generalCapabilities(frozen, { n: recipe.generalN, seed: opts.seed }),
+      stage2: await generalCapabilities(seerModel, { n: recipe.generalN, seed: opts.seed }),
+    };
+    // Gallery: naive vs SEER images for the first test cases (first image seed).
+    const shown = rows.slice(0, 12);
+    const naiveImages = await generator.generate(shown.map((r) => `${r.instruction} ${r.prompt}`), shown.map(() => seeds[0]!));
+    const seerImages = await generator.generate(shown.map((_, i) => seer[i]!), shown.map(() => seeds[0]!));
+    const gallery = shown.map((r, i) => {
+      writePng(join(out, 'gallery', `${r.id}-naive.png`), naiveImages[i]!, 4);
+      writePng(join(out, 'gallery', `${r.id}-seer.png`), seerImages[i]!, 4);
+      return { id: r.id, instruction: r.instruction, prompt: r.prompt, reprompt: seer[i]!, naive: `gallery/${r.id}-naive.png`, seer: `gallery/${r.id}-seer.png` };
+    });
+    finish('evaluation', { gallery, table2: { ...table2, seerAverageWords: averageWords(seer) }, failures, general, examples: rows.slice(0, 8).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, seer: seer[i], reasoning: seerOut[i]!.reasoning })) });
+  }
+
+  const stage1 = read<{ phase1Only: unknown; seerEval: unknown }>('stage1');
+  const evaluation = read<Record<string, unknown>>('evaluation');
+  const results = {
+    recipe: opts.recipe,
+    seed: opts.seed,
+    wallSeconds: (Date.now() - started) / 1000,
+    table1: { zeroShot: read('table1-zero-shot'), phase1Only: stage1.phase1Only, seerEval: stage1.seerEval },
+    ...evaluation,
+  };
+  writeJson(join(out, 'results.json'), results);
+  writeReport(out, results);
+  return results;
+}
+
+export type { SeerMini };
