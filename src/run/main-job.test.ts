@@ -5,12 +5,19 @@ import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { runSeer } from './main-job.ts';
 
+interface Results {
+  table1: Record<string, { total: { accuracy: number } }>;
+  table2: Record<string, { total: { winRatio: number; low: number; high: number; pValue: number } }>;
+  general: Record<string, unknown>;
+  gallery: { seer: string }[];
+}
+
 describe('seer run --recipe smoke', () => {
   it('runs the whole pipeline and writes every table and file with sane values', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seer-run-'));
     await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
     const out = join(dir, 'run');
-    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true })) as Record<string, any>;
+    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true })) as unknown as Results;
     for (const file of ['results.json', 'report.md', 'report.html', 'config.json', 'data/vie-train.jsonl', 'stage1/phase2/metrics.jsonl', 'stage2/metrics.jsonl']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
@@ -35,7 +42,7 @@ describe('seer run --recipe smoke', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
 
     // Resume: a finished run re-reads its steps instead of recomputing them.
-    const again = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true })) as Record<string, any>;
+    const again = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true })) as unknown as Results;
     expect(again.table2).toEqual(results.table2);
   });
 });
