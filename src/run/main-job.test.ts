@@ -22,12 +22,12 @@ describe('seer run --recipe smoke', () => {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     for (const name of ['zeroShot', 'phase1Only', 'seerEval']) {
-      const acc = results.table1[name].total.accuracy;
+      const acc = results.table1[name]!.total.accuracy;
       expect(acc).toBeGreaterThanOrEqual(0);
       expect(acc).toBeLessThanOrEqual(1);
     }
     for (const name of ['naive', 'base (CoT)', 'text-only', 'oracle']) {
-      const cell = results.table2[name].total;
+      const cell = results.table2[name]!.total;
       expect(cell.winRatio).toBeGreaterThanOrEqual(0);
       expect(cell.winRatio).toBeLessThanOrEqual(1);
       expect(cell.low).toBeLessThanOrEqual(cell.high);
@@ -35,7 +35,7 @@ describe('seer run --recipe smoke', () => {
     }
     expect(Object.keys(results.general)).toEqual(['base', 'stage1', 'stage2']);
     expect(results.gallery.length).toBeGreaterThan(0);
-    expect(existsSync(join(out, results.gallery[0].seer))).toBe(true);
+    expect(existsSync(join(out, results.gallery[0]!.seer))).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('Table 1');
     expect(md).toContain('| naive |');
