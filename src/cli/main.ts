@@ -12,6 +12,7 @@ import { registerRlCommands } from './rl.ts';
 import { registerModelCommands } from './model.ts';
 import { registerEvalCommands } from './eval.ts';
 import { registerRunCommands } from './run.ts';
+import { registerElaborateCommands } from './elaborate.ts';
 import { registerHumanEvalCommands } from './humaneval.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerEvalCommands(program);
   registerRunCommands(program);
+  registerElaborateCommands(program);
   registerHumanEvalCommands(program);
   return program;
 }

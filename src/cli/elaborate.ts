@@ -1,0 +1,46 @@
+/** `seer elaborate`: think → reprompt → generate with a SEER-Mini checkpoint; naive and SEER images side by side. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { parseInteger, parsePositiveInteger } from './options.ts';
+
+export function registerElaborateCommands(program: Command): void {
+  program
+    .command('elaborate')
+    .description('reprompt an (instruction, prompt) with SEER-Mini and draw the naive and SEER images')
+    .requiredOption('--instruction <text>', 'visual instruction, e.g. "Make the object look scary, yet undeniably cute."')
+    .requiredOption('--prompt <text>', 'prompt, e.g. "a cat"')
+    .option('--checkpoint <dir>', 'SEER-Mini checkpoint used to reprompt and judge (default: the shipped base)')
+    .option('--generator <dir>', 'checkpoint whose frozen generator draws (default: same as --checkpoint)')
+    .option('--out <dir>', 'folder for naive.png, seer.png, side-by-side.png and result.json', 'runs/elaborate')
+    .option('--seed <n>', 'seed', parseInteger, 0)
+    .option('--best-of <n>', 'sample N reprompts, keep the one the model\'s own judge prefers', parsePositiveInteger, 1)
+    .option('--rounds <k>', 'retry until the own judge prefers the reprompt over the naive image, up to K rounds', parsePositiveInteger, 1)
+    .action(async (opts: { instruction: string; prompt: string; checkpoint?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number }) => {
+      const { loadSeerMini } = await import('../model/checkpoint.ts');
+      const { SeerMiniGenerator } = await import('../model/generator.ts');
+      const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
+      const { elaborate } = await import('../seer/elaborate.ts');
+      const { writePng } = await import('../world/image.ts');
+      const { writeJson } = await import('../core/io.ts');
+      const { engine } = await import('../engine/torch.ts');
+      engine.setThreads(2);
+      const model = loadSeerMini(opts.checkpoint).model;
+      const drawer = opts.generator ? loadSeerMini(opts.generator).model : model;
+      const result = await elaborate({
+        instruction: opts.instruction, prompt: opts.prompt, reprompter: new SeerReprompter(model), generator: new SeerMiniGenerator(drawer),
+        judge: new SeerJudge(model), seed: opts.seed, bestOf: opts.bestOf, rounds: opts.rounds,
+      });
+      writePng(join(opts.out, 'naive.png'), result.naiveImage, 4);
+      writePng(join(opts.out, 'seer.png'), result.seerImage, 4);
+      const side = { width: 64 + 4, height: 32, data: new Uint8Array(68 * 32 * 3).fill(255) };
+      for (let y = 0; y < 32; y++)
+        for (let x = 0; x < 32; x++)
+          for (let c = 0; c < 3; c++) {
+            side.data[(y * 68 + x) * 3 + c] = result.naiveImage.data[(y * 32 + x) * 3 + c] as number;
+            side.data[(y * 68 + x + 36) * 3 + c] = result.seerImage.data[(y * 32 + x) * 3 + c] as number;
+          }
+      writePng(join(opts.out, 'side-by-side.png'), side, 4);
+      writeJson(join(opts.out, 'result.json'), { instruction: opts.instruction, prompt: opts.prompt, reasoning: result.reasoning, reprompt: result.reprompt, preference: result.preference, candidates: result.candidates, rounds: result.rounds });
+      process.stdout.write(`reasoning: ${result.reasoning}\nreprompt:  ${result.reprompt}\nown judge prefers it over naive with p = ${result.preference.toFixed(2)} (${result.candidates} candidate(s), ${result.rounds} round(s))\nimages:    ${join(opts.out, 'side-by-side.png')} (naive | SEER)\n`);
+    });
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { elaborate } from './elaborate.ts';
+import { RendererSource } from '../data/image-source.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
+import type { Reprompter } from '../world/roles.ts';
+
+const instruction = 'Make the object look scary, yet undeniably cute.';
+
+describe('elaborate (inference loop)', () => {
+  it('returns the reprompt and both images; a good reprompter is preferred over naive', async () => {
+    const result = await elaborate({ instruction, prompt: 'a cat', reprompter: new OracleReprompter(), generator: new RendererSource(), judge: new OracleJudge() });
+    expect(result.preference).toBeGreaterThan(0.5);
+    expect(result.seerImage.data.length).toBe(32 * 32 * 3);
+    expect(result.candidates).toBe(1);
+  });
+
+  it('best-of-N keeps the candidate the judge prefers; rounds retry until preferred', async () => {
+    // Every second call gives a good reprompt, the others a useless one.
+    const flaky = (): Reprompter => {
+      let calls = 0;
+      return {
+        name: 'flaky',
+        reprompt: async (requests, options) => (++calls % 2 === 0 ? new OracleReprompter().reprompt(requests, options) : new NaiveReprompter().reprompt(requests)),
+      };
+    };
+    const base = { instruction, prompt: 'a cat', generator: new RendererSource(), judge: new OracleJudge() };
+    const one = await elaborate({ ...base, reprompter: flaky() });
+    expect(one.preference).toBeLessThanOrEqual(0.5);
+    const bestOf = await elaborate({ ...base, reprompter: flaky(), bestOf: 2 });
+    expect(bestOf.preference).toBeGreaterThan(0.5);
+    expect(bestOf.candidates).toBe(2);
+    const rounds = await elaborate({ ...base, reprompter: flaky(), rounds: 3 });
+    expect(rounds.preference).toBeGreaterThan(0.5);
+    expect(rounds.rounds).toBe(2);
+  });
+});
