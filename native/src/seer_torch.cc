@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 #include <sstream>
 #include <malloc.h>
+#include <cstdlib>
 
 namespace {
 
@@ -313,7 +314,10 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   // blocks come from the heap and fragment it: RSS grew by one activation per training step
   // (measured: +8 MB/step, 7.8 GB after 900 oracle steps). A fixed threshold keeps large tensors
   // in mmap'd memory that is returned on free (measured: flat RSS).
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  const char* threshold = std::getenv("SEER_MMAP_THRESHOLD");
+  mallopt(M_MMAP_THRESHOLD, threshold ? std::atoi(threshold) : 128 * 1024);
+  const char* arenas = std::getenv("SEER_ARENA_MAX");
+  if (arenas) mallopt(M_ARENA_MAX, std::atoi(arenas));
   Tensor::Init(env, exports);
   Optimizer::Init(env, exports);
 #define REG(n, f) exports.Set(n, Napi::Function::New(env, f));
