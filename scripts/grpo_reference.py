@@ -74,8 +74,8 @@ def run_case(c):
     sums = [sum(per_token[b]) for b in range(B)]
     lt = cfg["loss_type"]
     if lt == "grpo":
-        rows = [sums[b] / tokens[b] for b in range(B) if tokens[b] > 0]
-        loss = sum(rows) / max(1, len(rows))
+        # TRL: mean over all B rows of (row sum / max(1, row tokens)).
+        loss = sum(sums[b] / max(1, tokens[b]) for b in range(B)) / B
     elif lt == "bnpo" or lt == "dapo":
         loss = sum(sums) / max(1, total)
     else:  # dr_grpo

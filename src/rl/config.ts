@@ -1,7 +1,12 @@
 /**
  * GRPO configuration as a zod schema: every field has a described default (TRL's names where they
  * exist, the paper's values where it gives them) and cross-field checks that say how to fix a bad
- * value.
+ * value. `maxSteps` counts generation batches; with μ = `numIterations` > 1 each batch makes μ
+ * optimizer steps, all at that step's learning rate.
+ *
+ * Departures from the paper: its learning rates (Stage 1: two phases, Stage 2: one) are set by the
+ * stage recipes in src/seer/; the defaults here are TRL's (lr 1e-5, ε 0.2, k3) except β = 0.04,
+ * the paper's value (TRL's default is 0).
  */
 import { z } from 'zod';
 import { SeerError } from '../core/errors.ts';
@@ -19,7 +24,7 @@ export const grpoConfigSchema = z
     weightDecay: z.number().nonnegative().describe('AdamW decoupled weight decay').default(0),
     maxGradNorm: z.number().nonnegative().describe('global gradient-norm clip (0 = off)').default(1),
     beta: z.number().nonnegative().describe('KL coefficient to the initial policy (paper: 0.04)').default(0.04),
-    epsilon: z.number().positive().describe('lower clip ε').default(0.2),
+    epsilon: z.number().positive().lt(1, 'epsilon must be below 1 (the lower clip is 1 − ε); TRL uses 0.2').describe('lower clip ε').default(0.2),
     epsilonHigh: z.number().positive().nullable().describe('upper clip (clip-higher); null = ε').default(null),
     lossType: z.enum(['grpo', 'bnpo', 'dr_grpo', 'dapo']).describe('token aggregation of the loss').default('grpo'),
     scaleRewards: z.enum(['group', 'batch', 'none']).describe('std used to scale advantages').default('group'),
@@ -29,10 +34,13 @@ export const grpoConfigSchema = z
     maxCompletionLength: z.number().int().positive().describe('new tokens per completion').default(64),
     maskTruncatedCompletions: z.boolean().describe('drop completions that hit the length limit from the loss').default(false),
     dynamicSampling: z.number().int().nonnegative().describe('resample zero-variance groups up to this many times (0 = off)').default(0),
+    freezeGroups: z.array(z.string().min(1)).nullable().describe("parameter groups to freeze (paper: ['generation']); null = leave the model's own setting").default(null),
     seed: z.number().int().describe('seed for data order and sampling').default(0),
     logEvery: z.number().int().positive().describe('steps between metric lines').default(1),
     checkpointEvery: z.number().int().positive().describe('steps between checkpoints').default(10),
+    keepCheckpoints: z.number().int().nonnegative().describe('newest checkpoints kept on disk (0 = all)').default(2),
   })
+  .strict()
   .superRefine((c, ctx) => {
     if (c.numGenerations < 2) ctx.addIssue({ code: 'custom', path: ['numGenerations'], message: 'G must be at least 2: advantages compare completions within a group' });
     if (c.generationBatchSize % c.numGenerations !== 0)
@@ -41,6 +49,8 @@ export const grpoConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['gradientAccumulationSteps'], message: `generationBatchSize (${c.generationBatchSize}) must split evenly into ${c.gradientAccumulationSteps} micro-batches` });
     if (c.epsilonHigh !== null && c.epsilonHigh < c.epsilon)
       ctx.addIssue({ code: 'custom', path: ['epsilonHigh'], message: `epsilonHigh (${c.epsilonHigh}) must be ≥ epsilon (${c.epsilon}), or null to reuse epsilon` });
+    if (c.freezeGroups && new Set(c.freezeGroups).size !== c.freezeGroups.length)
+      ctx.addIssue({ code: 'custom', path: ['freezeGroups'], message: 'freezeGroups lists a group twice' });
     if (c.warmupSteps >= c.maxSteps && c.lrSchedule !== 'constant')
       ctx.addIssue({ code: 'custom', path: ['warmupSteps'], message: `warmupSteps (${c.warmupSteps}) leaves no steps to decay over maxSteps (${c.maxSteps})` });
   });
@@ -50,7 +60,10 @@ export type GrpoConfig = z.infer<typeof grpoConfigSchema>;
 export function parseGrpoConfig(input: unknown): GrpoConfig {
   const parsed = grpoConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    const known = Object.keys(grpoConfigSchema.shape).join(', ');
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'config'}: ${i.message}${i.code === 'unrecognized_keys' ? ` (known fields: ${known})` : ''}`)
+      .join('; ');
     throw new SeerError('bad_config', `invalid GRPO config: ${issues}`, { cause: parsed.error });
   }
   return parsed.data;

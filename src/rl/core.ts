@@ -7,6 +7,11 @@
  * aggregated over masked completion tokens. Besides the loss we return its exact gradient with
  * respect to every token's current log-prob: the model back-propagates that (`logp.backward(g)`),
  * so the algorithm never needs to know the model's tensors.
+ *
+ * Departures from the paper: Eq. 6 is the `grpo` aggregation with a k3 KL and a symmetric clip;
+ * the other aggregations (bnpo, dr_grpo, dapo), estimators (k1, k2), clip-higher and the
+ * batch / no reward scaling are TRL's options, off by default. NaN rewards (a reward function that
+ * could not score) get advantage 0 instead of poisoning their group.
  */
 
 export type ScaleRewards = 'group' | 'batch' | 'none';
@@ -136,11 +141,12 @@ export function policyLoss(input: PolicyLossInput, config: PolicyLossConfig): Po
   const useKl = refLogp !== undefined;
   const rowTokens = mask.map((row) => row.reduce((s, m) => s + m, 0));
   const totalTokens = rowTokens.reduce((s, n) => s + n, 0);
-  const activeRows = rowTokens.filter((n) => n > 0).length;
+  // Token weights of the aggregation; grpo divides by all B rows, as TRL does (a fully masked
+  // row, e.g. a truncated completion, contributes 0 but still counts).
   const weight = (b: number): number => {
     switch (config.lossType) {
       case 'grpo':
-        return (rowTokens[b] as number) > 0 ? 1 / ((rowTokens[b] as number) * Math.max(1, activeRows)) : 0;
+        return (rowTokens[b] as number) > 0 ? 1 / ((rowTokens[b] as number) * B) : 0;
       case 'bnpo':
         return 1 / Math.max(1, totalTokens);
       case 'dr_grpo':

@@ -1,40 +1,36 @@
 /**
- * The GRPO trainer: wires the pure functions of ./core.ts to any `PolicyModel`. One step:
- * sample G completions per prompt → rewards (weighted reward functions) → group advantages →
- * (old log-probs when μ > 1, reference log-probs when β > 0) → μ passes of gradient-accumulated
- * clipped-surrogate + KL loss → AdamW step. Metrics use TRL's names; checkpoints are atomic, and a
- * killed run resumes to the same numbers (every random choice is derived from (seed, step)).
+ * The GRPO trainer: wires the pure functions of ./core.ts to any `PolicyModel` (./policy.ts).
+ * One step (paper Eq. 6–8 / 10–11):
  *
- * Departure from TRL: the loss gradient is computed analytically per token (./core.ts) and handed
- * to the model, instead of autograd through the whole objective.
+ *   prompts (seeded order) → G completions each → rewards (weighted functions, ./rewards.ts)
+ *   → [dynamic sampling: redraw zero-variance groups] → group advantages
+ *   → reference log-probs (β > 0) → μ passes × micro-batches of: log-probs with grad,
+ *     dL/dlogp from `policyLoss`, `backward` → AdamW step per pass
+ *
+ * With μ > 1 the old log-probs are those of the first pass (taken before any update), cached —
+ * no extra forward pass. Metrics use TRL's names and average over all passes; checkpoints are
+ * atomic (./checkpoint.ts) and every random choice derives from (seed, step), so a killed run
+ * resumes to exactly the numbers of an uninterrupted one.
+ *
+ *   npx vitest run src/rl/trainer.test.ts      # the learning test on ./tabular-policy.ts
+ *
+ * Departures: from TRL — the loss gradient is computed analytically per token and handed to the
+ * model instead of autograd through the objective; `maxSteps` counts generation batches (μ
+ * optimizer steps each). From the paper — none (μ = 1, β = 0.04, G = 8 are the defaults).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { Rng, hashSeed } from '../core/rng.ts';
+import { SeerError } from '../core/errors.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
 import { startProgress } from '../core/progress.ts';
 import { besselStd, groupAdvantages, policyLoss } from './core.ts';
 import { learningRateAt, type GrpoConfig } from './config.ts';
-import type { Completion, PolicyModel } from './policy.ts';
+import { checkResumeConfig, latestCheckpoint, loadCheckpoint, saveCheckpoint, saveReference } from './checkpoint.ts';
+import { scoreRewards, validateRewardFunctions, type GrpoPrompt, type RewardFunction, type ScoredBatch } from './rewards.ts';
+import type { Completion, PolicyModel, SamplingOptions } from './policy.ts';
 
-export interface GrpoPrompt<M = unknown> {
-  /** Stable id: completions of one prompt form one group. */
-  id: string;
-  context: number[];
-  meta: M;
-}
-
-export interface RewardInput<M = unknown> {
-  prompt: GrpoPrompt<M>;
-  completion: Completion;
-}
-
-export interface RewardFunction<M = unknown> {
-  name: string;
-  weight: number;
-  score(batch: readonly RewardInput<M>[]): number[] | Promise<number[]>;
-}
+export type { GrpoPrompt, RewardFunction, RewardInput } from './rewards.ts';
 
 export type StepMetrics = Record<string, number>;
 
@@ -43,151 +39,170 @@ export interface TrainGrpoOptions<M> {
   model: PolicyModel;
   prompts: readonly GrpoPrompt<M>[];
   rewards: readonly RewardFunction<M>[];
-  /** Run folder for metrics.jsonl and checkpoints; without it nothing is written. */
+  /** Run folder for the config, metrics.jsonl and checkpoints; without it nothing is written. */
   outDir?: string;
   quiet?: boolean;
   label?: string;
-  /** Called after each step (metrics already logged); throwing stops the run (tests use it to simulate a kill). */
+  /** Called after each step (metrics logged, checkpoint written); throwing stops the run (tests use it to simulate a kill). */
   onStep?: (metrics: StepMetrics) => void | Promise<void>;
 }
 
-const checkpointSchema = z.object({ step: z.number().int().nonnegative(), dir: z.string() });
-
 export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metrics: StepMetrics[]; model: PolicyModel }> {
-  const { config, model, prompts, rewards } = options;
-  const G = config.numGenerations;
-  const promptsPerStep = config.generationBatchSize / G;
-  const metricsPath = options.outDir ? join(options.outDir, 'metrics.jsonl') : null;
+  const { config, model, prompts, rewards, outDir } = options;
+  validateInputs(options);
+  if (config.freezeGroups !== null) freeze(model, config.freezeGroups);
   const reference = config.beta > 0 ? await model.snapshot() : null;
-  let startStep = 0;
+  const metricsPath = outDir ? join(outDir, 'metrics.jsonl') : null;
   const history: StepMetrics[] = [];
+  let startStep = 0;
 
-  if (options.outDir) {
-    ensureDir(options.outDir);
-    const latest = join(options.outDir, 'checkpoints', 'latest.json');
-    if (existsSync(latest)) {
-      const pointer = checkpointSchema.parse(JSON.parse(readFileSync(latest, 'utf8')));
-      await model.loadState(readFileSync(join(options.outDir, 'checkpoints', pointer.dir, 'model.bin')));
-      if (reference) await reference.loadState(readFileSync(join(options.outDir, 'checkpoints', pointer.dir, 'reference.bin')));
+  if (outDir) {
+    ensureDir(outDir);
+    const pointer = latestCheckpoint(outDir);
+    if (pointer) {
+      checkResumeConfig(outDir, config);
+      await loadCheckpoint(outDir, pointer, model, reference);
+      if (reference) await saveReference(outDir, reference);
       startStep = pointer.step;
       // Keep only the metric lines up to the checkpoint, so a resumed run does not log twice.
       if (metricsPath && existsSync(metricsPath)) {
-        const kept = readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as StepMetrics).step! <= startStep);
+        const kept = readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l && ((JSON.parse(l) as StepMetrics).step ?? Infinity) <= startStep);
         kept.forEach((l) => history.push(JSON.parse(l) as StepMetrics));
         writeFileAtomic(metricsPath, kept.map((l) => `${l}\n`).join(''));
       }
     } else {
-      writeJson(join(options.outDir, 'grpo-config.json'), config);
+      writeJson(join(outDir, 'grpo-config.json'), config);
       if (metricsPath) writeFileAtomic(metricsPath, '');
+      if (reference) await saveReference(outDir, reference);
     }
   }
 
   const progress = startProgress(options.label ?? 'grpo', config.maxSteps, { quiet: options.quiet ?? false });
   progress.tick(startStep);
   for (let step = startStep; step < config.maxSteps; step++) {
-    const batch = promptsForStep(prompts, promptsPerStep, config.seed, step);
-    const groupPrompts = batch.flatMap((p) => Array.from({ length: G }, () => p));
-    let completions = await model.sample(groupPrompts.map((p) => p.context), samplingFor(config, step, 0));
-    let scored = await scoreAll(rewards, groupPrompts, completions);
-    // Dynamic sampling: redraw groups whose rewards are all equal (they carry no signal).
-    for (let attempt = 1; attempt <= config.dynamicSampling; attempt++) {
-      const flat = batch.map((_, g) => scored.total.slice(g * G, (g + 1) * G)).map((r) => r.every((v) => v === r[0]));
-      if (!flat.some(Boolean)) break;
-      const redo = batch.flatMap((p, g) => (flat[g] ? [g] : []));
-      const fresh = await model.sample(redo.flatMap((g) => Array.from({ length: G }, () => (batch[g] as GrpoPrompt<M>).context)), samplingFor(config, step, attempt));
-      completions = completions.slice();
-      redo.forEach((g, k) => completions.splice(g * G, G, ...fresh.slice(k * G, (k + 1) * G)));
-      scored = await scoreAll(rewards, groupPrompts, completions);
-    }
-    const { advantages, groupStd, fracZeroStd } = groupAdvantages(scored.total, groupPrompts.map((p) => p.id), config.scaleRewards);
-    const rows = { contexts: groupPrompts.map((p) => p.context), completions: completions.map((c) => c.tokens) };
-    const mask: number[][] = completions.map((c) => c.tokens.map(() => (config.maskTruncatedCompletions && c.truncated ? 0 : 1)));
-    const totalTokens = mask.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-    const old = config.numIterations > 1 ? (await model.logProbs(rows, { grad: false })).logp : null;
-    const ref = reference ? (await reference.logProbs(rows, { grad: false })).logp : null;
-
-    const lr = learningRateAt(config, step);
-    const micro = config.generationBatchSize / config.gradientAccumulationSteps;
-    let loss = 0;
-    let kl = 0;
-    let entropy = 0;
-    let gradNorm = 0;
-    const clip = { low: 0, high: 0, region: 0 };
-    for (let iteration = 0; iteration < config.numIterations; iteration++) {
-      model.zeroGrad();
-      for (let start = 0; start < rows.contexts.length; start += micro) {
-        const end = start + micro;
-        const part = { contexts: rows.contexts.slice(start, end), completions: rows.completions.slice(start, end) };
-        const current = await model.logProbs(part, { grad: true });
-        const logp = current.logp.map((r) => Array.from(r));
-        const out = policyLoss(
-          {
-            logp,
-            oldLogp: old ? old.slice(start, end).map((r) => Array.from(r)) : logp,
-            ...(ref ? { refLogp: ref.slice(start, end).map((r) => Array.from(r)) } : {}),
-            mask: mask.slice(start, end),
-            advantages: advantages.slice(start, end),
-            maxCompletionLength: config.maxCompletionLength,
-            generationBatchTokens: totalTokens,
-          },
-          { lossType: config.lossType, beta: config.beta, epsilon: config.epsilon, epsilonHigh: config.epsilonHigh, klEstimator: config.klEstimator },
-        );
-        // dapo normalises by the whole generation batch already; the others average micro-batches.
-        const scale = config.lossType === 'dapo' ? 1 : 1 / config.gradientAccumulationSteps;
-        current.backward(out.grad.map((r) => r.map((g) => g * scale)));
-        if (iteration === 0) {
-          const tokens = mask.slice(start, end).reduce((s, r) => s + r.reduce((a, b) => a + b, 0), 0);
-          loss += out.loss * scale;
-          kl += out.kl * tokens;
-          clip.low += out.clipRatio.low * tokens;
-          clip.high += out.clipRatio.high * tokens;
-          clip.region += out.clipRatio.region * tokens;
-          current.entropy.forEach((r, b) => r.forEach((e, t) => (entropy += e * ((mask[start + b] as number[])[t] ?? 0))));
-        }
-      }
-      gradNorm = model.step({ lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm });
-    }
-
-    const tokenDenominator = Math.max(1, totalTokens);
-    const metrics: StepMetrics = {
-      step: step + 1,
-      loss,
-      reward: mean(scored.total),
-      reward_std: mean([...groupStd.values()].map((s) => (Number.isFinite(s) ? s : 0))),
-      frac_reward_zero_std: fracZeroStd,
-      kl: kl / tokenDenominator,
-      entropy: entropy / tokenDenominator,
-      'clip_ratio/low_mean': clip.low / tokenDenominator,
-      'clip_ratio/high_mean': clip.high / tokenDenominator,
-      'clip_ratio/region_mean': clip.region / tokenDenominator,
-      'completions/mean_length': mean(completions.map((c) => c.tokens.length)),
-      'completions/clipped_ratio': mean(completions.map((c) => (c.truncated ? 1 : 0))),
-      grad_norm: gradNorm,
-      learning_rate: lr,
-    };
-    rewards.forEach((fn, k) => {
-      const values = (scored.byFunction[k] as number[]).filter(Number.isFinite);
-      metrics[`rewards/${fn.name}/mean`] = mean(values);
-      metrics[`rewards/${fn.name}/std`] = values.length > 1 ? besselStd(values) : 0;
-    });
+    const metrics = await trainStep(step, options, reference);
     history.push(metrics);
     if (metricsPath && (step + 1) % config.logEvery === 0) appendFileSync(metricsPath, `${JSON.stringify(metrics)}\n`);
-    if (options.outDir && ((step + 1) % config.checkpointEvery === 0 || step + 1 === config.maxSteps)) {
-      await saveCheckpoint(options.outDir, step + 1, model, reference);
-    }
-    progress.tick(1, { reward: metrics.reward as number, kl: metrics.kl as number });
+    if (outDir && ((step + 1) % config.checkpointEvery === 0 || step + 1 === config.maxSteps)) await saveCheckpoint(outDir, step + 1, model, config.keepCheckpoints);
+    progress.tick(1, { reward: (metrics.reward as number).toFixed(3), kl: (metrics.kl as number).toFixed(4) });
     await options.onStep?.(metrics);
   }
   progress.stop();
   return { metrics: history, model };
 }
 
-async function saveCheckpoint(outDir: string, step: number, model: PolicyModel, reference: PolicyModel | null): Promise<void> {
-  const dir = `step-${String(step).padStart(6, '0')}`;
-  const base = join(outDir, 'checkpoints', dir);
-  writeFileAtomic(join(base, 'model.bin'), await model.saveState());
-  if (reference) writeFileAtomic(join(base, 'reference.bin'), await reference.saveState());
-  writeJson(join(outDir, 'checkpoints', 'latest.json'), { step, dir });
+/** One generation batch: rollout, advantages, μ optimisation passes. Returns the step's metrics. */
+async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, reference: PolicyModel | null): Promise<StepMetrics> {
+  const { config, model, rewards } = options;
+  const G = config.numGenerations;
+  const batch = promptsForStep(options.prompts, config.generationBatchSize / G, config.seed, step);
+  const rollout = await sampleGroups(model, rewards, batch, config, step);
+  const { completions, scored, groupPrompts } = rollout;
+  const { advantages, groupStd, fracZeroStd } = groupAdvantages(scored.total, groupPrompts.map((p) => p.id), config.scaleRewards);
+  const rows = { contexts: groupPrompts.map((p) => p.context), completions: completions.map((c) => c.tokens) };
+  const mask: number[][] = completions.map((c) => c.tokens.map(() => (config.maskTruncatedCompletions && c.truncated ? 0 : 1)));
+  const tokensOf = (from: number, to: number) => mask.slice(from, to).reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const totalTokens = tokensOf(0, mask.length);
+  const ref = reference ? (await reference.logProbs(rows, { grad: false })).logp.map((r) => Array.from(r)) : null;
+
+  const lr = learningRateAt(config, step);
+  const micro = config.generationBatchSize / config.gradientAccumulationSteps;
+  // dapo already normalises by the whole generation batch's tokens; the others average micro-batches (as TRL).
+  const scale = config.lossType === 'dapo' ? 1 : 1 / config.gradientAccumulationSteps;
+  const old: number[][] = []; // [B][T] log-probs of the first pass, the behaviour policy for passes ≥ 2
+  const sums = { loss: 0, kl: 0, entropy: 0, low: 0, high: 0, region: 0, gradNorm: 0 };
+  for (let iteration = 0; iteration < config.numIterations; iteration++) {
+    model.zeroGrad();
+    for (let start = 0; start < rows.contexts.length; start += micro) {
+      const end = start + micro;
+      const current = await model.logProbs({ contexts: rows.contexts.slice(start, end), completions: rows.completions.slice(start, end) }, { grad: true });
+      const logp = current.logp.map((r) => Array.from(r));
+      if (iteration === 0 && config.numIterations > 1) old.push(...logp);
+      const out = policyLoss(
+        {
+          logp,
+          oldLogp: iteration === 0 ? logp : old.slice(start, end),
+          ...(ref ? { refLogp: ref.slice(start, end) } : {}),
+          mask: mask.slice(start, end),
+          advantages: advantages.slice(start, end),
+          maxCompletionLength: config.maxCompletionLength,
+          generationBatchTokens: totalTokens,
+        },
+        { lossType: config.lossType, beta: config.beta, epsilon: config.epsilon, epsilonHigh: config.epsilonHigh, klEstimator: config.klEstimator },
+      );
+      current.backward(out.grad.map((r) => r.map((g) => g * scale)));
+      const tokens = tokensOf(start, end);
+      sums.loss += out.loss * scale;
+      sums.kl += out.kl * tokens;
+      sums.low += out.clipRatio.low * tokens;
+      sums.high += out.clipRatio.high * tokens;
+      sums.region += out.clipRatio.region * tokens;
+      current.entropy.forEach((r, b) => {
+        const m = mask[start + b] as number[];
+        for (let t = 0; t < r.length; t++) sums.entropy += (r[t] as number) * (m[t] ?? 0);
+      });
+    }
+    sums.gradNorm += model.step({ lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm });
+  }
+
+  const mu = config.numIterations;
+  const perToken = Math.max(1, totalTokens) * mu;
+  const metrics: StepMetrics = {
+    step: step + 1,
+    loss: sums.loss / mu,
+    reward: mean(scored.total),
+    reward_std: mean([...groupStd.values()].map((s) => (Number.isFinite(s) ? s : 0))),
+    frac_reward_zero_std: fracZeroStd,
+    kl: sums.kl / perToken,
+    entropy: sums.entropy / perToken,
+    'clip_ratio/low_mean': sums.low / perToken,
+    'clip_ratio/high_mean': sums.high / perToken,
+    'clip_ratio/region_mean': sums.region / perToken,
+    'completions/mean_length': mean(completions.map((c) => c.tokens.length)),
+    'completions/clipped_ratio': mean(completions.map((c) => (c.truncated ? 1 : 0))),
+    grad_norm: sums.gradNorm / mu,
+    learning_rate: lr,
+  };
+  if (config.dynamicSampling > 0) metrics['dynamic_sampling/resampled_groups'] = rollout.resampledGroups;
+  rewards.forEach((fn, k) => {
+    const values = (scored.byFunction[k] as number[]).filter(Number.isFinite);
+    metrics[`rewards/${fn.name}/mean`] = mean(values);
+    metrics[`rewards/${fn.name}/std`] = values.length > 1 ? besselStd(values) : 0;
+  });
+  return metrics;
+}
+
+interface Rollout<M> {
+  groupPrompts: GrpoPrompt<M>[];
+  completions: Completion[];
+  scored: ScoredBatch;
+  /** Group redraws made by dynamic sampling (a group redrawn twice counts twice). */
+  resampledGroups: number;
+}
+
+/** G completions per prompt, scored; with dynamic sampling, groups whose rewards are all equal are redrawn. */
+async function sampleGroups<M>(model: PolicyModel, rewards: readonly RewardFunction<M>[], batch: readonly GrpoPrompt<M>[], config: GrpoConfig, step: number): Promise<Rollout<M>> {
+  const G = config.numGenerations;
+  const groupPrompts = batch.flatMap((p) => Array.from({ length: G }, () => p));
+  const score = (completions: readonly Completion[]) => scoreRewards(rewards, groupPrompts.map((prompt, i) => ({ prompt, completion: completions[i] as Completion })));
+  let completions = await model.sample(groupPrompts.map((p) => p.context), samplingFor(config, step, 0));
+  let scored = await score(completions);
+  let resampledGroups = 0;
+  for (let attempt = 1; attempt <= config.dynamicSampling; attempt++) {
+    const redo = batch.flatMap((_, g) => (hasZeroStd(scored.total.slice(g * G, (g + 1) * G)) ? [g] : []));
+    if (redo.length === 0) break;
+    resampledGroups += redo.length;
+    const fresh = await model.sample(redo.flatMap((g) => Array.from({ length: G }, () => (batch[g] as GrpoPrompt<M>).context)), samplingFor(config, step, attempt));
+    completions = completions.slice();
+    redo.forEach((g, k) => completions.splice(g * G, G, ...fresh.slice(k * G, (k + 1) * G)));
+    scored = await score(completions);
+  }
+  return { groupPrompts, completions, scored, resampledGroups };
+}
+
+function hasZeroStd(rewards: readonly number[]): boolean {
+  const finite = rewards.filter(Number.isFinite);
+  return finite.every((v) => v === finite[0]);
 }
 
 /** The prompts of one step: epochs of a seeded permutation, so (seed, step) fixes the batch. */
@@ -203,27 +218,31 @@ export function promptsForStep<T>(prompts: readonly T[], count: number, seed: nu
   return out;
 }
 
-function samplingFor(config: GrpoConfig, step: number, attempt: number) {
+function samplingFor(config: GrpoConfig, step: number, attempt: number): SamplingOptions {
   return { temperature: config.temperature, topP: config.topP, maxNewTokens: config.maxCompletionLength, seed: hashSeed(config.seed, `sample-${step}-${attempt}`) };
 }
 
-async function scoreAll<M>(rewards: readonly RewardFunction<M>[], prompts: readonly GrpoPrompt<M>[], completions: readonly Completion[]) {
-  const inputs = prompts.map((prompt, i) => ({ prompt, completion: completions[i] as Completion }));
-  const byFunction: number[][] = [];
-  for (const fn of rewards) byFunction.push(await fn.score(inputs));
-  const total = inputs.map((_, i) => {
-    let sum = 0;
-    let any = false;
-    rewards.forEach((fn, k) => {
-      const v = (byFunction[k] as number[])[i] as number;
-      if (Number.isFinite(v)) {
-        sum += fn.weight * v;
-        any = true;
-      }
-    });
-    return any ? sum : Number.NaN;
-  });
-  return { total, byFunction };
+function freeze(model: PolicyModel, groups: readonly string[]): void {
+  if (!model.parameterGroups || !model.setFrozen) {
+    if (groups.length === 0) return;
+    throw new SeerError('bad_config', `freezeGroups is [${groups.join(', ')}] but this model exposes no parameter groups; set freezeGroups to null`);
+  }
+  const known = model.parameterGroups().map((g) => g.name);
+  const unknown = groups.filter((g) => !known.includes(g));
+  if (unknown.length > 0) throw new SeerError('bad_config', `freezeGroups names unknown group(s) ${unknown.join(', ')}; this model has: ${known.join(', ')}`);
+  if (groups.length === known.length) throw new SeerError('bad_config', `freezeGroups freezes every parameter group (${known.join(', ')}); nothing would train`);
+  model.setFrozen(groups);
+}
+
+function validateInputs<M>({ config, prompts, rewards }: TrainGrpoOptions<M>): void {
+  if (prompts.length === 0) throw new SeerError('bad_input', 'GRPO needs at least one prompt');
+  const ids = new Set<string>();
+  for (const p of prompts) {
+    if (ids.has(p.id)) throw new SeerError('bad_input', `two prompts share the id "${p.id}"; ids key the advantage groups and must be unique`);
+    ids.add(p.id);
+  }
+  validateRewardFunctions(rewards);
+  if (config.maxCompletionLength < 1) throw new SeerError('bad_config', 'maxCompletionLength must be at least 1');
 }
 
 function mean(values: readonly number[]): number {
