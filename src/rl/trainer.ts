@@ -48,7 +48,7 @@ export interface TrainGrpoOptions<M> {
 }
 
 export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metrics: StepMetrics[]; model: PolicyModel }> {
-  const { config, model, prompts, rewards, outDir } = options;
+  const { config, model, outDir } = options;
   validateInputs(options);
   if (config.freezeGroups !== null) freeze(model, config.freezeGroups);
   const reference = config.beta > 0 ? await model.snapshot() : null;
