@@ -1,8 +1,11 @@
 /**
- * `seer rl check --in VECTORS.json --out RESULTS.json`: evaluates the GRPO algorithm functions on
- * numbers given from outside, so any reference implementation (TRL, verl, a PyTorch script — see
- * scripts/grpo_reference.py) can be compared value by value. Rows are grouped in consecutive
- * blocks of `group_size`.
+ * `seer rl check --in VECTORS.json --out RESULTS.json [--grad]`: evaluates the GRPO algorithm
+ * functions on numbers given from outside, so any reference implementation (TRL, verl, the scripts
+ * scripts/grpo_reference.py and scripts/grpo_reference_torch.py) can be compared value by value.
+ * Rows are grouped in consecutive blocks of `group_size`; a null reward is a reward that could not
+ * be computed (advantage 0). With `--grad` each result also carries `grad_logp` [B][T], the
+ * analytic d loss / d logp that the trainer hands to the model (compare with autograd).
+ * Example input: scripts/grpo_vectors.example.json. Not part of the paper.
  */
 import { z } from 'zod';
 import { groupAdvantages, policyLoss } from './core.ts';
@@ -47,13 +50,21 @@ export interface CheckResult {
   loss: number;
   kl: number;
   clip_ratio: number;
+  grad_logp?: number[][];
 }
 
-export function runCheck(input: unknown): { results: CheckResult[] } {
+/** `cases.0.logp.3` → `cases[0].logp[3]` */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(root)';
+}
+
+export function runCheck(input: unknown, options: { grad?: boolean; source?: string } = {}): { results: CheckResult[] } {
   const parsed = checkInputSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SeerError('bad_input', `vectors: ${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'}`);
+    const issues = parsed.error.issues;
+    const shown = issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    throw new SeerError('bad_input', `${options.source ?? 'vectors'}: ${shown}${more}. Expected {"cases":[{"config":{"loss_type","beta","epsilon","epsilon_high","scale_rewards","kl_estimator"},"group_size","max_completion_length","rewards","logp","old_logp","ref_logp","mask"}]}; see scripts/grpo_vectors.example.json`, { cause: parsed.error });
   }
   return {
     results: parsed.data.cases.map((c) => {
@@ -64,7 +75,9 @@ export function runCheck(input: unknown): { results: CheckResult[] } {
         { logp: c.logp, oldLogp: c.old_logp, refLogp: c.ref_logp, mask: c.mask, advantages, maxCompletionLength: c.max_completion_length },
         { lossType: c.config.loss_type, beta: c.config.beta, epsilon: c.config.epsilon, epsilonHigh: c.config.epsilon_high, klEstimator: c.config.kl_estimator },
       );
-      return { advantages, loss: out.loss, kl: out.kl, clip_ratio: out.clipRatio.region };
+      const result: CheckResult = { advantages, loss: out.loss, kl: out.kl, clip_ratio: out.clipRatio.region };
+      if (options.grad) result.grad_logp = out.grad;
+      return result;
     }),
   };
 }
