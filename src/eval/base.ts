@@ -19,6 +19,7 @@ import { naivePrompt } from '../world/roles.ts';
 import { renderSpec } from '../world/render.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import type { SeerMini } from '../model/umm.ts';
+import { round4 } from './splits.ts';
 import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
 import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
 
@@ -47,7 +48,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   const roundTrips = renders.map((im) => model.image.decode(model.image.encode(im)));
   const onRenders = oracle.detect(renders);
   const familyAccuracy = (found: typeof detected) =>
-    Object.fromEntries(FAMILY_NAMES.map((f) => [f, round(specs.filter((s, i) => FAMILIES[f].every((a) => found[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
+    Object.fromEntries(FAMILY_NAMES.map((f) => [f, round4(specs.filter((s, i) => FAMILIES[f].every((a) => found[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
   let squared = 0;
   renders.forEach((im, i) => im.data.forEach((v, k) => (squared += (v - (roundTrips[i]!.data[k] as number)) ** 2)));
   const mse = squared / (n * (renders[0]?.data.length ?? 1));
@@ -62,7 +63,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
     const naive = model.generateImages(subset.map((r) => naivePrompt(r)), s);
     const elaborated = model.generateImages(subset.map((r) => r.elaboration), s);
     const rate = (images: RgbImage[]) => subset.filter((r, i) => oracle.assess([images[i]!], findInstruction(r.instruction)!.rule, r.subject)[0]!.satisfied).length / Math.max(1, subset.length);
-    gap[difficulty] = { n: subset.length, naive_compliance: round(rate(naive)), elaborated_compliance: round(rate(elaborated)) };
+    gap[difficulty] = { n: subset.length, naive_compliance: round4(rate(naive)), elaborated_compliance: round4(rate(elaborated)) };
   }
   progress.tick();
 
@@ -95,19 +96,16 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   progress.stop();
 
   return {
-    image_tokenizer: { n, mse: round(mse), psnr_db: round(10 * Math.log10((255 * 255) / Math.max(mse, 1e-9))), oracle_on_round_trips: familyAccuracy(oracle.detect(roundTrips)), oracle_on_renders: familyAccuracy(onRenders) },
-    generator: { n, by_family: familyAccuracy(detected), all_families: round(allRight), oracle_on_renders: familyAccuracy(onRenders) },
+    image_tokenizer: { n, mse: round4(mse), psnr_db: round4(10 * Math.log10((255 * 255) / Math.max(mse, 1e-9))), oracle_on_round_trips: familyAccuracy(oracle.detect(roundTrips)), oracle_on_renders: familyAccuracy(onRenders) },
+    generator: { n, by_family: familyAccuracy(detected), all_families: round4(allRight), oracle_on_renders: familyAccuracy(onRenders) },
     gap,
-    judge: { n: judgeRows.length, accuracy: round(correct / Math.max(1, judgeRows.length)), valid_format: round(valid / Math.max(1, judgeRows.length)), answered_a: round(saidA / Math.max(1, valid)) },
+    judge: { n: judgeRows.length, accuracy: round4(correct / Math.max(1, judgeRows.length)), valid_format: round4(valid / Math.max(1, judgeRows.length)), answered_a: round4(saidA / Math.max(1, valid)) },
     reprompter: {
       n: rows.length,
-      valid_format: round(parsed.filter((p) => p.ok).length / Math.max(1, rows.length)),
+      valid_format: round4(parsed.filter((p) => p.ok).length / Math.max(1, rows.length)),
       failures: countFailures(types),
       examples: rows.slice(0, 6).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, output: outputs[i]! })),
     },
   };
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}

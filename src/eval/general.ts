@@ -11,6 +11,7 @@ import { OracleJudge } from '../world/judge.ts';
 import { FAMILIES, FAMILY_NAMES, randomSpec, type Family } from '../world/spec.ts';
 import { questionContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
+import { round4 } from './splits.ts';
 import { yesNoQuestion } from '../pretrain/mix.ts';
 
 export interface GeneralCapabilities {
@@ -24,8 +25,8 @@ export async function generalCapabilities(model: SeerMini, options: { n?: number
   const specs = Array.from({ length: n }, () => randomSpec(rng, { pChange: 0.3 }));
   const seeds = specs.map(() => rng.int(1 << 30));
   const detected = new OracleJudge().detect(model.generateImages(specs.map(captionOf), seeds));
-  const byFamily = Object.fromEntries(FAMILY_NAMES.map((f) => [f, round(specs.filter((s, i) => FAMILIES[f].every((a) => detected[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
-  const overall = round(FAMILY_NAMES.reduce((s, f) => s + byFamily[f], 0) / FAMILY_NAMES.length);
+  const byFamily = Object.fromEntries(FAMILY_NAMES.map((f) => [f, round4(specs.filter((s, i) => FAMILIES[f].every((a) => detected[i]!.spec[a] === s[a])).length / n)])) as Record<Family, number>;
+  const overall = round4(FAMILY_NAMES.reduce((s, f) => s + byFamily[f], 0) / FAMILY_NAMES.length);
 
   const questions = specs.map((spec, i) => ({ ...yesNoQuestion(spec, rng), image: renderSpec(spec, { seed: seeds[i]! + 1 }) }));
   const contexts = questions.map((q) => model.encode(questionContext(q.question), model.encodeImages([q.image])));
@@ -34,10 +35,7 @@ export async function generalCapabilities(model: SeerMini, options: { n?: number
   const correct = saidYes.filter((yes, i) => yes === questions[i]!.yes).length;
   return {
     genEval: { n, byFamily, overall },
-    vqa: { n, accuracy: round(correct / n), yesRate: round(saidYes.filter(Boolean).length / n) },
+    vqa: { n, accuracy: round4(correct / n), yesRate: round4(saidYes.filter(Boolean).length / n) },
   };
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}

@@ -9,16 +9,14 @@ import { readJsonl } from '../core/io.ts';
 import { readPng } from '../world/image.ts';
 import type { PairwiseJudge } from '../world/roles.ts';
 import { testRowSchema } from '../data/schemas.ts';
+import { bySplit, round4, type SplitTable } from './splits.ts';
 
 export interface AccuracyCell {
   n: number;
   accuracy: number;
 }
 
-export interface JudgeAccuracy {
-  total: AccuracyCell;
-  id: Record<'overall' | 'simple' | 'hard', AccuracyCell>;
-  ood: Record<'overall' | 'simple' | 'hard', AccuracyCell>;
+export interface JudgeAccuracy extends SplitTable<AccuracyCell> {
   answeredA: number;
 }
 
@@ -36,19 +34,10 @@ export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, tests
   }
   const answers = await judge.judge(queries);
   const correct = answers.map((a, i) => a.verdict === meta[i]!.label);
-  const cell = (keep: (i: number) => boolean): AccuracyCell => {
-    const idx = correct.map((_, i) => i).filter(keep);
-    return { n: idx.length, accuracy: idx.length ? round(idx.filter((i) => correct[i]).length / idx.length) : 0 };
-  };
-  const split = (s: 'id' | 'ood') => ({
-    overall: cell((i) => meta[i]!.split === s),
-    simple: cell((i) => meta[i]!.split === s && meta[i]!.difficulty === 'simple'),
-    hard: cell((i) => meta[i]!.split === s && meta[i]!.difficulty === 'hard'),
+  const table = bySplit((keep): AccuracyCell => {
+    const idx = correct.map((_, i) => i).filter((i) => keep(meta[i]!));
+    return { n: idx.length, accuracy: idx.length ? round4(idx.filter((i) => correct[i]).length / idx.length) : 0 };
   });
   const decided = answers.filter((a) => a.verdict !== 'tie');
-  return { total: cell(() => true), id: split('id'), ood: split('ood'), answeredA: round(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
+  return { ...table, answeredA: round4(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
 }

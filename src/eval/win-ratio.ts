@@ -9,6 +9,7 @@ import { Rng, hashSeed } from '../core/rng.ts';
 import type { TestRow } from '../data/schemas.ts';
 import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
 import { bootstrapClusterMean, signTest, verdictScore, type Verdict } from './stats.ts';
+import { bySplit, round4, type SplitTable } from './splits.ts';
 
 export interface RatioCell {
   n: number;
@@ -18,10 +19,7 @@ export interface RatioCell {
   pValue: number;
 }
 
-export interface WinRatioTable {
-  total: RatioCell;
-  id: Record<'overall' | 'simple' | 'hard', RatioCell>;
-  ood: Record<'overall' | 'simple' | 'hard', RatioCell>;
+export interface WinRatioTable extends SplitTable<RatioCell> {
   /** One verdict per (case, image seed), in case order. */
   verdicts: { caseId: string; seed: number; verdict: Verdict; seerFirst: boolean }[];
 }
@@ -53,25 +51,16 @@ export async function winRatioTable(options: {
     const v: Verdict = a === 'tie' ? 'tie' : (a === 'A') === order[i] ? 'seer' : 'baseline';
     return { caseId: c.row.id, seed: c.seed, verdict: v, seerFirst: order[i] as boolean };
   });
-  const cell = (keep: (row: TestRow) => boolean): RatioCell => {
+  const table = bySplit((keep): RatioCell => {
     const chosen = rows.filter(keep);
     const clusters = chosen.map((row) => verdicts.filter((v) => v.caseId === row.id).map((v) => verdictScore(v.verdict)));
     const flat = verdicts.filter((v) => chosen.some((row) => row.id === v.caseId)).map((v) => v.verdict);
     const boot = bootstrapClusterMean(clusters, { seed: options.seed ?? 0 });
-    return { n: flat.length, winRatio: round(boot.estimate), low: round(boot.low), high: round(boot.high), pValue: signTest(flat).pValue };
-  };
-  const split = (s: 'id' | 'ood') => ({
-    overall: cell((r) => r.split === s),
-    simple: cell((r) => r.split === s && r.difficulty === 'simple'),
-    hard: cell((r) => r.split === s && r.difficulty === 'hard'),
+    return { n: flat.length, winRatio: round4(boot.estimate), low: round4(boot.low), high: round4(boot.high), pValue: signTest(flat).pValue };
   });
-  return { total: cell(() => true), id: split('id'), ood: split('ood'), verdicts };
+  return { ...table, verdicts };
 }
 
 export function averageWords(reprompts: readonly string[]): number {
-  return round(reprompts.reduce((s, r) => s + r.trim().split(/\s+/).filter(Boolean).length, 0) / Math.max(1, reprompts.length));
-}
-
-function round(x: number): number {
-  return Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x;
+  return round4(reprompts.reduce((s, r) => s + r.trim().split(/\s+/).filter(Boolean).length, 0) / Math.max(1, reprompts.length));
 }
