@@ -51,19 +51,19 @@ describe('KL estimators', () => {
 
 const base: PolicyLossConfig = { lossType: 'grpo', beta: 0, epsilon: 0.2, epsilonHigh: null, klEstimator: 'k3' };
 
-describe('policy loss', () => {
-  // Row 0: 2 tokens, row 1: 1 token (+1 padding).
-  const input: PolicyLossInput = {
-    logp: [[Math.log(0.5), Math.log(0.9)], [Math.log(0.3), 0]],
-    oldLogp: [[Math.log(0.5), Math.log(0.6)], [Math.log(0.5), 0]],
-    refLogp: [[Math.log(0.4), Math.log(0.6)], [Math.log(0.3), 0]],
-    mask: [[1, 1], [1, 0]],
-    advantages: [1, -1],
-    maxCompletionLength: 4,
-  };
-  // ratios: row0: 1, 1.5 (clipped high, A>0); row1: 0.6 (clipped low, A<0)
-  // token losses (β = 0): -min(1·1, 1·1) = -1; -min(1.5, 1.2) = -1.2; -min(-0.6, -0.8) = 0.8
+// Row 0: 2 tokens, row 1: 1 token (+1 padding).
+const input: PolicyLossInput = {
+  logp: [[Math.log(0.5), Math.log(0.9)], [Math.log(0.3), 0]],
+  oldLogp: [[Math.log(0.5), Math.log(0.6)], [Math.log(0.5), 0]],
+  refLogp: [[Math.log(0.4), Math.log(0.6)], [Math.log(0.3), 0]],
+  mask: [[1, 1], [1, 0]],
+  advantages: [1, -1],
+  maxCompletionLength: 4,
+};
+// ratios: row0: 1, 1.5 (clipped high, A>0); row1: 0.6 (clipped low, A<0)
+// token losses (β = 0): -min(1·1, 1·1) = -1; -min(1.5, 1.2) = -1.2; -min(-0.6, -0.8) = 0.8
 
+describe('policy loss', () => {
   it('aggregates as grpo: mean over sequences of per-sequence token means', () => {
     const out = policyLoss(input, base);
     close(out.loss, ((-1 - 1.2) / 2 + 0.8 / 1) / 2);
@@ -113,5 +113,65 @@ describe('policy loss', () => {
   it('guards the ratio exponent', () => {
     const out = policyLoss({ ...input, logp: [[500, 0], [0, 0]] }, { ...base, lossType: 'bnpo' });
     expect(Number.isFinite(out.loss)).toBe(true);
+  });
+});
+
+describe('hand-computed corners', () => {
+  it('keys groups by id, not by position', () => {
+    // interleaved: x = [2, 0], y = [5, 5]
+    const { advantages, groupStd, fracZeroStd } = groupAdvantages([2, 5, 0, 5], ['x', 'y', 'x', 'y'], 'group');
+    const s = Math.SQRT2 + 1e-4; // Bessel std of [2, 0]
+    close(advantages[0]!, 1 / s);
+    close(advantages[2]!, -1 / s);
+    expect([advantages[1], advantages[3]]).toEqual([0, 0]);
+    close(groupStd.get('x')!, Math.SQRT2);
+    expect(fracZeroStd).toBe(0.5);
+  });
+
+  it('leaves NaN rewards out of the batch std too', () => {
+    const { advantages } = groupAdvantages([1, Number.NaN, 0, 0], ['a', 'a', 'b', 'b'], 'batch');
+    const s = Math.sqrt(1 / 3) + 1e-4; // Bessel std of [1, 0, 0]
+    close(advantages[0]!, 0 / s); // group a has only the 1: centred 0
+    expect(advantages[1]).toBe(0);
+    expect(advantages.slice(2)).toEqual([0, 0]);
+  });
+
+  it('counts a fully masked row in the grpo mean (TRL), and gives it no gradient', () => {
+    // rows: [1 token, loss −1·r] and [masked]; r = 1, A = 1 → grpo = (−1/1 + 0) / 2
+    const out = policyLoss({ logp: [[-1], [-2]], oldLogp: [[-1], [-2]], mask: [[1], [0]], advantages: [1, 1], maxCompletionLength: 1 }, base);
+    close(out.loss, -0.5);
+    expect(out.grad).toEqual([[-0.5], [0]]);
+  });
+
+  it('gives the hand-computed per-token gradient for every aggregation', () => {
+    // Row 0 token 0 of the shared example: ratio 1, A = 1 → d(−r·A)/dlogp = −1, times the token weight.
+    const weights = { grpo: 1 / (2 * 2), bnpo: 1 / 3, dr_grpo: 1 / (2 * 4), dapo: 1 / 10 } as const;
+    for (const lossType of ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as const) {
+      const out = policyLoss({ ...input, generationBatchTokens: 10 }, { ...base, lossType });
+      close(out.grad[0]![0]!, -weights[lossType]);
+    }
+  });
+
+  it('lets the gradient through below 1 − ε when A > 0 and above 1 + ε when A < 0 (the unclipped side)', () => {
+    // ratio 0.6 with A = +1: −min(0.6, 0.8) = −0.6, d/dlogp = −0.6; ratio 1.5 with A = −1: −min(−1.5, −1.2) = 1.5, d = 1.5
+    const out = policyLoss({ logp: [[Math.log(0.6)], [Math.log(1.5)]], oldLogp: [[0], [0]], mask: [[1], [1]], advantages: [1, -1], maxCompletionLength: 1 }, { ...base, lossType: 'bnpo' });
+    close(out.loss, (-0.6 + 1.5) / 2);
+    close(out.grad[0]![0]!, -0.6 / 2);
+    close(out.grad[1]![0]!, 1.5 / 2);
+    expect(out.clipRatio.region).toBe(0);
+  });
+
+  it('adds β times the KL gradient (k3: 1 − e^(ref − logp)) to each token', () => {
+    const out = policyLoss({ logp: [[-1]], oldLogp: [[-1]], refLogp: [[-0.5]], mask: [[1]], advantages: [0], maxCompletionLength: 1 }, { ...base, beta: 0.04 });
+    close(out.grad[0]![0]!, 0.04 * (1 - Math.exp(0.5)));
+    close(out.loss, 0.04 * (Math.exp(0.5) - 0.5 - 1));
+  });
+
+  it('has zero surrogate gradient where the log-ratio is clamped, matching finite differences', () => {
+    const at = (lp: number) => policyLoss({ logp: [[lp]], oldLogp: [[0]], mask: [[1]], advantages: [-1], maxCompletionLength: 1 }, { ...base, lossType: 'bnpo' });
+    // log-ratio 30 → clamped to 20; A < 0 so the unclipped branch r·A is the min: loss = e^20, flat in logp
+    close(at(30).loss / Math.exp(20), 1);
+    expect(at(30).grad[0]![0]).toBe(0);
+    expect((at(30 + 1e-3).loss - at(30 - 1e-3).loss) / 2e-3).toBe(0);
   });
 });
