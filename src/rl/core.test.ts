@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { besselStd, groupAdvantages, klEstimate, klGradient, policyLoss, type PolicyLossConfig, type PolicyLossInput } from './core.ts';
+import { aggregationWeights, besselStd, clippedSurrogate, groupAdvantages, klEstimate, klGradient, policyLoss, tokenRatio, type PolicyLossConfig, type PolicyLossInput } from './core.ts';
 
 const close = (a: number, b: number, tol = 1e-9) => expect(Math.abs(a - b)).toBeLessThan(tol);
 
@@ -173,5 +173,43 @@ describe('hand-computed corners', () => {
     close(at(30).loss / Math.exp(20), 1);
     expect(at(30).grad[0]![0]).toBe(0);
     expect((at(30 + 1e-3).loss - at(30 - 1e-3).loss) / 2e-3).toBe(0);
+  });
+});
+
+describe('building blocks', () => {
+  it('tokenRatio clamps the exponent at ±20 and says so', () => {
+    close(tokenRatio(-1, -1.5).ratio, Math.exp(0.5));
+    expect(tokenRatio(-1, -1.5).saturated).toBe(false);
+    expect(tokenRatio(0, -50)).toEqual({ ratio: Math.exp(20), saturated: true });
+    expect(tokenRatio(-50, 0)).toEqual({ ratio: Math.exp(-20), saturated: true });
+  });
+
+  it('clippedSurrogate: value, gradient and region on each side of each bound', () => {
+    // ε_low 0.2, ε_high 0.28
+    const cases: [number, number, number, number, 'low' | 'high' | null][] = [
+      // ratio, A, loss, grad, region
+      [1.0, 2, -2, -2, null],
+      [1.5, 1, -1.28, 0, 'high'], // −min(1.5, 1.28)
+      [1.5, -1, 1.5, 1.5, null], //  −min(−1.5, −1.28): unclipped side keeps −A·r
+      [0.5, -1, 0.8, 0, 'low'], //   −min(−0.5, −0.8)
+      [0.5, 1, -0.5, -0.5, null], // −min(0.5, 0.8)
+      [0.5, 0, 0, 0, null],
+    ];
+    for (const [ratio, A, loss, grad, region] of cases) {
+      const out = clippedSurrogate(ratio, false, A, 0.2, 0.28);
+      close(out.loss, loss);
+      close(out.grad, grad);
+      expect(out.region).toBe(region);
+    }
+    expect(clippedSurrogate(Math.exp(20), true, -1, 0.2, 0.2).grad).toBe(0);
+  });
+
+  it('aggregationWeights per loss type', () => {
+    const mask = [[1, 1, 0], [1, 0, 0], [0, 0, 0]]; // 3 tokens in 3 rows, T = 3
+    expect(aggregationWeights(mask, 'grpo', { maxCompletionLength: 3 })).toEqual([1 / 6, 1 / 3, 0]);
+    expect(aggregationWeights(mask, 'bnpo', { maxCompletionLength: 3 })).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(aggregationWeights(mask, 'dr_grpo', { maxCompletionLength: 5 })).toEqual([1 / 15, 1 / 15, 1 / 15]);
+    expect(aggregationWeights(mask, 'dapo', { maxCompletionLength: 3, generationBatchTokens: 12 })).toEqual([1 / 12, 1 / 12, 1 / 12]);
+    expect(aggregationWeights(mask, 'dapo', { maxCompletionLength: 3 })).toEqual([1 / 3, 1 / 3, 1 / 3]);
   });
 });

@@ -132,58 +132,77 @@ export interface PolicyLossOutput {
   clipRatio: { low: number; high: number; region: number };
 }
 
-/** The aggregated GRPO objective, its gradient w.r.t. current log-probs, and health metrics. */
-export function policyLoss(input: PolicyLossInput, config: PolicyLossConfig): PolicyLossOutput {
-  const { logp, oldLogp, refLogp, mask, advantages } = input;
-  const B = logp.length;
-  const epsLow = config.epsilon;
-  const epsHigh = config.epsilonHigh ?? config.epsilon;
-  const useKl = refLogp !== undefined;
+/** Importance ratio exp(logp − old) with the exponent clamped to ±LOG_RATIO_CLAMP; `saturated` when clamped (then d ratio / d logp = 0). */
+export function tokenRatio(logp: number, oldLogp: number): { ratio: number; saturated: boolean } {
+  const logRatio = logp - oldLogp;
+  const saturated = Math.abs(logRatio) >= LOG_RATIO_CLAMP;
+  return { ratio: Math.exp(Math.max(-LOG_RATIO_CLAMP, Math.min(LOG_RATIO_CLAMP, logRatio))), saturated };
+}
+
+export type ClipRegion = 'low' | 'high' | null;
+
+/**
+ * One token's clipped surrogate −min(r·A, clip(r, 1−ε_low, 1+ε_high)·A) and its derivative with
+ * respect to the token's log-prob (d r / d logp = r). The clipped branch is the active one — and
+ * the gradient 0 — exactly in the clip region: r < 1−ε_low with A < 0 ('low'), r > 1+ε_high with
+ * A > 0 ('high'). On the other side of a bound the unclipped branch is the min and keeps −A·r.
+ */
+export function clippedSurrogate(ratio: number, saturated: boolean, advantage: number, epsLow: number, epsHigh: number): { loss: number; grad: number; region: ClipRegion } {
+  const clipped = Math.min(Math.max(ratio, 1 - epsLow), 1 + epsHigh);
+  const region: ClipRegion = ratio < 1 - epsLow && advantage < 0 ? 'low' : ratio > 1 + epsHigh && advantage > 0 ? 'high' : null;
+  return { loss: -Math.min(ratio * advantage, clipped * advantage), grad: region || saturated ? 0 : -advantage * ratio, region };
+}
+
+/**
+ * Per-row token weight of each aggregation, so that loss = Σ_b Σ_t w_b · mask · ℓ_bt:
+ *   grpo    1 / (tokens_b · B)          mean over all B rows of row token means (TRL: a fully
+ *                                       masked row counts in B and contributes 0)
+ *   bnpo    1 / tokens in this batch
+ *   dr_grpo 1 / (B · max_completion_length)
+ *   dapo    1 / tokens in the whole generation batch (default: this batch)
+ */
+export function aggregationWeights(mask: readonly (readonly number[])[], lossType: LossType, options: { maxCompletionLength: number; generationBatchTokens?: number }): number[] {
+  const B = mask.length;
   const rowTokens = mask.map((row) => row.reduce((s, m) => s + m, 0));
   const totalTokens = rowTokens.reduce((s, n) => s + n, 0);
-  // Token weights of the aggregation; grpo divides by all B rows, as TRL does (a fully masked
-  // row, e.g. a truncated completion, contributes 0 but still counts).
-  const weight = (b: number): number => {
-    switch (config.lossType) {
+  return rowTokens.map((n) => {
+    switch (lossType) {
       case 'grpo':
-        return (rowTokens[b] as number) > 0 ? 1 / ((rowTokens[b] as number) * B) : 0;
+        return n > 0 ? 1 / (n * B) : 0;
       case 'bnpo':
         return 1 / Math.max(1, totalTokens);
       case 'dr_grpo':
-        return 1 / (B * input.maxCompletionLength);
+        return 1 / (B * options.maxCompletionLength);
       case 'dapo':
-        return 1 / Math.max(1, input.generationBatchTokens ?? totalTokens);
+        return 1 / Math.max(1, options.generationBatchTokens ?? totalTokens);
     }
-  };
+  });
+}
+
+/** The aggregated GRPO objective, its gradient w.r.t. current log-probs, and health metrics. */
+export function policyLoss(input: PolicyLossInput, config: PolicyLossConfig): PolicyLossOutput {
+  const { logp, oldLogp, refLogp, mask, advantages } = input;
+  const epsLow = config.epsilon;
+  const epsHigh = config.epsilonHigh ?? config.epsilon;
+  const weights = aggregationWeights(mask, config.lossType, input);
   let loss = 0;
   let klSum = 0;
+  let tokens = 0;
   let low = 0;
   let high = 0;
-  const grad: number[][] = [];
-  for (let b = 0; b < B; b++) {
+  const grad = logp.map((lp, b) => {
     const A = advantages[b] as number;
-    const w = weight(b);
-    const row: number[] = [];
-    const lp = logp[b] as readonly number[];
-    for (let t = 0; t < lp.length; t++) {
-      const m = (mask[b] as readonly number[])[t] ?? 0;
-      if (m === 0) {
-        row.push(0);
-        continue;
-      }
-      const current = lp[t] as number;
-      const logRatio = Math.max(-LOG_RATIO_CLAMP, Math.min(LOG_RATIO_CLAMP, current - ((oldLogp[b] as readonly number[])[t] as number)));
-      const ratio = Math.exp(logRatio);
-      const clipped = Math.min(Math.max(ratio, 1 - epsLow), 1 + epsHigh);
-      const inLow = ratio < 1 - epsLow && A < 0;
-      const inHigh = ratio > 1 + epsHigh && A > 0;
-      if (inLow) low++;
-      if (inHigh) high++;
-      let tokenLoss = -Math.min(ratio * A, clipped * A);
-      // The clipped branch is active (zero gradient) exactly in the clipped region.
-      const guarded = Math.abs(current - ((oldLogp[b] as readonly number[])[t] as number)) >= LOG_RATIO_CLAMP;
-      let g = inLow || inHigh || guarded ? 0 : -A * ratio;
-      if (useKl) {
+    const w = weights[b] as number;
+    return lp.map((current, t) => {
+      if (((mask[b] as readonly number[])[t] ?? 0) === 0) return 0;
+      tokens++;
+      const { ratio, saturated } = tokenRatio(current, (oldLogp[b] as readonly number[])[t] as number);
+      const surrogate = clippedSurrogate(ratio, saturated, A, epsLow, epsHigh);
+      if (surrogate.region === 'low') low++;
+      if (surrogate.region === 'high') high++;
+      let tokenLoss = surrogate.loss;
+      let g = surrogate.grad;
+      if (refLogp) {
         const ref = (refLogp[b] as readonly number[])[t] as number;
         const kl = klEstimate(current, ref, config.klEstimator);
         klSum += kl;
@@ -193,10 +212,9 @@ export function policyLoss(input: PolicyLossInput, config: PolicyLossConfig): Po
         }
       }
       loss += w * tokenLoss;
-      row.push(w * g);
-    }
-    grad.push(row);
-  }
-  const denom = Math.max(1, totalTokens);
-  return { loss, grad, kl: useKl ? klSum / denom : 0, clipRatio: { low: low / denom, high: high / denom, region: (low + high) / denom } };
+      return w * g;
+    });
+  });
+  const denom = Math.max(1, tokens);
+  return { loss, grad, kl: refLogp ? klSum / denom : 0, clipRatio: { low: low / denom, high: high / denom, region: (low + high) / denom } };
 }
