@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { policyModelConformance } from './policy.conformance.ts';
+import { TabularPolicy } from './tabular-policy.ts';
+
+describe('TabularPolicy conforms to PolicyModel', () => {
+  policyModelConformance(() => ({ model: new TabularPolicy(6, 0, 1), contexts: [[1], [2], [3]], lr: 0.1 }));
+});
