@@ -9,6 +9,7 @@ import { defaultSpec } from '../world/spec.ts';
 import { trainGrpo } from '../rl/trainer.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
 import { engine } from '../engine/torch.ts';
+import { policyModelConformance } from '../rl/policy.conformance.ts';
 
 function tinyModel(): SeerMini {
   engine.setThreads(1);
@@ -18,6 +19,11 @@ function tinyModel(): SeerMini {
 }
 
 describe('SeerMiniPolicy (SEER-Mini behind the GRPO trainer)', () => {
+  policyModelConformance(() => {
+    const model = tinyModel();
+    return { model: new SeerMiniPolicy(model), contexts: [model.text.encode('<user> make a cat red <assistant>'), model.text.encode('<user> a dog')], lr: 0.05 };
+  });
+
   it('trains understanding parameters only, keeps generation frozen, and resumes its state exactly', async () => {
     const model = tinyModel();
     const policy = new SeerMiniPolicy(model);
