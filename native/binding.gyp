@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "seer_torch",
-      "sources": ["src/seer_torch.cc"],
+      "sources": ["src/seer_torch.cc", "src/allocator.cc"],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",
         "/usr/include/torch/csrc/api/include"

@@ -1,12 +1,15 @@
 // seer_torch: a thin Node-API binding over libtorch (Debian libtorch-dev 1.13, CPU). It exposes
 // tensors with autograd, the handful of ops SEER-Mini's transformer needs, AdamW with parameter
 // groups and gradient-norm clipping. The model itself is written in TypeScript (src/model/);
-// src/engine/ is the only code that calls this addon.
+// src/engine/ is the only code that calls this addon. Large blocks come from our caching allocator
+// (allocator.cc); each wrapper reports its tensor's bytes to V8 so that tensors nobody disposed are
+// collected promptly.
 #include <napi.h>
 #include <torch/torch.h>
 #include <sstream>
 #include <malloc.h>
 #include <cstdlib>
+#include "allocator.h"
 
 namespace {
 
@@ -15,17 +18,20 @@ class Tensor : public Napi::ObjectWrap<Tensor> {
   static Napi::FunctionReference ctor;
   at::Tensor t;
   bool alive = false;
+  int64_t external = 0;  // bytes reported to V8 for this wrapper
 
   static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     Napi::Function f = DefineClass(env, "Tensor", {
       InstanceMethod("shape", &Tensor::Shape),
       InstanceMethod("dtype", &Tensor::Dtype),
       InstanceMethod("toFloat32", &Tensor::ToFloat32),
+      InstanceMethod("toFloat64", &Tensor::ToFloat64),
       InstanceMethod("toInt32", &Tensor::ToInt32),
       InstanceMethod("item", &Tensor::Item),
       InstanceMethod("backward", &Tensor::Backward),
       InstanceMethod("grad", &Tensor::Grad),
       InstanceMethod("zeroGrad", &Tensor::ZeroGrad),
+      InstanceMethod("clearGrad", &Tensor::ClearGrad),
       InstanceMethod("setRequiresGrad", &Tensor::SetRequiresGrad),
       InstanceMethod("requiresGrad", &Tensor::RequiresGrad),
       InstanceMethod("detach", &Tensor::Detach),
@@ -41,13 +47,25 @@ class Tensor : public Napi::ObjectWrap<Tensor> {
   }
 
   Tensor(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor>(info) {}
+  ~Tensor() override { Release(Env()); }
 
   static Napi::Object Wrap(Napi::Env env, at::Tensor value) {
     Napi::Object obj = ctor.New({});
     Tensor* self = Tensor::Unwrap(obj);
+    // Views share their base's storage: count only tensors that own theirs.
+    if (!value.is_view() && value.defined()) self->external = (int64_t)value.storage().nbytes();
+    if (self->external > 0) Napi::MemoryManagement::AdjustExternalMemory(env, self->external);
     self->t = std::move(value);
     self->alive = true;
     return obj;
+  }
+
+  void Release(Napi::Env env) {
+    if (!alive) return;
+    t = at::Tensor();
+    alive = false;
+    if (external > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -external);
+    external = 0;
   }
 
   Napi::Value Shape(const Napi::CallbackInfo& info) {
@@ -66,6 +84,13 @@ class Tensor : public Napi::ObjectWrap<Tensor> {
     at::Tensor c = t.detach().to(at::kFloat).contiguous();
     auto arr = Napi::Float32Array::New(info.Env(), c.numel());
     std::memcpy(arr.Data(), c.data_ptr<float>(), c.numel() * sizeof(float));
+    return arr;
+  }
+  Napi::Value ToFloat64(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    at::Tensor c = t.detach().to(at::kDouble).contiguous();
+    auto arr = Napi::Float64Array::New(info.Env(), c.numel());
+    std::memcpy(arr.Data(), c.data_ptr<double>(), c.numel() * sizeof(double));
     return arr;
   }
   Napi::Value ToInt32(const Napi::CallbackInfo& info) {
@@ -95,6 +120,12 @@ class Tensor : public Napi::ObjectWrap<Tensor> {
     if (t.grad().defined()) t.mutable_grad().zero_();
     return info.Env().Undefined();
   }
+  // Drop the gradient (AdamW then skips this tensor entirely: no update, no weight decay).
+  Napi::Value ClearGrad(const Napi::CallbackInfo& info) {
+    Check(info.Env());
+    t.mutable_grad() = at::Tensor();
+    return info.Env().Undefined();
+  }
   Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
     Check(info.Env());
     t.set_requires_grad(info[0].As<Napi::Boolean>().Value());
@@ -113,7 +144,7 @@ class Tensor : public Napi::ObjectWrap<Tensor> {
     return info.Env().Undefined();
   }
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    if (alive) { t = at::Tensor(); alive = false; }
+    Release(info.Env());
     return info.Env().Undefined();
   }
   Napi::Value IsDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !alive); }
@@ -153,6 +184,18 @@ OP(FromFloat32, {
   if (info.Length() > 2 && info[2].ToBoolean()) t.set_requires_grad(true);
   return W(env, t);
 })
+OP(FromFloat64, {
+  auto data = info[0].As<Napi::Float64Array>();
+  at::Tensor t = torch::from_blob(data.Data(), Dims(info[1]), torch::kDouble).clone();
+  if (info.Length() > 2 && info[2].ToBoolean()) t.set_requires_grad(true);
+  return W(env, t);
+})
+// cast(a, "float32" | "float64"): differentiable dtype change (float64 for gradient checks).
+OP(Cast, {
+  std::string d = info[1].As<Napi::String>().Utf8Value();
+  if (d != "float32" && d != "float64") throw Napi::Error::New(env, "cast: dtype must be float32 or float64, got " + d);
+  return W(env, T(info[0]).to(d == "float64" ? torch::kDouble : torch::kFloat));
+})
 OP(FromInt32, {
   auto data = info[0].As<Napi::Int32Array>();
   auto shape = Dims(info[1]);
@@ -162,6 +205,14 @@ OP(Randn, { return W(env, torch::randn(Dims(info[0])) * Num(info[1])); })
 OP(Zeros, { return W(env, torch::zeros(Dims(info[0]))); })
 OP(Ones, { return W(env, torch::ones(Dims(info[0]))); })
 OP(Matmul, { return W(env, torch::matmul(T(info[0]), T(info[1]))); })
+// linear(x [..., in], w [in, out], b [out]) = x·w + b in one addmm (bias fused into the GEMM).
+OP(Linear, {
+  auto& x = T(info[0]);
+  auto& w = T(info[1]);
+  auto sizes = x.sizes().vec();
+  sizes.back() = w.size(1);
+  return W(env, torch::addmm(T(info[2]), x.reshape({-1, x.size(-1)}), w).view(sizes));
+})
 OP(Add, { return W(env, T(info[0]) + T(info[1])); })
 OP(Sub, { return W(env, T(info[0]) - T(info[1])); })
 OP(Mul, { return W(env, T(info[0]) * T(info[1])); })
@@ -172,6 +223,7 @@ OP(Exp, { return W(env, torch::exp(T(info[0]))); })
 OP(Log, { return W(env, torch::log(T(info[0]))); })
 OP(Neg, { return W(env, -T(info[0])); })
 OP(Gelu, { return W(env, torch::gelu(T(info[0]), "tanh")); })
+OP(Silu, { return W(env, torch::silu(T(info[0]))); })
 OP(Relu, { return W(env, torch::relu(T(info[0]))); })
 OP(Tanh, { return W(env, torch::tanh(T(info[0]))); })
 OP(Softmax, { return W(env, torch::softmax(T(info[0]), Int(info[1]))); })
@@ -225,6 +277,17 @@ OP(CrossEntropy, {
   return W(env, torch::nn::functional::cross_entropy(T(info[0]), T(info[1]), torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1)));
 })
 
+OP(MemoryStats, {
+  seer::AllocatorStats s = seer::GetAllocatorStats();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("liveBytes", (double)s.liveBytes);
+  o.Set("cachedBytes", (double)s.cachedBytes);
+  o.Set("peakBytes", (double)s.peakBytes);
+  o.Set("hits", (double)s.hits);
+  o.Set("misses", (double)s.misses);
+  return o;
+})
+OP(EmptyCache, { seer::EmptyCache(); return env.Undefined(); })
 OP(SetNumThreads, { torch::set_num_threads((int)Int(info[0])); return env.Undefined(); })
 OP(GetNumThreads, { return Napi::Number::New(env, torch::get_num_threads()); })
 OP(ManualSeed, { torch::manual_seed((uint64_t)Int(info[0])); return env.Undefined(); })
@@ -310,12 +373,16 @@ class Optimizer : public Napi::ObjectWrap<Optimizer> {
 Napi::FunctionReference Optimizer::ctor;
 
 Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
-  // glibc raises its mmap threshold each time a large block is freed, after which tensor-sized
-  // blocks come from the heap and fragment it: RSS grew by one activation per training step
-  // (measured: +8 MB/step, 7.8 GB after 900 oracle steps). A fixed threshold keeps large tensors
-  // in mmap'd memory that is returned on free (measured: flat RSS).
+  // Large tensors come from the caching allocator (allocator.h says why); SEER_ALLOCATOR=system
+  // keeps libtorch's own (glibc) allocator, for comparison. SEER_CACHE_MAX_MB caps the free
+  // blocks kept (default 2048). SEER_MMAP_THRESHOLD / SEER_ARENA_MAX tune glibc for the rest.
+  const char* which = std::getenv("SEER_ALLOCATOR");
+  if (!which || std::string(which) != "system") {
+    const char* cap = std::getenv("SEER_CACHE_MAX_MB");
+    seer::InstallCachingAllocator((uint64_t)(cap ? std::atoll(cap) : 2048) << 20);
+  }
   const char* threshold = std::getenv("SEER_MMAP_THRESHOLD");
-  mallopt(M_MMAP_THRESHOLD, threshold ? std::atoi(threshold) : 128 * 1024);
+  if (threshold) mallopt(M_MMAP_THRESHOLD, std::atoi(threshold));
   const char* arenas = std::getenv("SEER_ARENA_MAX");
   if (arenas) mallopt(M_ARENA_MAX, std::atoi(arenas));
   Tensor::Init(env, exports);
@@ -332,6 +399,8 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads)
   REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
   REG("clipGradNorm", ClipGradNorm) REG("conv2d", Conv2d) REG("maxPool2d", MaxPool2d) REG("crossEntropy", CrossEntropy)
+  REG("fromFloat64", FromFloat64) REG("cast", Cast) REG("linear", Linear) REG("silu", Silu)
+  REG("memoryStats", MemoryStats) REG("emptyCache", EmptyCache)
   return exports;
 }
 

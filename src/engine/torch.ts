@@ -3,9 +3,14 @@
  * small Node-API addon in native/. This file is the only one that loads the addon; the rest of
  * seer sees typed `Tensor`s and the ops below. Why libtorch: see docs/engine.md (measured).
  *
- * Memory: native tensors are freed when JavaScript's GC finalises their wrappers, which can be late
- * because the GC does not see native memory. `tidy(fn)` disposes every tensor created inside `fn`
- * except what `fn` returns, so training loops keep a flat footprint.
+ * Memory: `tidy(fn)` disposes every tensor created inside `fn` except what `fn` returns, so
+ * training loops keep a flat footprint; `dispose()` frees one tensor at once. A tensor nobody
+ * disposed is freed when V8 collects its wrapper (each wrapper reports its bytes to V8, so that
+ * happens promptly). Large blocks come from the addon's caching allocator (native/src/allocator.h):
+ * `engine.memory()` reports live and cached bytes, `engine.emptyCache()` returns the cache.
+ *
+ * Shapes in comments are written `[B, T, d]`; dtypes are float32 unless said (ids are int64 inside
+ * libtorch, created from Int32Array; float64 exists for gradient checks).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -16,11 +21,14 @@ export interface Tensor {
   shape(): number[];
   dtype(): string;
   toFloat32(): Float32Array;
+  toFloat64(): Float64Array;
   toInt32(): Int32Array;
   item(): number;
   backward(grad?: Tensor): void;
   grad(): Tensor | null;
   zeroGrad(): void;
+  /** Drop the gradient entirely (AdamW then skips the tensor: no update, no weight decay). */
+  clearGrad(): void;
   setRequiresGrad(value: boolean): void;
   requiresGrad(): boolean;
   detach(): Tensor;
@@ -43,15 +51,29 @@ export interface NativeAdamW {
   load(state: Buffer): void;
 }
 
+export type FloatDtype = 'float32' | 'float64';
+
+/** Bytes held by the caching allocator (blocks >= 64 KiB; smaller ones go to malloc). */
+export interface MemoryStats {
+  liveBytes: number;
+  cachedBytes: number;
+  peakBytes: number;
+  hits: number;
+  misses: number;
+}
+
 interface Native {
   Tensor: unknown;
   AdamW: new (groups: AdamWGroup[], beta1: number, beta2: number, eps: number) => NativeAdamW;
   fromFloat32(data: Float32Array, shape: number[], requiresGrad?: boolean): Tensor;
+  fromFloat64(data: Float64Array, shape: number[], requiresGrad?: boolean): Tensor;
+  cast(a: Tensor, dtype: FloatDtype): Tensor;
   fromInt32(data: Int32Array, shape: number[]): Tensor;
   randn(shape: number[], std: number): Tensor;
   zeros(shape: number[]): Tensor;
   ones(shape: number[]): Tensor;
   matmul(a: Tensor, b: Tensor): Tensor;
+  linear(x: Tensor, w: Tensor, b: Tensor): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   sub(a: Tensor, b: Tensor): Tensor;
   mul(a: Tensor, b: Tensor): Tensor;
@@ -63,6 +85,7 @@ interface Native {
   neg(a: Tensor): Tensor;
   gelu(a: Tensor): Tensor;
   relu(a: Tensor): Tensor;
+  silu(a: Tensor): Tensor;
   tanh(a: Tensor): Tensor;
   softmax(a: Tensor, dim: number): Tensor;
   logSoftmax(a: Tensor, dim: number): Tensor;
@@ -87,6 +110,8 @@ interface Native {
   indexSelect(a: Tensor, dim: number, index: Tensor): Tensor;
   where(cond: Tensor, a: Tensor, b: Tensor): Tensor;
   toBool(a: Tensor): Tensor;
+  memoryStats(): MemoryStats;
+  emptyCache(): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   manualSeed(seed: number): void;
@@ -175,11 +200,16 @@ function op<A extends unknown[]>(name: keyof Native): Fn<A> {
 
 export const T = {
   fromFloat32: op<[Float32Array, number[], boolean?]>('fromFloat32'),
+  fromFloat64: op<[Float64Array, number[], boolean?]>('fromFloat64'),
+  /** Differentiable dtype change. */
+  cast: op<[Tensor, FloatDtype]>('cast'),
   fromInt32: op<[Int32Array, number[]]>('fromInt32'),
   randn: op<[number[], number]>('randn'),
   zeros: op<[number[]]>('zeros'),
   ones: op<[number[]]>('ones'),
   matmul: op<[Tensor, Tensor]>('matmul'),
+  /** x [..., in] · w [in, out] + b [out] in one GEMM. */
+  linear: op<[Tensor, Tensor, Tensor]>('linear'),
   add: op<[Tensor, Tensor]>('add'),
   sub: op<[Tensor, Tensor]>('sub'),
   mul: op<[Tensor, Tensor]>('mul'),
@@ -191,6 +221,7 @@ export const T = {
   neg: op<[Tensor]>('neg'),
   gelu: op<[Tensor]>('gelu'),
   relu: op<[Tensor]>('relu'),
+  silu: op<[Tensor]>('silu'),
   tanh: op<[Tensor]>('tanh'),
   softmax: op<[Tensor, number]>('softmax'),
   logSoftmax: op<[Tensor, number]>('logSoftmax'),
@@ -227,6 +258,22 @@ export function tracked<T2 extends Tensor | null>(t: T2): T2 {
 }
 
 export const engine = {
+  /** Backend set-up in one call: libtorch intra-op threads and the global seed. */
+  setup(options: { threads: number; seed: number }): void {
+    if (!Number.isInteger(options.threads) || options.threads < 1) {
+      throw new SeerError('bad_config', `threads must be a positive integer, got ${options.threads}`);
+    }
+    const n = load();
+    n.setNumThreads(options.threads);
+    n.manualSeed(options.seed);
+  },
+  memory(): MemoryStats {
+    return load().memoryStats();
+  },
+  /** Return the allocator's cached free blocks to the system (e.g. between phases of a job). */
+  emptyCache(): void {
+    load().emptyCache();
+  },
   setThreads(n: number): void {
     load().setNumThreads(n);
   },

@@ -2,7 +2,8 @@
  * Batched autoregressive sampling with a KV cache (transformers.js style: logits processors,
  * sampler, stopping criteria). Contexts of different lengths are left-padded; a key-padding mask
  * hides the pads and positions restart at each row's first real token. Seeded per row: the same
- * seed gives the same tokens.
+ * seed gives the same tokens. Each decoding step frees its intermediates at once, so memory stays
+ * at the KV cache's size (O(T), not O(T²)) however long the completion.
  */
 import { Rng, hashSeed } from '../core/rng.ts';
 import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
@@ -52,8 +53,8 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
           pad[b * maxLen + t] = t < offset ? 1 : 0;
         }
       });
-      let keyPad: Tensor = T.toBool(T.fromInt32(pad, [B, maxLen]));
-      let logits = lastLogits(model.forward(T.fromInt32(ids, [B, maxLen]), T.fromInt32(pos, [B, maxLen]), { cache, keyPad }), B, maxLen, V);
+      let keyPad: Tensor = T.toBool(T.fromInt32(pad, [B, maxLen])); // [B, T_keys], true = pad
+      let logits = decodeStep(model, cache, keyPad, ids, pos, B, maxLen); // [B·V]
       const nextPos = contexts.map((c) => c.length);
       for (let step = 0; step < steps; step++) {
         const chosen = new Int32Array(B);
@@ -70,17 +71,30 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
           }
         }
         if (done.every(Boolean) || step === steps - 1) break;
-        keyPad = T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1);
+        const grown: Tensor = tidy(() => T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1));
+        keyPad.dispose();
+        keyPad = grown;
         const stepPos = Int32Array.from(nextPos.map((p, b) => p + (out[b] as SampledSequence).tokens.length - 1));
-        logits = lastLogits(model.forward(T.fromInt32(chosen, [B, 1]), T.fromInt32(stepPos, [B, 1]), { cache, keyPad }), B, 1, V);
+        logits = decodeStep(model, cache, keyPad, chosen, stepPos, B, 1);
       }
       return out;
     }),
   );
 }
 
-function lastLogits(logits: Tensor, B: number, Tlen: number, V: number): Float32Array {
-  return T.reshape(T.narrow(logits, 1, Tlen - 1, 1), [B, V]).toFloat32();
+/**
+ * One forward pass over `ids` [B, Tlen] that extends `cache`; returns the last position's logits
+ * [B·V]. Everything else it made is freed, and so are the cache tensors it replaced.
+ */
+function decodeStep(model: Transformer, cache: KvCache, keyPad: Tensor, ids: Int32Array, pos: Int32Array, B: number, Tlen: number): Float32Array {
+  const replaced = [...cache.keys, ...cache.values];
+  const logits = tidy(() => {
+    const out = model.forward(T.fromInt32(ids, [B, Tlen]), T.fromInt32(pos, [B, Tlen]), { cache, keyPad }); // [B, Tlen, V]
+    const last = T.reshape(T.narrow(out, 1, Tlen - 1, 1), [B, model.vocabSize]).toFloat32();
+    return { last, keep: [...cache.keys, ...cache.values] };
+  }).last;
+  for (const t of replaced) t.dispose();
+  return logits;
 }
 
 /** Temperature, then nucleus (top-p), then a draw; temperature 0 is greedy. */

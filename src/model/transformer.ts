@@ -1,18 +1,25 @@
 /**
  * SEER-Mini's backbone: an early-fusion decoder-only transformer (Chameleon / Janus family) over
- * one vocabulary of text tokens followed by image codes. Pre-norm blocks, learned positions,
- * GELU MLP, untied output head. Written on the libtorch engine (src/engine/torch.ts).
+ * one vocabulary of text tokens followed by image codes. Pre-norm blocks (LayerNorm), learned
+ * positions, GELU(tanh) MLP, and an *untied* output head: tying would make the generation group's
+ * head rows and input rows one tensor, and the understanding group's text rows would then also
+ * steer image-code logits. Written on the libtorch engine (src/engine/torch.ts).
+ * Departs from Harmon (the paper's UMM): no separate MAR image decoder; image codes are sampled
+ * autoregressively from the same head (Chameleon style), at a few hundred thousand parameters.
  *
  * Parameter groups (paper §3.1 freezes generation parameters θ_gen and trains θ_und): the image-code
  * embedding rows and image-code output-head columns are the *generation* group — frozen during
  * SEER — and everything else (text embeddings, positions, every block, the text head) is the
  * *understanding/reasoning* group. The blocks are shared by both modes, as in any early-fusion UMM,
  * so training θ_und can still move generation: we measure that drift (Table 4 analogue).
+ * `parameterGroups()` lists both; `setFrozen(['generation'])` is the paper's setting.
+ *
+ * Sampling lives in ./sampling.ts, per-token log-probs and entropy in ./logprobs.ts.
  */
 import { z } from 'zod';
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
-import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
+import { T, noGrad, tidy, type FloatDtype, type Tensor } from '../engine/torch.ts';
 
 export const transformerConfigSchema = z.object({
   textVocab: z.number().int().positive().describe('text tokens (tokenizer vocabulary)'),
@@ -27,6 +34,13 @@ export const transformerConfigSchema = z.object({
 export type TransformerConfig = z.infer<typeof transformerConfigSchema>;
 
 export type ParameterGroup = 'generation' | 'understanding';
+export const PARAMETER_GROUPS: readonly ParameterGroup[] = ['generation', 'understanding'];
+
+export interface ParameterGroupInfo {
+  name: ParameterGroup;
+  parameters: NamedParameter[];
+  frozen: boolean;
+}
 
 export interface NamedParameter {
   name: string;
@@ -57,8 +71,10 @@ export class Transformer {
   private readonly lnFb: Tensor;
   private readonly textHead: Tensor;
   private readonly imageHead: Tensor;
+  private readonly frozen = new Set<ParameterGroup>();
 
-  constructor(input: z.input<typeof transformerConfigSchema>) {
+  /** `dtype: 'float64'` is for gradient checks; training and sampling use float32. */
+  constructor(input: z.input<typeof transformerConfigSchema>, options: { dtype?: FloatDtype } = {}) {
     const config = transformerConfigSchema.parse(input);
     if (config.dModel % config.nHeads !== 0) throw new SeerError('bad_config', `dModel ${config.dModel} is not divisible by nHeads ${config.nHeads}`);
     this.config = config;
@@ -68,7 +84,8 @@ export class Transformer {
       const n = shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(n);
       for (let i = 0; i < n; i++) data[i] = fill ?? rng.normal() * std;
-      const tensor = T.fromFloat32(data, shape, true);
+      const tensor = options.dtype === 'float64' ? tidy(() => T.cast(T.fromFloat32(data, shape), 'float64')) : T.fromFloat32(data, shape);
+      tensor.setRequiresGrad(true);
       this.parameters.push({ name, group, tensor });
       return tensor;
     };
@@ -101,6 +118,30 @@ export class Transformer {
     return this.parameters.filter((p) => !group || p.group === group).reduce((s, p) => s + p.tensor.shape().reduce((a, b) => a * b, 1), 0);
   }
 
+  /** Both groups with their parameters and whether they are frozen. */
+  parameterGroups(): ParameterGroupInfo[] {
+    return PARAMETER_GROUPS.map((name) => ({ name, parameters: this.parameters.filter((p) => p.group === name), frozen: this.frozen.has(name) }));
+  }
+
+  /**
+   * Freeze exactly `groups` and unfreeze the rest: frozen tensors stop requiring gradients and lose
+   * any gradient they hold, so an optimizer step leaves them bit-identical (no update, no decay).
+   */
+  setFrozen(groups: readonly ParameterGroup[]): void {
+    this.frozen.clear();
+    for (const g of groups) this.frozen.add(g);
+    for (const p of this.parameters) {
+      const frozen = this.frozen.has(p.group);
+      p.tensor.setRequiresGrad(!frozen);
+      if (frozen) p.tensor.clearGrad();
+    }
+  }
+
+  /** Tensors of the groups that are not frozen (what an optimizer should get). */
+  trainableParameters(): Tensor[] {
+    return this.parameters.filter((p) => !this.frozen.has(p.group)).map((p) => p.tensor);
+  }
+
   /**
    * Logits for token ids [B, T] at positions [B, T]. `keyPad` [B, T_keys] marks padded keys (left
    * padding during sampling). With `cache`, the new keys/values are appended (KV-cache decoding).
@@ -117,7 +158,7 @@ export class Transformer {
     if (options.keyPad) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
     this.blocks.forEach((blk, l) => {
       const h = T.layerNorm(x, blk.ln1w, blk.ln1b, 1e-5);
-      const qkv = T.add(T.matmul(h, blk.qkvW), blk.qkvB); // [B, T, 3d]
+      const qkv = T.linear(h, blk.qkvW, blk.qkvB); // [B, T, 3d]
       const split = (k: number) => T.permute(T.reshape(T.narrow(qkv, 2, k * dModel, dModel), [B, Tq, nHeads, headDim]), [0, 2, 1, 3]); // [B, H, T, hd]
       const q = split(0);
       let k = split(1);
@@ -131,15 +172,15 @@ export class Transformer {
         options.cache.values[l] = v;
       }
       const scores = T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(headDim)); // [B, H, Tq, Tk]
-      const att = T.softmax(T.maskedFill(scores, mask, -1e9), -1);
+      const att = T.softmax(T.maskedFill(scores, mask, -1e9), -1); // [B, H, Tq, Tk]
       const y = T.reshape(T.permute(T.matmul(att, v), [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
-      x = T.add(x, T.add(T.matmul(y, blk.projW), blk.projB));
+      x = T.add(x, T.linear(y, blk.projW, blk.projB)); // [B, T, d]
       const h2 = T.layerNorm(x, blk.ln2w, blk.ln2b, 1e-5);
-      const m = T.add(T.matmul(T.gelu(T.add(T.matmul(h2, blk.fcW), blk.fcB)), blk.outW), blk.outB);
+      const m = T.linear(T.gelu(T.linear(h2, blk.fcW, blk.fcB)), blk.outW, blk.outB); // [B, T, 4d] → [B, T, d]
       x = T.add(x, m);
     });
     if (options.cache) options.cache.length = Tk;
-    const hf = T.layerNorm(x, this.lnFw, this.lnFb, 1e-5);
+    const hf = T.layerNorm(x, this.lnFw, this.lnFb, 1e-5); // [B, T, d]
     return T.matmul(hf, T.cat([this.textHead, this.imageHead], 1)); // [B, T, V]
   }
 

@@ -10,6 +10,7 @@ import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
 import { Transformer } from './transformer.ts';
 import { sample, type SampledSequence } from './sampling.ts';
+import { tokenLogProbs, type TokenLogProbs } from './logprobs.ts';
 
 export interface TextSampling {
   maxNewTokens: number;
@@ -99,35 +100,8 @@ export class SeerMini {
    * Per-token log-probs of `completion` after `context` for each row — differentiable unless inside
    * noGrad — plus entropies. Returns [B, maxCompletion] tensors (zeros beyond each row's length).
    */
-  completionLogProbs(contexts: readonly (readonly number[])[], completions: readonly (readonly number[])[]): { logp: Tensor; entropy: Tensor; lengths: number[] } {
-    const B = contexts.length;
-    const lengths = completions.map((c) => c.length);
-    const maxC = Math.max(1, ...lengths);
-    const full = contexts.map((c, b) => [...c, ...(completions[b] as number[])]);
-    const L = Math.max(...full.map((f) => f.length));
-    const ids = new Int32Array(B * L);
-    const pos = new Int32Array(B * L);
-    const gatherIdx = new Int32Array(B * maxC);
-    const targets = new Int32Array(B * maxC);
-    full.forEach((seq, b) => {
-      for (let t = 0; t < L; t++) {
-        ids[b * L + t] = seq[t] ?? 0;
-        pos[b * L + t] = t;
-      }
-      const ctxLen = (contexts[b] as number[]).length;
-      for (let k = 0; k < maxC; k++) {
-        const at = Math.min(ctxLen - 1 + k, L - 1);
-        gatherIdx[b * maxC + k] = at;
-        targets[b * maxC + k] = k < (lengths[b] as number) ? ((completions[b] as number[])[k] as number) : 0;
-      }
-    });
-    const V = this.transformer.vocabSize;
-    const logits = this.transformer.forward(T.fromInt32(ids, [B, L]), T.fromInt32(pos, [B, L])); // [B, L, V]
-    const idx = T.expand(T.unsqueeze(T.fromInt32(gatherIdx, [B, maxC]), 2), [B, maxC, V]);
-    const picked = T.logSoftmax(T.gather(logits, 1, idx), -1); // [B, maxC, V]
-    const logp = T.reshape(T.gather(picked, 2, T.unsqueeze(T.fromInt32(targets, [B, maxC]), 2)), [B, maxC]);
-    const entropy = T.neg(T.sum(T.mul(T.exp(picked), picked), [2]));
-    return { logp, entropy, lengths };
+  completionLogProbs(contexts: readonly (readonly number[])[], completions: readonly (readonly number[])[]): TokenLogProbs {
+    return tokenLogProbs(this.transformer, contexts, completions);
   }
 
   /** Mean next-token loss over target tokens (pretraining objective). */
