@@ -22,14 +22,14 @@ import { SeerError } from '../core/errors.ts';
 import { T, noGrad, tidy, type FloatDtype, type Tensor } from '../engine/torch.ts';
 
 export const transformerConfigSchema = z.object({
-  textVocab: z.number().int().positive().describe('text tokens (tokenizer vocabulary)'),
-  imageVocab: z.number().int().positive().describe('image codes (VQ codebook size)'),
-  dModel: z.number().int().positive().describe('width; the one knob that sets the model size').default(128),
-  nLayers: z.number().int().positive().describe('decoder blocks').default(4),
-  nHeads: z.number().int().positive().describe('attention heads (dModel must divide evenly)').default(4),
-  contextLength: z.number().int().positive().describe('longest sequence (two 64-code images + text fit in 256)').default(256),
-  mlpRatio: z.number().int().positive().describe('MLP hidden width / dModel').default(4),
-  seed: z.number().int().describe('initialisation seed').default(0),
+  textVocab: z.number().int().positive().describe('text tokens: ids 0..textVocab−1, set by the trained text tokenizer'),
+  imageVocab: z.number().int().positive().describe('image codes: ids textVocab.., set by the frozen image tokenizer (VQ codebook size)'),
+  dModel: z.number().int().positive().default(128).describe('width, the one knob that sets the size: d128 learnt the feasibility task in ~6 min on 2 cores; d192 was no better per minute'),
+  nLayers: z.number().int().positive().default(4).describe('decoder blocks: 4, as in the feasibility run'),
+  nHeads: z.number().int().positive().default(4).describe('attention heads: 4 heads of 32 at d128; must divide dModel'),
+  contextLength: z.number().int().positive().default(256).describe('longest sequence: a judge prompt (two 64-code images + instruction + prompt) and its answer fit in 256'),
+  mlpRatio: z.number().int().positive().default(4).describe('MLP hidden width / dModel: 4, the usual GPT ratio'),
+  seed: z.number().int().default(0).describe('initialisation seed (weights are drawn from src/core/rng.ts, not libtorch)'),
 });
 export type TransformerConfig = z.infer<typeof transformerConfigSchema>;
 

@@ -1,0 +1,116 @@
+/**
+ * Sampling: the KV cache and left padding give the same logits as recomputing the whole sequence;
+ * temperature and top-p shape the draw as specified; the logits processor and stop tokens are
+ * obeyed; the same seed gives the same tokens. Runs on a randomly initialised model (no training).
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
+import { T, engine, noGrad, tidy } from '../engine/torch.ts';
+import { pick, sample } from './sampling.ts';
+import { Transformer } from './transformer.ts';
+
+engine.setup({ threads: 1, seed: 0 });
+const model = new Transformer({ textVocab: 40, imageVocab: 24, dModel: 32, nLayers: 2, nHeads: 4, contextLength: 48, seed: 5 });
+const V = model.vocabSize;
+
+/** Logits of the last position, recomputing the whole unpadded sequence (no cache). */
+function fullLogits(tokens: readonly number[]): Float32Array {
+  return noGrad(() => tidy(() => {
+    const L = tokens.length;
+    const out = model.forward(T.fromInt32(Int32Array.from(tokens), [1, L]), T.fromInt32(Int32Array.from(tokens, (_, i) => i), [1, L]));
+    return T.narrow(out, 1, L - 1, 1).toFloat32();
+  }));
+}
+
+function frequencies(logits: number[], temperature: number, topP: number, draws = 4000): number[] {
+  const rng = new Rng(11);
+  const counts = logits.map(() => 0);
+  for (let i = 0; i < draws; i++) counts[pick(Float32Array.from(logits), temperature, topP, rng)]! += 1;
+  return counts.map((c) => c / draws);
+}
+
+describe('pick (temperature, top-p)', () => {
+  const logits = [0.4, 0.3, 0.2, 0.1].map(Math.log);
+
+  it('temperature 0 and a tiny top-p are greedy', () => {
+    const rng = new Rng(1);
+    for (let i = 0; i < 50; i++) {
+      expect(pick(Float32Array.from([0.1, 2, -1, 1.9]), 0, 1, rng)).toBe(1);
+      expect(pick(Float32Array.from([0.1, 2, -1, 1.9]), 1, 1e-6, rng)).toBe(1);
+    }
+  });
+
+  it('samples the softmax at temperature 1', () => {
+    const f = frequencies(logits, 1, 1);
+    [0.4, 0.3, 0.2, 0.1].forEach((p, k) => expect(Math.abs(f[k]! - p), `token ${k}`).toBeLessThan(0.03));
+  });
+
+  it('top-p keeps the smallest set whose mass reaches p, renormalised', () => {
+    const f = frequencies(logits, 1, 0.65); // 0.4 + 0.3 ≥ 0.65: tokens 0 and 1 only
+    expect(f[2]).toBe(0);
+    expect(f[3]).toBe(0);
+    expect(Math.abs(f[0]! - 0.4 / 0.7)).toBeLessThan(0.03);
+  });
+
+  it('a higher temperature flattens and a lower one sharpens', () => {
+    // T = 2: p ∝ √p → token 3 has 0.316 / 1.943 = 0.163; T = 0.5: p ∝ p² → token 0 has 0.16 / 0.30 = 0.533.
+    expect(Math.abs(frequencies(logits, 2, 1)[3]! - 0.163)).toBeLessThan(0.03);
+    expect(Math.abs(frequencies(logits, 0.5, 1)[0]! - 0.533)).toBeLessThan(0.03);
+  });
+
+  it('never draws a token whose logit is −Infinity', () => {
+    const f = frequencies([0, -Infinity, 0, -Infinity], 3, 1, 500);
+    expect(f[1]! + f[3]!).toBe(0);
+  });
+});
+
+describe('sample (batched, KV cache)', () => {
+  it('matches full recomputation at every step, with left-padded rows of different lengths', () => {
+    const contexts = [[1, 2, 3, 4, 5], [6, 7]];
+    const seen: Float32Array[][] = [[], []];
+    const out = sample(model, contexts, { maxNewTokens: 8, temperature: 1, topP: 1, seed: 2, logitsProcessor: (l, row) => void seen[row]!.push(l.slice()) });
+    contexts.forEach((ctx, b) => {
+      const tokens = out[b]!.tokens;
+      expect(tokens).toHaveLength(8);
+      tokens.forEach((_, step) => {
+        const reference = fullLogits([...ctx, ...tokens.slice(0, step)]);
+        const cached = seen[b]![step]!;
+        let diff = 0;
+        for (let k = 0; k < V; k++) diff = Math.max(diff, Math.abs(cached[k]! - reference[k]!));
+        expect(diff, `row ${b} step ${step}`).toBeLessThan(1e-4);
+      });
+    });
+  });
+
+  it('gives the same tokens for the same seed and different tokens for another', () => {
+    const run = (seed: number) => sample(model, [[1, 2], [3, 4, 5]], { maxNewTokens: 20, temperature: 1, topP: 0.95, seed });
+    expect(run(4)).toEqual(run(4));
+    expect(run(4)[0]!.tokens).not.toEqual(run(5)[0]!.tokens);
+  });
+
+  it('obeys the logits processor (image codes only) and stops rows at a stop token', () => {
+    const textVocab = model.config.textVocab;
+    const imagesOnly = sample(model, [[1], [2, 3]], { maxNewTokens: 15, temperature: 1.5, topP: 1, seed: 1, logitsProcessor: (l) => l.fill(-Infinity, 0, textVocab) });
+    for (const s of imagesOnly) for (const t of s.tokens) expect(t).toBeGreaterThanOrEqual(textVocab);
+    const stop = 7;
+    // Row 0 is forced to emit the stop token at its 4th step; row 1 may never emit it.
+    const out = sample(model, [[1], [2]], {
+      maxNewTokens: 10, temperature: 1, topP: 1, seed: 3, stopTokens: [stop],
+      logitsProcessor: (l, row, generated) => {
+        if (row === 0 && generated.length === 3) { l.fill(-Infinity); l[stop] = 0; }
+        else l[stop] = -Infinity;
+      },
+    });
+    expect(out[0]).toMatchObject({ truncated: false });
+    expect(out[0]!.tokens).toHaveLength(4);
+    expect(out[0]!.tokens[3]).toBe(stop);
+    expect(out[1]).toMatchObject({ truncated: true });
+    expect(out[1]!.tokens).toHaveLength(10);
+  });
+
+  it('never runs past the context length', () => {
+    const out = sample(model, [Array.from({ length: 44 }, (_, i) => i % 30)], { maxNewTokens: 50, temperature: 1, topP: 1, seed: 1 });
+    expect(out[0]!.tokens).toHaveLength(4);
+    expect(out[0]!.truncated).toBe(true);
+  });
+});
