@@ -14,6 +14,7 @@ import { registerEvalCommands } from './eval.ts';
 import { registerRunCommands } from './run.ts';
 import { registerElaborateCommands } from './elaborate.ts';
 import { registerHumanEvalCommands } from './humaneval.ts';
+import { registerBenchCommands } from './bench.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRunCommands(program);
   registerElaborateCommands(program);
   registerHumanEvalCommands(program);
+  registerBenchCommands(program);
   return program;
 }
 

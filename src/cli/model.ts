@@ -1,4 +1,4 @@
-/** `seer pretrain` and `seer bench`: build and measure SEER-Mini. */
+/** `seer pretrain`: build SEER-Mini (`seer bench` lives in ./bench.ts). */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,22 +26,4 @@ export function registerModelCommands(program: Command): void {
       process.stdout.write(`pretrained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.finalLoss.toFixed(3)}) → ${join(opts.out, 'model')}\n`);
     });
 
-  program
-    .command('bench')
-    .description('training-step time, effective GFLOP/s and KV-cache sampling speed of the default model')
-    .option('--json', 'print JSON only')
-    .option('--threads <n>', 'libtorch threads', parsePositiveInteger, 2)
-    .option('--steps <n>', 'timed steps (the first is warm-up)', parsePositiveInteger, 6)
-    .action(async (opts: { json?: boolean; threads: number; steps: number }) => {
-      const { benchTrainStep } = await import('../model/bench.ts');
-      const peer = benchTrainStep({ threads: opts.threads, steps: opts.steps });
-      const seerDefault = benchTrainStep({ threads: opts.threads, steps: opts.steps, vocab: 1000, batch: 32, seq: 100 });
-      const result = { peer_shape: peer, default_shape: seerDefault };
-      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else {
-        for (const [name, r] of Object.entries(result)) {
-          process.stdout.write(`${name}: d${r.dims.dModel} L${r.dims.nLayers} V${r.dims.vocab} B${r.dims.batch}×T${r.dims.seq} (${(r.dims.params / 1e6).toFixed(2)}M params, ${r.threads} threads): step ${r.medianStepSeconds.toFixed(3)} s, ${r.gflops.toFixed(1)} GFLOP/s, sampling ${r.samplingTokensPerSecond.toFixed(0)} tok/s\n`);
-        }
-      }
-    });
 }

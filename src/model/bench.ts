@@ -1,45 +1,70 @@
 /**
- * `seer bench --json`: the default model's dimensions, training-step time (forward + backward +
- * AdamW on a per-token policy-gradient loss), effective GFLOP/s, and KV-cache sampling tokens/s.
- * The reference for comparison is scripts/bench/torch_step.py (PyTorch on the same machine).
+ * What `seer bench` measures: one training step (forward + backward + grad clipping + AdamW on a
+ * per-token policy-gradient loss, −mean(log π(token) · advantage), the shape of a GRPO update),
+ * its effective GFLOP/s, and KV-cache sampling tokens/s through the real sampler. The PyTorch
+ * reference is scripts/bench/torch_step.py: the same model, loss and optimizer, run by Debian's
+ * python3-torch on the same machine (`runTorchReference`).
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Rng } from '../core/rng.ts';
-import { T, engine, noGrad, tidy } from '../engine/torch.ts';
+import { T, engine, tidy } from '../engine/torch.ts';
+import { sample } from './sampling.ts';
 import { Transformer } from './transformer.ts';
 
-export interface BenchResult {
-  dims: { dModel: number; nLayers: number; nHeads: number; vocab: number; batch: number; seq: number; params: number };
+export interface BenchShape {
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  vocab: number;
+  batch: number;
+  seq: number;
+}
+
+/** The shape ENGINE-NOTES.md's peer measured PyTorch at. */
+export const PEER_SHAPE: BenchShape = { dModel: 128, nLayers: 4, nHeads: 4, vocab: 2500, batch: 16, seq: 200 };
+/** SEER-Mini's real shape: the base checkpoint's vocabulary (649 text + 256 image), pretraining batch 32, T 90–180. */
+export const DEFAULT_SHAPE: BenchShape = { dModel: 128, nLayers: 4, nHeads: 4, vocab: 905, batch: 32, seq: 128 };
+
+export interface TrainBench {
+  shape: BenchShape;
+  params: number;
   threads: number;
-  trainStepSeconds: number[];
+  /** Every step's seconds; the first is a warm-up and is left out of the median. */
+  stepSeconds: number[];
   medianStepSeconds: number;
   gflopPerStep: number;
   gflops: number;
-  samplingTokensPerSecond: number;
 }
 
-export function benchTrainStep(options: { dModel?: number; nLayers?: number; vocab?: number; batch?: number; seq?: number; steps?: number; threads?: number } = {}): BenchResult {
-  const dModel = options.dModel ?? 128;
-  const nLayers = options.nLayers ?? 4;
-  const vocab = options.vocab ?? 2500;
-  const B = options.batch ?? 16;
-  const S = options.seq ?? 200;
-  engine.setThreads(options.threads ?? 2);
-  engine.seed(0);
-  const model = new Transformer({ textVocab: vocab - 256, imageVocab: 256, dModel, nLayers, nHeads: 4, contextLength: Math.max(256, S) });
-  const params = model.parameters.map((p) => p.tensor);
+/** Model FLOPs of one training step: 6·N·tokens for the dense weights (fwd + bwd), plus attention's QKᵀ and AV. */
+export function trainStepFlops(shape: BenchShape): number {
+  const { dModel: d, nLayers: L, vocab: V, batch: B, seq: S } = shape;
+  const dense = L * 12 * d * d + d * V; // qkv 3d², proj d², MLP 8d² per layer, output head
+  return 6 * dense * B * S + 12 * L * B * S * S * d;
+}
+
+export function benchTrainStep(shape: BenchShape, options: { threads: number; steps: number }): TrainBench {
+  engine.setup({ threads: options.threads, seed: 0 });
+  const { model, params } = tidy(() => {
+    const m = new Transformer({ textVocab: shape.vocab - 256, imageVocab: 256, dModel: shape.dModel, nLayers: shape.nLayers, nHeads: shape.nHeads, contextLength: Math.max(256, shape.seq) });
+    return { model: m, params: m.trainableParameters() };
+  });
   const opt = engine.adamW([{ params, lr: 1e-4, weightDecay: 0.01 }]);
+  const { batch: B, seq: S, vocab: V } = shape;
   const rng = new Rng(1);
-  const ids = Int32Array.from({ length: B * S }, () => rng.int(vocab));
+  const ids = Int32Array.from({ length: B * S }, () => rng.int(V));
   const pos = Int32Array.from({ length: B * S }, (_, i) => i % S);
   const adv = Float32Array.from({ length: B * (S - 1) }, () => rng.uniform(-1, 1));
   const times: number[] = [];
-  for (let step = 0; step < (options.steps ?? 6); step++) {
+  for (let step = 0; step < options.steps; step++) {
     const start = performance.now();
     tidy(() => {
       const idT = T.fromInt32(ids, [B, S]);
       const logits = model.forward(idT, T.fromInt32(pos, [B, S])); // [B, S, V]
-      const logp = T.logSoftmax(T.narrow(logits, 1, 0, S - 1), -1);
-      const targets = T.unsqueeze(T.narrow(idT, 1, 1, S - 1), 2);
+      const logp = T.logSoftmax(T.narrow(logits, 1, 0, S - 1), -1); // [B, S−1, V]
+      const targets = T.unsqueeze(T.narrow(idT, 1, 1, S - 1), 2); // [B, S−1, 1]
       const tokenLogp = T.reshape(T.gather(logp, 2, targets), [B, S - 1]);
       const loss = T.neg(T.mean(T.mul(tokenLogp, T.fromFloat32(adv, [B, S - 1]))));
       for (const p of params) p.zeroGrad();
@@ -49,42 +74,48 @@ export function benchTrainStep(options: { dModel?: number; nLayers?: number; voc
     });
     times.push((performance.now() - start) / 1000);
   }
-  const measured = times.slice(1).sort((a, b) => a - b);
-  const median = measured[Math.floor(measured.length / 2)] ?? times[0]!;
-  const nonEmbedding = model.parameterCount() - vocab * dModel - model.config.contextLength * dModel;
-  // 6·N·tokens for the dense layers and head, plus attention scores and values (fwd 4·B·S²·d, ×3 with backward).
-  const flops = 6 * (nonEmbedding) * B * S + 12 * nLayers * B * S * S * dModel;
-  const sampling = benchSampling(model, 16, 64, vocab);
-  return {
-    dims: { dModel, nLayers, nHeads: 4, vocab, batch: B, seq: S, params: model.parameterCount() },
-    threads: engine.threads(),
-    trainStepSeconds: times,
-    medianStepSeconds: median,
-    gflopPerStep: flops / 1e9,
-    gflops: flops / 1e9 / median,
-    samplingTokensPerSecond: sampling,
-  };
+  for (const p of model.parameters) p.tensor.dispose();
+  const median = medianOf(times.length > 1 ? times.slice(1) : times);
+  const flops = trainStepFlops(shape);
+  return { shape, params: model.parameterCount(), threads: engine.threads(), stepSeconds: times, medianStepSeconds: median, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / median };
 }
 
-/** Greedy KV-cache decoding of `tokens` new tokens for `batch` sequences; returns tokens/s. */
-function benchSampling(model: Transformer, batch: number, tokens: number, vocab: number): number {
-  return noGrad(() => {
+/**
+ * Tokens/s of the real sampler (temperature 1, top-p 0.9, KV cache) drawing `tokens` new tokens
+ * for `batch` rows after an 8-token context; the first of `repeats` runs is a warm-up.
+ */
+export function benchSampling(shape: BenchShape, options: { threads: number; batch: number; tokens: number; repeats: number }): number[] {
+  engine.setup({ threads: options.threads, seed: 0 });
+  const model = tidy(() => new Transformer({ textVocab: shape.vocab - 256, imageVocab: 256, dModel: shape.dModel, nLayers: shape.nLayers, nHeads: shape.nHeads, contextLength: 256 }));
+  const contexts = Array.from({ length: options.batch }, (_, b) => Array.from({ length: 8 }, (_, t) => (b * 8 + t) % shape.vocab));
+  const rates: number[] = [];
+  for (let r = 0; r <= options.repeats; r++) {
     const start = performance.now();
-    tidy(() => {
-      const cache = { keys: [], values: [], length: 0 };
-      let next = T.fromInt32(new Int32Array(batch).fill(1), [batch, 1]);
-      for (let t = 0; t < tokens; t++) {
-        const logits = model.forward(next, T.fromInt32(new Int32Array(batch).fill(t), [batch, 1]), { cache });
-        const data = logits.toFloat32();
-        const ids = new Int32Array(batch);
-        for (let b = 0; b < batch; b++) {
-          let best = 0;
-          for (let k = 1; k < vocab; k++) if ((data[b * vocab + k] as number) > (data[b * vocab + best] as number)) best = k;
-          ids[b] = best;
-        }
-        next = T.fromInt32(ids, [batch, 1]);
-      }
-    });
-    return (batch * tokens) / ((performance.now() - start) / 1000);
-  });
+    sample(model, contexts, { maxNewTokens: options.tokens, temperature: 1, topP: 0.9, seed: r });
+    if (r > 0) rates.push((options.batch * options.tokens) / ((performance.now() - start) / 1000));
+  }
+  for (const p of model.parameters) p.tensor.dispose();
+  return rates;
+}
+
+export type TorchReference = { ok: true; stepSeconds: number[]; medianStepSeconds: number } | { ok: false; reason: string };
+
+const TORCH_SCRIPT = fileURLToPath(new URL('../../scripts/bench/torch_step.py', import.meta.url));
+
+/** The same step in PyTorch (Debian python3-torch), in a child process. */
+export function runTorchReference(shape: BenchShape, options: { threads: number; steps: number }): TorchReference {
+  if (!existsSync(TORCH_SCRIPT)) return { ok: false, reason: `${TORCH_SCRIPT} is missing` };
+  const args = [TORCH_SCRIPT, '--threads', String(options.threads), '--steps', String(options.steps), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--vocab', String(shape.vocab), '--batch', String(shape.batch), '--seq', String(shape.seq)];
+  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
+  if (run.error || run.status !== 0) {
+    const why = run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`;
+    return { ok: false, reason: `PyTorch reference failed (${why}); it needs \`apt-get install python3-torch libopenblas0-pthread\`` };
+  }
+  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { stepSeconds: number[]; median: number };
+  return { ok: true, stepSeconds: out.stepSeconds, medianStepSeconds: out.median };
+}
+
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
