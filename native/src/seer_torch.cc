@@ -11,6 +11,10 @@
 #include <cstdlib>
 #include "allocator.h"
 
+// OpenBLAS's thread control, if the BLAS libtorch loaded is OpenBLAS (weak: absent otherwise).
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+extern "C" int openblas_get_num_threads() __attribute__((weak));
+
 namespace {
 
 class Tensor : public Napi::ObjectWrap<Tensor> {
@@ -288,7 +292,15 @@ OP(MemoryStats, {
   return o;
 })
 OP(EmptyCache, { seer::EmptyCache(); return env.Undefined(); })
-OP(SetNumThreads, { torch::set_num_threads((int)Int(info[0])); return env.Undefined(); })
+// setNumThreads(intraOp, blas): libtorch's OpenMP threads (element-wise ops, reductions) and, when
+// the BLAS behind libtorch is OpenBLAS, its own thread pool (GEMMs). They are separate pools: by
+// default OpenBLAS uses every core whatever torch::set_num_threads says (measured).
+OP(SetNumThreads, {
+  torch::set_num_threads((int)Int(info[0]));
+  if (info.Length() > 1 && openblas_set_num_threads != nullptr) openblas_set_num_threads((int)Int(info[1]));
+  return env.Undefined();
+})
+OP(BlasThreads, { return Napi::Number::New(env, openblas_get_num_threads != nullptr ? openblas_get_num_threads() : -1); })
 OP(GetNumThreads, { return Napi::Number::New(env, torch::get_num_threads()); })
 OP(ManualSeed, { torch::manual_seed((uint64_t)Int(info[0])); return env.Undefined(); })
 OP(SetGradEnabled, { c10::GradMode::set_enabled(info[0].ToBoolean()); return env.Undefined(); })
@@ -396,7 +408,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   REG("narrow", Narrow) REG("cat", Cat) REG("embedding", Embedding) REG("gather", Gather) REG("layerNorm", LayerNorm)
   REG("causalMask", CausalMask) REG("maskedFill", MaskedFill) REG("unsqueeze", Unsqueeze) REG("expand", Expand)
   REG("square", Square) REG("sqrt", Sqrt) REG("clamp", Clamp) REG("indexSelect", IndexSelect) REG("where", Where)
-  REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads)
+  REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads) REG("blasThreads", BlasThreads)
   REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
   REG("clipGradNorm", ClipGradNorm) REG("conv2d", Conv2d) REG("maxPool2d", MaxPool2d) REG("crossEntropy", CrossEntropy)
   REG("fromFloat64", FromFloat64) REG("cast", Cast) REG("linear", Linear) REG("silu", Silu)

@@ -112,7 +112,8 @@ interface Native {
   toBool(a: Tensor): Tensor;
   memoryStats(): MemoryStats;
   emptyCache(): void;
-  setNumThreads(n: number): void;
+  setNumThreads(intraOp: number, blas?: number): void;
+  blasThreads(): number;
   getNumThreads(): number;
   manualSeed(seed: number): void;
   setGradEnabled(enabled: boolean): void;
@@ -131,6 +132,10 @@ function load(): Native {
   if (!existsSync(ADDON)) {
     throw new SeerError('engine', `the tensor engine is not built (${ADDON} missing): run \`apt-get install libtorch-dev && npm ci\``);
   }
+  // libgomp reads this when the addon loads it. Its default (spin-waiting threads) steals the
+  // cores OpenBLAS's own pool needs for the GEMMs: 2 threads took 0.63–0.78 s a step instead of
+  // 0.34 s (measured, docs/engine.md). A value the user set wins.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     native = createRequire(import.meta.url)(ADDON) as Native;
   } catch (cause) {
@@ -258,14 +263,14 @@ export function tracked<T2 extends Tensor | null>(t: T2): T2 {
 }
 
 export const engine = {
-  /** Backend set-up in one call: libtorch intra-op threads and the global seed. */
-  setup(options: { threads: number; seed: number }): void {
-    if (!Number.isInteger(options.threads) || options.threads < 1) {
-      throw new SeerError('bad_config', `threads must be a positive integer, got ${options.threads}`);
-    }
-    const n = load();
-    n.setNumThreads(options.threads);
-    n.manualSeed(options.seed);
+  /**
+   * Backend set-up in one call: threads and the global seed. `threads` sets both libtorch's
+   * OpenMP pool (element-wise ops) and OpenBLAS's own pool (GEMMs); `blasThreads` overrides the
+   * latter (docs/engine.md has the measurements behind the defaults).
+   */
+  setup(options: { threads: number; seed: number; blasThreads?: number }): void {
+    engine.setThreads(options.threads, options.blasThreads);
+    load().manualSeed(options.seed);
   },
   memory(): MemoryStats {
     return load().memoryStats();
@@ -274,8 +279,15 @@ export const engine = {
   emptyCache(): void {
     load().emptyCache();
   },
-  setThreads(n: number): void {
-    load().setNumThreads(n);
+  setThreads(threads: number, blasThreads: number = threads): void {
+    for (const [name, n] of [['threads', threads], ['blasThreads', blasThreads]] as const) {
+      if (!Number.isInteger(n) || n < 1) throw new SeerError('bad_config', `${name} must be a positive integer, got ${n}`);
+    }
+    load().setNumThreads(threads, blasThreads);
+  },
+  /** OpenBLAS's thread count, or −1 when libtorch's BLAS is not OpenBLAS. */
+  blasThreads(): number {
+    return load().blasThreads();
   },
   threads(): number {
     return load().getNumThreads();

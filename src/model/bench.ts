@@ -3,7 +3,7 @@
  * per-token policy-gradient loss, −mean(log π(token) · advantage), the shape of a GRPO update),
  * its effective GFLOP/s, and KV-cache sampling tokens/s through the real sampler. The PyTorch
  * reference is scripts/bench/torch_step.py: the same model, loss and optimizer, run by Debian's
- * python3-torch on the same machine (`runTorchReference`).
+ * python3-torch on the same machine (`runTorchReference`), with the same thread set-up.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,8 +45,8 @@ export function trainStepFlops(shape: BenchShape): number {
   return 6 * dense * B * S + 12 * L * B * S * S * d;
 }
 
-export function benchTrainStep(shape: BenchShape, options: { threads: number; steps: number }): TrainBench {
-  engine.setup({ threads: options.threads, seed: 0 });
+export function benchTrainStep(shape: BenchShape, options: { threads: number; steps: number; blasThreads?: number }): TrainBench {
+  engine.setup({ threads: options.threads, seed: 0, ...(options.blasThreads ? { blasThreads: options.blasThreads } : {}) });
   const { model, params } = tidy(() => {
     const m = new Transformer({ textVocab: shape.vocab - 256, imageVocab: 256, dModel: shape.dModel, nLayers: shape.nLayers, nHeads: shape.nHeads, contextLength: Math.max(256, shape.seq) });
     return { model: m, params: m.trainableParameters() };
@@ -74,10 +74,11 @@ export function benchTrainStep(shape: BenchShape, options: { threads: number; st
     });
     times.push((performance.now() - start) / 1000);
   }
+  const count = model.parameterCount();
   for (const p of model.parameters) p.tensor.dispose();
   const median = medianOf(times.length > 1 ? times.slice(1) : times);
   const flops = trainStepFlops(shape);
-  return { shape, params: model.parameterCount(), threads: engine.threads(), stepSeconds: times, medianStepSeconds: median, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / median };
+  return { shape, params: count, threads: engine.threads(), stepSeconds: times, medianStepSeconds: median, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / median };
 }
 
 /**
@@ -106,7 +107,9 @@ const TORCH_SCRIPT = fileURLToPath(new URL('../../scripts/bench/torch_step.py', 
 export function runTorchReference(shape: BenchShape, options: { threads: number; steps: number }): TorchReference {
   if (!existsSync(TORCH_SCRIPT)) return { ok: false, reason: `${TORCH_SCRIPT} is missing` };
   const args = [TORCH_SCRIPT, '--threads', String(options.threads), '--steps', String(options.steps), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--vocab', String(shape.vocab), '--batch', String(shape.batch), '--seq', String(shape.seq)];
-  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
+  // The same thread set-up as ours: OpenBLAS's pool sized like libtorch's, passive OpenMP waits.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(options.threads), OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env });
   if (run.error || run.status !== 0) {
     const why = run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`;
     return { ok: false, reason: `PyTorch reference failed (${why}); it needs \`apt-get install python3-torch libopenblas0-pthread\`` };

@@ -110,24 +110,30 @@ export function pick(logits: Float32Array, temperature: number, topP: number, rn
     probs[k] = v === -Infinity ? 0 : Math.exp((v - max) / temperature);
     sum += probs[k] as number;
   }
-  let order: number[] = [];
-  for (let k = 0; k < probs.length; k++) if ((probs[k] as number) > 0) order.push(k);
+  // Keep tokens with probability ≥ threshold: 0 keeps all; with top-p < 1 the threshold is the
+  // probability at which the mass, summed from the top, first reaches top-p (ties there are all
+  // kept). Typed arrays and a native sort: a comparator sort of V indices per token was half of
+  // the sampling time at V 2500.
+  let threshold = Number.MIN_VALUE;
   if (topP < 1) {
-    order.sort((a, b) => (probs[b] as number) - (probs[a] as number));
+    const sorted = probs.slice().sort();
     let mass = 0;
-    const kept: number[] = [];
-    for (const k of order) {
-      kept.push(k);
-      mass += (probs[k] as number) / sum;
-      if (mass >= topP) break;
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      threshold = sorted[i] as number;
+      mass += threshold;
+      if (mass >= topP * sum) break;
     }
-    order = kept;
   }
-  const total = order.reduce((s, k) => s + (probs[k] as number), 0);
+  let total = 0;
+  for (let k = 0; k < probs.length; k++) if ((probs[k] as number) >= threshold) total += probs[k] as number;
   let r = rng.next() * total;
-  for (const k of order) {
-    r -= probs[k] as number;
+  let last = best;
+  for (let k = 0; k < probs.length; k++) {
+    const p = probs[k] as number;
+    if (p < threshold) continue;
+    last = k;
+    r -= p;
     if (r <= 0) return k;
   }
-  return order[order.length - 1] ?? best;
+  return last;
 }
