@@ -4,7 +4,11 @@
  * groups and frozen tensors. (Memory over long loops: memory.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { T, engine, noGrad, tidy, type Tensor } from './torch.ts';
+import { T, engine, noGrad, openAddon, tidy, type Tensor } from './torch.ts';
+import { SeerError } from '../core/errors.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Transformer } from '../model/transformer.ts';
 import { tokenLogProbs } from '../model/logprobs.ts';
 import { Rng } from '../core/rng.ts';
@@ -163,6 +167,14 @@ describe('tensor engine (libtorch addon)', () => {
     expect(engine.clipGradNorm([a], 1)).toBeCloseTo(5, 5);
     const g = a.grad()!.toFloat32();
     expect(Math.hypot(g[0]!, g[1]!)).toBeCloseTo(1, 4);
+  });
+
+  it('says how to fix a missing or unloadable addon', () => {
+    expect(() => openAddon('/nowhere/seer_torch.node')).toThrow(SeerError);
+    expect(() => openAddon('/nowhere/seer_torch.node')).toThrow(/apt-get install libtorch-dev && npm ci/);
+    const broken = join(mkdtempSync(join(tmpdir(), 'seer-addon-')), 'seer_torch.node');
+    writeFileSync(broken, 'not a shared object');
+    expect(() => openAddon(broken)).toThrow(/libtorch missing\?\): run `apt-get install libtorch-dev && npm ci`/);
   });
 
   it('seeds libtorch: the same seed gives the same random tensor', () => {

@@ -128,20 +128,25 @@ const ADDON = fileURLToPath(new URL('../../native/build/Release/seer_torch.node'
 let native: Native | undefined;
 
 function load(): Native {
-  if (native) return native;
-  if (!existsSync(ADDON)) {
-    throw new SeerError('engine', `the tensor engine is not built (${ADDON} missing): run \`apt-get install libtorch-dev && npm ci\``);
+  native ??= openAddon(ADDON);
+  return native;
+}
+
+/** Load the addon at `path`, or fail with a SeerError that says how to get it. */
+export function openAddon(path: string): Native {
+  const fix = 'run `apt-get install libtorch-dev && npm ci`';
+  if (!existsSync(path)) {
+    throw new SeerError('engine', `the tensor engine is not built (${path} is missing): ${fix}`);
   }
   // libgomp reads this when the addon loads it. Its default (spin-waiting threads) steals the
   // cores OpenBLAS's own pool needs for the GEMMs: 2 threads took 0.63–0.78 s a step instead of
   // 0.34 s (measured, docs/engine.md). A value the user set wins.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
-    native = createRequire(import.meta.url)(ADDON) as Native;
+    return createRequire(import.meta.url)(path) as Native;
   } catch (cause) {
-    throw new SeerError('engine', `cannot load the tensor engine (is libtorch-dev installed? \`apt-get install libtorch-dev\`): ${(cause as Error).message}`, { cause });
+    throw new SeerError('engine', `cannot load the tensor engine ${path} (is libtorch missing?): ${fix}. ${(cause as Error).message}`, { cause });
   }
-  return native;
 }
 
 // ---- scopes -------------------------------------------------------------------------------------
