@@ -21,4 +21,14 @@ export function registerRunCommands(program: Command): void {
       const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${Number(results.wallSeconds).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
+
+  program
+    .command('summarize')
+    .description('mean ± std over several `seer run` folders (one per seed) → summary.json, summary.md')
+    .argument('<runs...>', 'finished run folders')
+    .option('--out <dir>', 'where to write the summary', 'runs/summary')
+    .action(async (runs: string[], opts: { out: string }) => {
+      const { summarizeRuns } = await import('../reports/seeds.ts');
+      process.stdout.write(summarizeRuns(runs, opts.out).markdown);
+    });
 }

@@ -61,12 +61,20 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const opts = runOptionsSchema.parse(input);
   const recipe = RUN_RECIPES[opts.recipe];
   const out = opts.outDir;
-  const started = Date.now();
   ensureDir(out);
   engine.setThreads(2);
   const say = (msg: string) => { if (!opts.quiet) process.stderr.write(`seer run: ${msg}\n`); };
   const done = (step: string) => existsSync(join(out, 'steps', `${step}.json`));
-  const finish = (step: string, value: unknown) => writeJson(join(out, 'steps', `${step}.json`), value);
+  // Wall time of each finished step, kept across resumes (work lost to a kill is not counted).
+  const timingsFile = join(out, 'steps', 'timings.json');
+  const timings: Record<string, number> = existsSync(timingsFile) ? (JSON.parse(readFileSync(timingsFile, 'utf8')) as Record<string, number>) : {};
+  let stepStarted = Date.now();
+  const finish = (step: string, value: unknown) => {
+    writeJson(join(out, 'steps', `${step}.json`), value);
+    timings[step] = (Date.now() - stepStarted) / 1000;
+    writeJson(timingsFile, timings);
+    stepStarted = Date.now();
+  };
   const read = <T>(step: string): T => JSON.parse(readFileSync(join(out, 'steps', `${step}.json`), 'utf8')) as T;
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
 
@@ -150,7 +158,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const results = {
     recipe: opts.recipe,
     seed: opts.seed,
-    wallSeconds: (Date.now() - started) / 1000,
+    wallSeconds: Object.values(timings).reduce((a, b) => a + b, 0),
+    stepSeconds: timings,
     table1: { zeroShot: read('table1-zero-shot'), phase1Only: stage1.phase1Only, seerEval: stage1.seerEval },
     ...evaluation,
   };

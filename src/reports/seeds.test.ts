@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeJson } from '../core/io.ts';
+import { numericLeaves, summarizeResults, summarizeRuns } from './seeds.ts';
+
+const run = (seed: number, acc: number, win: number) => ({
+  recipe: 'default', seed, wallSeconds: 100 + seed,
+  table1: { seerEval: { total: { accuracy: acc, n: 10 } } },
+  table2: { naive: { total: { winRatio: win }, averageWords: 7 }, seerAverageWords: 12 },
+  gallery: [{ id: 'x', n: 3 }],
+});
+
+describe('multi-seed summary', () => {
+  it('collects numeric leaves by path and skips arrays', () => {
+    const leaves = numericLeaves(run(0, 0.5, 0.7));
+    expect(leaves.get('table1.seerEval.total.accuracy')).toBe(0.5);
+    expect([...leaves.keys()].some((k) => k.startsWith('gallery'))).toBe(false);
+  });
+
+  it('gives mean and sample std over runs, drops the seed and paths missing from a run', () => {
+    const a = run(0, 0.8, 0.6);
+    const b = run(1, 0.9, 0.8);
+    const c = { ...run(2, 1.0, 1.0), extra: 5 };
+    const s = summarizeResults([a, b, c]);
+    expect(s['table1.seerEval.total.accuracy']!.mean).toBeCloseTo(0.9, 12);
+    expect(s['table1.seerEval.total.accuracy']!.std).toBeCloseTo(0.1, 12);
+    expect(s['table2.naive.total.winRatio']!.std).toBeCloseTo(0.2, 12);
+    expect(s.seed).toBeUndefined();
+    expect(s.extra).toBeUndefined();
+  });
+
+  it('writes summary.json and summary.md, and refuses a folder without results', () => {
+    const root = mkdtempSync(join(tmpdir(), 'seer-seeds-'));
+    writeJson(join(root, 'r0', 'results.json'), run(0, 0.8, 0.6));
+    writeJson(join(root, 'r1', 'results.json'), run(1, 0.9, 0.8));
+    const { markdown } = summarizeRuns([join(root, 'r0'), join(root, 'r1')], join(root, 'sum'));
+    expect(markdown).toContain('| seerEval | 0.85 ± 0.07');
+    expect(markdown).toContain('| naive | 0.70 ± 0.14');
+    expect(JSON.parse(readFileSync(join(root, 'sum', 'summary.json'), 'utf8')).seeds).toEqual([0, 1]);
+    expect(() => summarizeRuns([join(root, 'nope')], join(root, 'sum2'))).toThrow(/finished `seer run` folder/);
+  });
+});
