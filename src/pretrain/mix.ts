@@ -4,17 +4,20 @@
  * corpus as plain language modelling, and examples that make the judge and reprompt *formats*
  * familiar without teaching SEER's skills:
  *   - judge-format examples carry a verdict drawn at random (so the zero-shot judge is near chance);
- *   - reprompt-format examples either concatenate the instruction (Type I) or keep only the prompt
- *     (Type III), the failure modes of the paper's Appendix A.4.3.
+ *   - reprompt-format examples mostly concatenate the instruction (Type I) or keep only the prompt
+ *     (Type III), the failure modes of the paper's Appendix A.4.3, often after reasoning that does
+ *     recall what the instruction means (`baseReprompt`).
  * Images are described by (spec, seed); the pretraining layer renders and tokenizes them.
  */
 import type { Rng } from '../core/rng.ts';
 import { captionOf } from '../world/grammar.ts';
-import { knowledgeCorpus } from '../world/knowledge.ts';
-import { TRAIN_INSTRUCTIONS, OOD_INSTRUCTIONS } from '../world/instructions.ts';
-import { TRAIN_PROMPTS, TEST_PROMPTS } from '../world/prompts.ts';
+import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts';
+import { CONCEPTS, type Concept, type Cue } from '../world/concepts.ts';
+import type { Rule } from '../world/rules.ts';
+import { TRAIN_INSTRUCTIONS, OOD_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
+import { TRAIN_PROMPTS, TEST_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
-  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, randomSpec, type SceneSpec,
+  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
 import { alignmentContext, captionContext, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
@@ -35,7 +38,7 @@ export interface PretrainExample {
 }
 
 export const DEFAULT_MIX: Record<PretrainTask, number> = {
-  t2i: 0.5, caption: 0.15, vqa: 0.12, knowledge: 0.1, judge_format: 0.06, reprompt_format: 0.07,
+  t2i: 0.65, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.05,
 };
 
 const PROMPTS = [...TRAIN_PROMPTS, ...TEST_PROMPTS];
@@ -96,12 +99,51 @@ export class PretrainMixer {
       case 'reprompt_format': {
         const prompt = rng.pick(PROMPTS);
         const ins = rng.pick(INSTRUCTIONS);
-        const concatenate = rng.bool(0.6);
-        const answer = concatenate ? `${ins.text.toLowerCase().replace(/\.$/, '')} ${prompt.text}` : prompt.text;
-        const think = concatenate ? `the user wants ${prompt.text}.` : `the prompt is ${prompt.text}.`;
+        const { think, answer } = baseReprompt(rng, ins, prompt);
         return { task, context: [{ text: repromptContext(ins.text, prompt.text) }], target: [{ text: `${thinkAnswer(think, answer)} <eos>` }], images: [] };
       }
     }
+  }
+}
+
+/**
+ * A base model's reprompt (the cognitive gap of A.4.3): half of the time its reasoning recalls what
+ * the instruction means (a knowledge-corpus-style sentence), but the answer mostly ignores it —
+ * Type I, concatenation (45%), or Type III, the prompt alone (35%). The remaining 20% apply one
+ * cue in the generator's caption language, half of the time from the instruction's concept and
+ * half from an unrelated one (Type II, misinterpretation). So the zero-shot reprompter mostly
+ * fails as the paper's base model does, and RL has rare right answers to amplify.
+ */
+export function baseReprompt(rng: Rng, ins: Instruction, prompt: PromptItem): { think: string; answer: string } {
+  const meaning = ruleMeaning(rng, ins.rule);
+  const recall = meaning.cues.length ? (meaning.word ? `something ${meaning.word} often has ${meaning.cues.map(cuePhrase).join(' or ')}.` : `that means ${meaning.cues.map(cuePhrase).join(' or ')}.`) : '';
+  const r = rng.next();
+  if (r < 0.8) {
+    const concatenate = r < 0.45;
+    const answer = concatenate ? `${ins.text.toLowerCase().replace(/\.$/, '')} ${prompt.text}` : prompt.text;
+    const opening = concatenate ? `the user wants ${prompt.text}.` : `the prompt is ${prompt.text}.`;
+    return { think: rng.bool() && recall ? `${opening} ${recall}` : opening, answer };
+  }
+  const concept = rng.bool() ? null : rng.pick(Object.keys(CONCEPTS) as Concept[]);
+  const cues = concept ? CONCEPTS[concept] : meaning.cues;
+  const spec = defaultSpec(prompt.subject);
+  if (cues.length) {
+    const cue = rng.pick(cues);
+    (spec as Record<Attribute, unknown>)[cue.attr] = cue.value;
+  }
+  return { think: `the user wants ${prompt.text}.${recall ? ` ${recall}` : ''}`, answer: captionOf(spec) };
+}
+
+/** The concept word and the concrete cues an instruction's rule is about (a `none` rule's are the cues to avoid). */
+function ruleMeaning(rng: Rng, rule: Rule): { word: string | null; cues: Cue[] } {
+  switch (rule.kind) {
+    case 'is':
+      return { word: null, cues: rule.values.map((value) => ({ attr: rule.attr, value })) };
+    case 'cues':
+    case 'none':
+      return { word: rng.pick(CONCEPT_WORDS[rule.concept]), cues: rng.sample(CONCEPTS[rule.concept], Math.min(2, CONCEPTS[rule.concept].length)) };
+    case 'all':
+      return ruleMeaning(rng, rng.pick(rule.of));
   }
 }
 

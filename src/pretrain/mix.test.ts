@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
+import { parseCaption } from '../world/grammar.ts';
+import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
+import { TRAIN_PROMPTS } from '../world/prompts.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt } from './mix.ts';
+
+describe('pretraining mixture', () => {
+  it('draws tasks in the mixture proportions', () => {
+    const mixer = new PretrainMixer(new Rng(1));
+    const counts: Record<string, number> = {};
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const task = mixer.next().task;
+      counts[task] = (counts[task] ?? 0) + 1;
+    }
+    for (const [task, w] of Object.entries(DEFAULT_MIX)) expect(Math.abs((counts[task] ?? 0) / n - w)).toBeLessThan(0.03);
+  });
+
+  it('base reprompts mostly fail as in A.4.3 (Types I and III) while the reasoning often recalls the meaning', () => {
+    const rng = new Rng(7);
+    const n = 2000;
+    let concatenated = 0;
+    let promptOnly = 0;
+    let captions = 0;
+    let recalls = 0;
+    for (let i = 0; i < n; i++) {
+      const ins = rng.pick(TRAIN_INSTRUCTIONS);
+      const prompt = rng.pick(TRAIN_PROMPTS);
+      const { think, answer } = baseReprompt(rng, ins, prompt);
+      if (answer === prompt.text) promptOnly++;
+      else if (answer.endsWith(prompt.text) && answer.startsWith(ins.text.toLowerCase().slice(0, 10))) concatenated++;
+      else {
+        // An applied cue is a caption of the prompt's subject in the generator's language.
+        expect(parseCaption(answer).spec.subject).toBe(prompt.subject);
+        captions++;
+      }
+      if (/often has|that means/.test(think)) recalls++;
+    }
+    expect(concatenated / n).toBeGreaterThan(0.4);
+    expect(promptOnly / n).toBeGreaterThan(0.3);
+    expect(captions / n).toBeGreaterThan(0.15);
+    expect(captions / n).toBeLessThan(0.25);
+    expect(recalls / n).toBeGreaterThan(0.4);
+  });
+});
