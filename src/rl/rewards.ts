@@ -16,6 +16,11 @@ export interface GrpoPrompt<M = unknown> {
   id: string;
   context: number[];
   meta: M;
+  /**
+   * Prompts with the same block key are kept adjacent when the epoch is shuffled, so they land in
+   * the same step (e.g. a judge pair shown in both orders: position-only gradients then cancel).
+   */
+  block?: string;
 }
 
 export interface RewardInput<M = unknown> {

@@ -205,17 +205,37 @@ function hasZeroStd(rewards: readonly number[]): boolean {
   return finite.every((v) => v === finite[0]);
 }
 
-/** The prompts of one step: epochs of a seeded permutation, so (seed, step) fixes the batch. */
-export function promptsForStep<T>(prompts: readonly T[], count: number, seed: number, step: number): T[] {
+/**
+ * The prompts of one step: epochs of a seeded permutation, so (seed, step) fixes the batch. Prompts
+ * sharing a `block` key are permuted as one unit and stay adjacent.
+ */
+export function promptsForStep<T extends { block?: string }>(prompts: readonly T[], count: number, seed: number, step: number): T[] {
   const out: T[] = [];
   let index = step * count;
+  let cachedEpoch = -1;
+  let order: T[] = [];
   while (out.length < count) {
     const epoch = Math.floor(index / prompts.length);
-    const order = new Rng(hashSeed(seed, `epoch-${epoch}`)).shuffle(prompts);
+    if (epoch !== cachedEpoch) {
+      order = blockShuffle(prompts, new Rng(hashSeed(seed, `epoch-${epoch}`)));
+      cachedEpoch = epoch;
+    }
     out.push(order[index % prompts.length] as T);
     index++;
   }
   return out;
+}
+
+function blockShuffle<T extends { block?: string }>(prompts: readonly T[], rng: Rng): T[] {
+  if (prompts.every((p) => p.block === undefined)) return rng.shuffle(prompts);
+  const blocks = new Map<string, T[]>();
+  prompts.forEach((p, i) => {
+    const key = p.block ?? `\u0000${i}`;
+    const list = blocks.get(key);
+    if (list) list.push(p);
+    else blocks.set(key, [p]);
+  });
+  return rng.shuffle([...blocks.values()]).flat();
 }
 
 function samplingFor(config: GrpoConfig, step: number, attempt: number): SamplingOptions {

@@ -4,7 +4,8 @@
  * phase 1 "basic alignment" (which image shows the prompt? positive = image of p, negative = p with
  * its object masked or changed), then phase 2 "instruction supervision" (which image follows the
  * instruction while keeping the subject? positive = verified image for (i, p), negative = phase 1's
- * positive, a hard negative). Each pair is shown in both orders, so position cannot be learned.
+ * positive, a hard negative). Each pair is shown in both orders within one GRPO step, so position
+ * cannot be learned and position-only gradients cancel.
  *
  * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
  * stage do not fit a CPU budget; the default recipe says what it uses); the KL reference of each
@@ -44,8 +45,9 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     const pair = phase === 1 ? row.rlvr.phase1 : row.rlvr.phase2;
     const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
-    prompts.push({ id: `${row.id}-p${phase}-A`, context: model.encode(segments, [pos, neg]), meta: { label: 'A' } });
-    prompts.push({ id: `${row.id}-p${phase}-B`, context: model.encode(segments, [neg, pos]), meta: { label: 'B' } });
+    const block = `${row.id}-p${phase}`;
+    prompts.push({ id: `${block}-A`, block, context: model.encode(segments, [pos, neg]), meta: { label: 'A' } });
+    prompts.push({ id: `${block}-B`, block, context: model.encode(segments, [neg, pos]), meta: { label: 'B' } });
   }
   return prompts;
 }
