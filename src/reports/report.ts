@@ -42,6 +42,11 @@ export function reportMarkdown(results: Json): string {
   const families = Object.keys(Object.values(general)[0]?.genEval.byFamily ?? {});
   lines.push('', '## Tables 4–5 — general generation (World-GenEval) and understanding (World-VQA, yes/no)', '', `| model | ${families.join(' | ')} | GenEval overall | VQA accuracy |`, `|---${'|---'.repeat(families.length + 2)}|`);
   for (const [name, g] of Object.entries(general)) lines.push(`| ${name} | ${families.map((f) => fmt(g.genEval.byFamily[f])).join(' | ')} | ${fmt(g.genEval.overall)} | ${fmt(g.vqa.accuracy)} |`);
+  const inference = (results.inference ?? {}) as Record<string, Record<string, number>>;
+  if (Object.keys(inference).length) {
+    lines.push('', '## Inference variants — chosen by SEER\'s own judge, scored by the oracle against naive', '', '| variant | win ratio vs naive [95% CI] | sign-test p | compliance (naive) | reprompts per case | n |', '|---|---|---|---|---|---|');
+    for (const [name, v] of Object.entries(inference)) lines.push(`| ${name} | ${fmt(v.winRatioVsNaive)} [${fmt(v.low)}, ${fmt(v.high)}] | ${v.pValue === undefined ? '–' : v.pValue.toPrecision(2)} | ${fmt(v.compliance)} (${fmt(v.naiveCompliance)}) | ${fmt(v.candidatesPerCase, 1)} | ${String(v.n)} |`);
+  }
   const failures = (results.failures ?? {}) as Record<string, Record<string, number>>;
   const types = Object.keys(Object.values(failures)[0] ?? {});
   lines.push('', '## Failure types of the reprompts (A.4.3)', '', `| reprompter | ${types.join(' | ')} |`, `|---${'|---'.repeat(types.length)}|`);

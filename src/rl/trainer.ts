@@ -209,7 +209,7 @@ function hasZeroStd(rewards: readonly number[]): boolean {
  * The prompts of one step: epochs of a seeded permutation, so (seed, step) fixes the batch. Prompts
  * sharing a `block` key are permuted as one unit and stay adjacent.
  */
-export function promptsForStep<T extends { block?: string }>(prompts: readonly T[], count: number, seed: number, step: number): T[] {
+export function promptsForStep<T>(prompts: readonly T[], count: number, seed: number, step: number): T[] {
   const out: T[] = [];
   let index = step * count;
   let cachedEpoch = -1;
@@ -226,11 +226,16 @@ export function promptsForStep<T extends { block?: string }>(prompts: readonly T
   return out;
 }
 
-function blockShuffle<T extends { block?: string }>(prompts: readonly T[], rng: Rng): T[] {
-  if (prompts.every((p) => p.block === undefined)) return rng.shuffle(prompts);
+function blockOf(prompt: unknown): string | undefined {
+  const block = typeof prompt === 'object' && prompt !== null ? (prompt as { block?: unknown }).block : undefined;
+  return typeof block === 'string' ? block : undefined;
+}
+
+function blockShuffle<T>(prompts: readonly T[], rng: Rng): T[] {
+  if (prompts.every((p) => blockOf(p) === undefined)) return rng.shuffle(prompts);
   const blocks = new Map<string, T[]>();
   prompts.forEach((p, i) => {
-    const key = p.block ?? `\u0000${i}`;
+    const key = blockOf(p) ?? `\u0000${i}`;
     const list = blocks.get(key);
     if (list) list.push(p);
     else blocks.set(key, [p]);

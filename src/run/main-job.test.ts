@@ -10,6 +10,9 @@ interface Results {
   table2: Record<string, { total: { winRatio: number; low: number; high: number; pValue: number } }>;
   general: Record<string, unknown>;
   gallery: { seer: string }[];
+  inference: Record<string, { n: number; winRatioVsNaive: number; candidatesPerCase: number }>;
+  wallSeconds: number;
+  stepSeconds: Record<string, number>;
 }
 
 describe('seer run --recipe smoke', () => {
@@ -35,10 +38,16 @@ describe('seer run --recipe smoke', () => {
     }
     expect(Object.keys(results.general)).toEqual(['base', 'stage1', 'stage2']);
     expect(results.gallery.length).toBeGreaterThan(0);
+    expect(Object.keys(results.inference)).toEqual(['single', 'best-of-4', 'rounds-3']);
+    expect(results.inference['best-of-4']!.candidatesPerCase).toBe(4);
+    expect(results.inference.single!.winRatioVsNaive).toBeGreaterThanOrEqual(0);
+    expect(results.wallSeconds).toBeCloseTo(Object.values(results.stepSeconds).reduce((a, b) => a + b, 0), 6);
+    expect(Object.keys(results.stepSeconds)).toEqual(['data', 'table1-zero-shot', 'stage1', 'stage2', 'evaluation']);
     expect(existsSync(join(out, results.gallery[0]!.seer))).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('Table 1');
     expect(md).toContain('| naive |');
+    expect(md).toContain('| best-of-4 |');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
 
     // Resume: a finished run re-reads its steps instead of recomputing them.
