@@ -61,6 +61,7 @@ const runOptionsSchema = z.object({
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
   quiet: z.boolean().default(false),
+  threads: z.number().int().positive().describe('libtorch threads (run two seeds side by side with 1 each)').default(2),
 });
 
 export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<Record<string, unknown>> {
@@ -68,7 +69,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const recipe = RUN_RECIPES[opts.recipe];
   const out = opts.outDir;
   ensureDir(out);
-  engine.setThreads(2);
+  engine.setThreads(opts.threads);
   const say = (msg: string) => { if (!opts.quiet) process.stderr.write(`seer run: ${msg}\n`); };
   const done = (step: string) => existsSync(join(out, 'steps', `${step}.json`));
   // Wall time of each finished step, kept across resumes (work lost to a kill is not counted).
