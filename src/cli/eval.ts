@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger } from './options.ts';
 
 export function registerEvalCommands(program: Command): void {
   const evalCmd = program.command('eval').description('evaluate models on the VIE world');
@@ -25,5 +25,20 @@ export function registerEvalCommands(program: Command): void {
       const { model } = loadSeerMini(opts.checkpoint);
       const result = await evaluateBase(model, opts.data, { seed: opts.seed, quiet: opts.json ?? false });
       process.stdout.write(`${JSON.stringify(result, null, opts.json ? 0 : 2)}\n`);
+    });
+  evalCmd
+    .command('run')
+    .description('evaluate a finished `seer run` on any VIE-format test file: Tables 1–5, failure types, inference variants')
+    .requiredOption('--run <dir>', 'a run folder written by `seer run`')
+    .option('--testset <file>', 'VIE-format test JSONL (default: the run\'s own data/vie-test.jsonl); quadruplet images resolve against its folder')
+    .option('--out <dir>', 'output folder (default: RUN/eval-<testset name>)')
+    .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
+    .option('--threads <n>', 'libtorch threads', parsePositiveInteger, 2)
+    .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
+      const { engine } = await import('../engine/torch.ts');
+      const { evaluateRunOnTestset } = await import('../run/evaluate.ts');
+      engine.setThreads(opts.threads);
+      const results = await evaluateRunOnTestset(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
+      process.stdout.write(`evaluated ${String(results.testset)} → results.json, report.md, report.html\n`);
     });
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { runSeer } from './main-job.ts';
+import { evaluateRunOnTestset } from './evaluate.ts';
 
 interface Results {
   table1: Record<string, { total: { accuracy: number } }>;
@@ -53,5 +54,14 @@ describe('seer run --recipe smoke', () => {
     // Resume: a finished run re-reads its steps instead of recomputing them.
     const again = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true })) as unknown as Results;
     expect(again.table2).toEqual(results.table2);
+
+    // `seer eval run --testset FILE`: any VIE-format file; here three rows of the run's own test set.
+    const subset = readFileSync(join(out, 'data', 'vie-test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 3);
+    writeFileSync(join(out, 'data', 'subset.jsonl'), `${subset.join('\n')}\n`);
+    const evaluated = (await evaluateRunOnTestset(out, { testset: join(out, 'data', 'subset.jsonl') })) as unknown as Results;
+    expect(evaluated.table2.naive!.total).toMatchObject({ n: 3 });
+    expect(existsSync(join(out, 'eval-subset', 'report.md'))).toBe(true);
+    expect(Object.keys(evaluated.table1)).toContain('seerEval');
+    await expect(evaluateRunOnTestset(join(dir, 'nowhere'))).rejects.toThrow(/written by `seer run`/);
   });
 });

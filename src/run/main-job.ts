@@ -9,27 +9,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ensureDir, readJsonl, writeJson } from '../core/io.ts';
-import { Rng } from '../core/rng.ts';
 import { buildVie } from '../data/vie.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { engine } from '../engine/torch.ts';
 import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { OracleJudge } from '../world/judge.ts';
-import { writePng } from '../world/image.ts';
-import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import type { Reprompter } from '../world/roles.ts';
-import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
-import { averageWords, winRatioTable } from '../eval/win-ratio.ts';
-import { classifyReprompt, countFailures } from '../eval/failures.ts';
-import { generalCapabilities } from '../eval/general.ts';
-import { inferenceVariants } from '../eval/inference.ts';
-import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { SeerJudge } from '../seer/roles.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
-import { SeerMiniGenerator } from '../model/generator.ts';
 import { writeReport } from '../reports/report.ts';
+import { evaluateSeer } from './evaluate.ts';
 
 export const RUN_RECIPES = {
   smoke: {
@@ -102,6 +92,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const model = loadSeerMini(opts.checkpoint).model;
     const config = { ...recipe.stage1, seed: opts.seed };
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
+    saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await judgeAccuracy(new SeerJudge(model), data);
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
@@ -120,52 +111,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('evaluation')) {
     say('evaluation: Tables 2–5 and failure types');
     const rows = readJsonl(join(data, 'vie-test.jsonl'), testRowSchema);
-    const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
-    const frozen = loadSeerMini(stage1Dir).model;
-    const seerModel = loadSeerMini(stage2Dir).model;
-    const generator = new SeerMiniGenerator(frozen);
-    const oracle = new OracleJudge();
-    const seeds = Array.from({ length: recipe.imageSeeds }, (_, i) => new Rng(opts.seed).fork(`image-${i}`).int(1 << 30));
-    const reprompters: Record<string, Reprompter> = {
-      naive: new NaiveReprompter(),
-      'base (CoT)': new SeerReprompter(base, { name: 'base (CoT)' }),
-      'text-only': new TextOnlyReprompter(),
-      oracle: new OracleReprompter(),
-    };
-    const seerOut = await new SeerReprompter(seerModel).reprompt(requests, { seed: opts.seed });
-    const seer = seerOut.map((r) => r.reprompt);
-    const table2: Record<string, unknown> = {};
-    const failures: Record<string, unknown> = { seer: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, seerOut[i]!.validFormat === false ? null : seer[i]!))) };
-    for (const [name, reprompter] of Object.entries(reprompters)) {
-      const outputs = await reprompter.reprompt(requests, { seed: opts.seed });
-      const texts = outputs.map((o) => o.reprompt);
-      const table = await winRatioTable({ rows, seer, baseline: texts, generator, judge: oracle, imageSeeds: seeds, seed: opts.seed });
-      table2[name] = { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) };
-      failures[name] = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!)));
-    }
-    const general = {
-      base: await generalCapabilities(base, { n: recipe.generalN, seed: opts.seed }),
-      stage1: await generalCapabilities(frozen, { n: recipe.generalN, seed: opts.seed }),
-      stage2: await generalCapabilities(seerModel, { n: recipe.generalN, seed: opts.seed }),
-    };
-    // Beyond the paper: best-of-N and multi-round inference, chosen by SEER's own judge, scored by the oracle.
-    const inference = await inferenceVariants({
-      rows: rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / recipe.inferenceRows)) === 0).slice(0, recipe.inferenceRows),
-      reprompter: new SeerReprompter(seerModel),
-      generator,
-      judge: new SeerJudge(frozen, { name: 'seer-eval (frozen)' }),
-      imageSeeds: seeds.slice(0, 1),
-    });
-    // Gallery: naive vs SEER images for the first test cases (first image seed).
-    const shown = rows.slice(0, 12);
-    const naiveImages = await generator.generate(shown.map((r) => `${r.instruction} ${r.prompt}`), shown.map(() => seeds[0]!));
-    const seerImages = await generator.generate(shown.map((_, i) => seer[i]!), shown.map(() => seeds[0]!));
-    const gallery = shown.map((r, i) => {
-      writePng(join(out, 'gallery', `${r.id}-naive.png`), naiveImages[i]!, 4);
-      writePng(join(out, 'gallery', `${r.id}-seer.png`), seerImages[i]!, 4);
-      return { id: r.id, instruction: r.instruction, prompt: r.prompt, reprompt: seer[i]!, naive: `gallery/${r.id}-naive.png`, seer: `gallery/${r.id}-seer.png` };
-    });
-    finish('evaluation', { gallery, inference, table2: { ...table2, seerAverageWords: averageWords(seer) }, failures, general, examples: rows.slice(0, 8).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, seer: seer[i], reasoning: seerOut[i]!.reasoning })) });
+    const models = { base, stage1: loadSeerMini(stage1Dir).model, stage2: loadSeerMini(stage2Dir).model };
+    finish('evaluation', await evaluateSeer(models, rows, out, { imageSeeds: recipe.imageSeeds, generalN: recipe.generalN, inferenceRows: recipe.inferenceRows, seed: opts.seed }));
   }
 
   const stage1 = read<{ phase1Only: unknown; seerEval: unknown }>('stage1');

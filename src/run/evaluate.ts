@@ -1,0 +1,122 @@
+/**
+ * Evaluation of a trained SEER run on a VIE-format test set (Tables 2–5, failure types, inference
+ * variants, a gallery), shared by the main job (`seer run`) and `seer eval run --run DIR
+ * [--testset FILE]`, which re-evaluates a finished run on any test file. Every comparison feeds the
+ * same frozen Stage-1 generator with the same image seeds and is judged by the oracle.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { SeerError } from '../core/errors.ts';
+import { readJsonl, writeJson } from '../core/io.ts';
+import { testRowSchema } from '../data/schemas.ts';
+import { judgeAccuracy } from '../eval/judge-accuracy.ts';
+import { loadSeerMini } from '../model/checkpoint.ts';
+import { writeReport } from '../reports/report.ts';
+import { Rng } from '../core/rng.ts';
+import type { TestRow } from '../data/schemas.ts';
+import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
+import { classifyReprompt, countFailures } from '../eval/failures.ts';
+import { generalCapabilities } from '../eval/general.ts';
+import { inferenceVariants } from '../eval/inference.ts';
+import { averageWords, winRatioTable } from '../eval/win-ratio.ts';
+import { SeerMiniGenerator } from '../model/generator.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { writePng } from '../world/image.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
+import { naivePrompt, type Reprompter } from '../world/roles.ts';
+
+export interface EvaluationSettings {
+  imageSeeds: number;
+  generalN: number;
+  inferenceRows: number;
+  seed: number;
+}
+
+/** `base` is the untrained model, `stage1` the evaluator (and frozen generator), `stage2` the reprompter. */
+export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; stage2: SeerMini }, rows: readonly TestRow[], outDir: string, settings: EvaluationSettings): Promise<Record<string, unknown>> {
+  const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
+  const generator = new SeerMiniGenerator(models.stage1);
+  const oracle = new OracleJudge();
+  const seeds = Array.from({ length: settings.imageSeeds }, (_, i) => new Rng(settings.seed).fork(`image-${i}`).int(1 << 30));
+  const reprompters: Record<string, Reprompter> = {
+    naive: new NaiveReprompter(),
+    'base (CoT)': new SeerReprompter(models.base, { name: 'base (CoT)' }),
+    'text-only': new TextOnlyReprompter(),
+    oracle: new OracleReprompter(),
+  };
+  const seerOut = await new SeerReprompter(models.stage2).reprompt(requests, { seed: settings.seed });
+  const seer = seerOut.map((r) => r.reprompt);
+  const table2: Record<string, unknown> = {};
+  const failures: Record<string, unknown> = { seer: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, seerOut[i]!.validFormat === false ? null : seer[i]!))) };
+  for (const [name, reprompter] of Object.entries(reprompters)) {
+    const outputs = await reprompter.reprompt(requests, { seed: settings.seed });
+    const texts = outputs.map((o) => o.reprompt);
+    const table = await winRatioTable({ rows, seer, baseline: texts, generator, judge: oracle, imageSeeds: seeds, seed: settings.seed });
+    table2[name] = { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) };
+    failures[name] = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!)));
+  }
+  const general = {
+    base: await generalCapabilities(models.base, { n: settings.generalN, seed: settings.seed }),
+    stage1: await generalCapabilities(models.stage1, { n: settings.generalN, seed: settings.seed }),
+    stage2: await generalCapabilities(models.stage2, { n: settings.generalN, seed: settings.seed }),
+  };
+  // Beyond the paper: best-of-N and multi-round inference, chosen by SEER's own judge, scored by the oracle.
+  const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
+  const inference = await inferenceVariants({
+    rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
+    reprompter: new SeerReprompter(models.stage2),
+    generator,
+    judge: new SeerJudge(models.stage1, { name: 'seer-eval (frozen)' }),
+    imageSeeds: seeds.slice(0, 1),
+  });
+  // Gallery: naive vs SEER images for the first test cases (first image seed).
+  const shown = rows.slice(0, 12);
+  const naiveImages = await generator.generate(shown.map((r) => naivePrompt(r)), shown.map(() => seeds[0]!));
+  const seerImages = await generator.generate(shown.map((_, i) => seer[i]!), shown.map(() => seeds[0]!));
+  const gallery = shown.map((r, i) => {
+    writePng(join(outDir, 'gallery', `${r.id}-naive.png`), naiveImages[i]!, 4);
+    writePng(join(outDir, 'gallery', `${r.id}-seer.png`), seerImages[i]!, 4);
+    return { id: r.id, instruction: r.instruction, prompt: r.prompt, reprompt: seer[i]!, naive: `gallery/${r.id}-naive.png`, seer: `gallery/${r.id}-seer.png` };
+  });
+  const examples = rows.slice(0, 8).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, seer: seer[i], reasoning: seerOut[i]!.reasoning }));
+  return { gallery, inference, table2: { ...table2, seerAverageWords: averageWords(seer) }, failures, general, examples };
+}
+
+/**
+ * `seer eval run`: re-evaluate a finished run on any VIE-format test file (Table 1 on the rows that
+ * carry a quadruplet, then everything `evaluateSeer` measures). Quadruplet image paths are
+ * resolved against the test file's folder. Writes results.json, report.md and report.html to `outDir`.
+ */
+export async function evaluateRunOnTestset(runDir: string, options: { testset?: string; outDir?: string; imageSeeds?: number; generalN?: number; inferenceRows?: number } = {}): Promise<Record<string, unknown>> {
+  const configFile = join(runDir, 'config.json');
+  if (!existsSync(configFile)) throw new SeerError('not_found', `${configFile} not found: --run must be a folder written by \`seer run\``);
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as { checkpoint: string; seed: number; recipe: string; recipeSettings: Partial<EvaluationSettings> };
+  for (const stage of ['stage1-model', 'stage2-model']) {
+    if (!existsSync(join(runDir, stage, 'config.json'))) throw new SeerError('not_found', `${join(runDir, stage)} is missing: finish the run first (\`seer run --resume --out ${runDir}\`)`);
+  }
+  const testset = options.testset ?? join(runDir, 'data', 'vie-test.jsonl');
+  const rows = readJsonl(testset, testRowSchema);
+  if (rows.length === 0) throw new SeerError('bad_input', `${testset} has no rows`);
+  const outDir = options.outDir ?? join(runDir, `eval-${basename(testset).replace(/\.jsonl$/, '')}`);
+  const models = { base: loadSeerMini(config.checkpoint).model, stage1: loadSeerMini(join(runDir, 'stage1-model')).model, stage2: loadSeerMini(join(runDir, 'stage2-model')).model };
+  const table1: Record<string, unknown> = {};
+  if (rows.some((r) => r.quadruplet)) {
+    const dataDir = dirname(testset);
+    table1.zeroShot = await judgeAccuracy(new SeerJudge(models.base), dataDir, testset);
+    const phase1 = join(runDir, 'stage1-phase1-model');
+    if (existsSync(join(phase1, 'config.json'))) table1.phase1Only = await judgeAccuracy(new SeerJudge(loadSeerMini(phase1).model), dataDir, testset);
+    table1.seerEval = await judgeAccuracy(new SeerJudge(models.stage1), dataDir, testset);
+  }
+  const settings: EvaluationSettings = {
+    imageSeeds: options.imageSeeds ?? config.recipeSettings.imageSeeds ?? 2,
+    generalN: options.generalN ?? config.recipeSettings.generalN ?? 200,
+    inferenceRows: options.inferenceRows ?? config.recipeSettings.inferenceRows ?? 60,
+    seed: config.seed,
+  };
+  const results = { recipe: config.recipe, seed: config.seed, testset, table1, ...(await evaluateSeer(models, rows, outDir, settings)) };
+  writeJson(join(outDir, 'results.json'), results);
+  writeReport(outDir, results);
+  return results;
+}
