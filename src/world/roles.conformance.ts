@@ -2,8 +2,8 @@
  * Shared conformance suites: every implementation of a role runs the same behavioural checks
  * (call these from a `*.test.ts` beside the implementation).
  */
-import { expect, it } from 'vitest';
-import type { ImageGenerator, PairwiseJudge, Reprompter } from './roles.ts';
+import { describe, expect, it } from 'vitest';
+import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter, type UnifiedModel } from './roles.ts';
 import { renderSpec } from './render.ts';
 import { defaultSpec } from './spec.ts';
 
@@ -57,5 +57,40 @@ export function generatorConformance(make: () => ImageGenerator | Promise<ImageG
     expect(a).toHaveLength(2);
     for (const im of a) expect(im.data.length).toBe(size * size * 3);
     expect(Buffer.from(a[0]!.data).equals(Buffer.from(b[0]!.data))).toBe(true);
+  });
+}
+
+/**
+ * A `UnifiedModel` runs the three role suites above, then checks understanding (`describe`) and
+ * that the roles compose into the paper's inference loop: reprompt → generate → judge against the
+ * naive prompt's image drawn with the same seed.
+ */
+export function unifiedModelConformance(make: () => UnifiedModel | Promise<UnifiedModel>, options: { imageSize?: number } = {}): void {
+  const size = options.imageSize ?? 32;
+  describe('as a Reprompter', () => reprompterConformance(make));
+  describe('as a PairwiseJudge', () => judgeConformance(make));
+  describe('as an ImageGenerator', () => generatorConformance(make, size));
+
+  const cat = renderSpec({ ...defaultSpec('cat'), accessory: 'crown' }, { seed: 3 });
+  it('describes images and answers questions about them: one text per query, in order, deterministic for a seed', async () => {
+    const model = await make();
+    const queries = [{ image: cat }, { image: cat, question: 'is there a crown?' }];
+    const a = await model.describe(queries, { seed: 5 });
+    expect(a).toHaveLength(2);
+    for (const text of a) expect(typeof text).toBe('string');
+    expect(a[0]!.trim().length).toBeGreaterThan(0);
+    expect(await model.describe(queries, { seed: 5 })).toEqual(a);
+    expect(await model.describe([])).toEqual([]);
+  });
+
+  it('composes the inference loop: reprompt, generate with the same seed as naive, judge the pair', async () => {
+    const model = await make();
+    const request = { instruction: "Place a golden crown on the object's head.", prompt: 'a cat' };
+    const [reprompted] = await model.reprompt([request], { seed: 2 });
+    const [mine, naive] = await model.generate([reprompted!.reprompt, naivePrompt(request)], [9, 9]);
+    expect(mine!.width).toBe(size);
+    expect(naive!.height).toBe(size);
+    const [answer] = await model.judge([{ ...request, imageA: mine!, imageB: naive! }]);
+    expect(['A', 'B', 'tie']).toContain(answer!.verdict);
   });
 }
