@@ -25,7 +25,7 @@ import { checkJanusFolder, type DtypeOption } from './folder.ts';
 /** The slice of transformers.js this file uses, typed here so the import can stay lazy. */
 interface Tensor {
   dims: number[];
-  slice(...ranges: (number[] | null)[]): Tensor;
+  slice(...ranges: ((number | null)[] | null)[]): Tensor;
 }
 interface RawImage {
   data: Uint8Array | Uint8ClampedArray;
