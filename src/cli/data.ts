@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import { SeerError } from '../core/errors.ts';
 import { parseInteger, parsePositiveInteger } from './options.ts';
+import { addEndpointOptions, endpointConfig } from './external.ts';
 
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('datasets');
-  data
+  const build = data
     .command('build')
     .description('build the VIE train/test sets (600 candidates → filter → 300; 40 test instructions)')
     .requiredOption('--out <dir>', 'output folder')
@@ -14,22 +15,24 @@ export function registerDataCommands(program: Command): void {
     .option('--human-decisions <file>', 'decisions.jsonl from `seer humaneval decisions` (rejected candidates are dropped)')
     .option('--image-source <name>', 'renderer | model (SEER-Mini\'s generator, keeps only what it can realise)', 'renderer')
     .option('--checkpoint <dir>', 'with --image-source model: the SEER-Mini checkpoint (default: the shipped base)')
-    .option('--json', 'print the summary as JSON')
-    .action(async (opts: { out: string; seed: number; testPrompts: number; humanDecisions?: string; imageSource: string; checkpoint?: string; json?: boolean }) => {
-      const { buildVie, formatSummary } = await import('../data/vie.ts');
-      let source;
-      if (opts.imageSource === 'model') {
-        const { loadSeerMini } = await import('../model/checkpoint.ts');
-        const { SeerMiniGenerator } = await import('../model/generator.ts');
-        source = new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model);
-      } else if (opts.imageSource !== 'renderer') {
-        throw new SeerError('bad_input', `--image-source must be "renderer" or "model", got "${opts.imageSource}"`);
-      }
-      const summary = await buildVie(
-        opts.out,
-        { seed: opts.seed, testPromptsPerInstruction: opts.testPrompts, ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}) },
-        source ? { source } : {},
-      );
-      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl and ${opts.out}/vie-test.jsonl\n`);
-    });
+    .option('--json', 'print the summary as JSON');
+  addEndpointOptions(build, 'check-', 'automated check by an external chat model with image input, instead of the oracle (A.1.2)');
+  build.action(async (opts: Record<string, unknown> & { out: string; seed: number; testPrompts: number; humanDecisions?: string; imageSource: string; checkpoint?: string; json?: boolean }) => {
+    const { buildVie, formatSummary } = await import('../data/vie.ts');
+    const checkConfig = endpointConfig(opts, 'check-');
+    let source;
+    if (opts.imageSource === 'model') {
+      const { loadSeerMini } = await import('../model/checkpoint.ts');
+      const { SeerMiniGenerator } = await import('../model/generator.ts');
+      source = new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model);
+    } else if (opts.imageSource !== 'renderer') {
+      throw new SeerError('bad_input', `--image-source must be "renderer" or "model", got "${opts.imageSource}"`);
+    }
+    const summary = await buildVie(
+      opts.out,
+      { seed: opts.seed, testPromptsPerInstruction: opts.testPrompts, ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}) },
+      { ...(source ? { source } : {}), ...(checkConfig ? { autoCheck: new (await import('../backends/openai/feasibility.ts')).ChatFeasibilityCheck(checkConfig) } : {}) },
+    );
+    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl and ${opts.out}/vie-test.jsonl\n`);
+  });
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { addEndpointOptions, endpointConfig } from './external.ts';
 import { parseInteger, parsePositiveInteger } from './options.ts';
 
 export function registerEvalCommands(program: Command): void {
@@ -41,4 +42,55 @@ export function registerEvalCommands(program: Command): void {
       const results = await evaluateRunOnTestset(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
       process.stdout.write(`evaluated ${String(results.testset)} → results.json, report.md, report.html\n`);
     });
+
+  const versusCmd = evalCmd
+    .command('versus')
+    .description('Tables 2–3 against a real model: SEER vs an external reprompter (through SEER\'s generator) or an external UMM (its own images), pairwise-judged')
+    .option('--data <dir>', 'VIE dataset folder (built there if missing)', 'runs/vie')
+    .option('--checkpoint <dir>', 'SEER-Mini checkpoint whose reprompter is SEER (default: the shipped base)')
+    .option('--generator-checkpoint <dir>', 'frozen generator for SEER (and Table 2 baselines); default: --checkpoint')
+    .option('--kind <kind>', 'reprompter (Table 2) | umm (Table 3: it draws the naive prompt) | umm-think (it reprompts, then draws)', 'reprompter')
+    .option('--limit <n>', 'use the first N test rows', parsePositiveInteger)
+    .option('--image-seeds <n>', 'image seeds per test row', parsePositiveInteger, 1)
+    .option('--seed <n>', 'seed', parseInteger, 0)
+    .option('--threads <n>', 'libtorch threads', parsePositiveInteger, 2)
+    .option('--json', 'print JSON only');
+  addEndpointOptions(versusCmd, '', 'the baseline (required)');
+  addEndpointOptions(versusCmd, 'judge-', 'an external judge instead of the oracle');
+  versusCmd.action(async (opts: Record<string, unknown> & { data: string; checkpoint?: string; generatorCheckpoint?: string; kind: string; limit?: number; imageSeeds: number; seed: number; threads: number; json?: boolean }) => {
+    const { SeerError } = await import('../core/errors.ts');
+    const { BASELINE_KINDS, versus, formatVersus } = await import('../backends/versus.ts');
+    if (!(BASELINE_KINDS as readonly string[]).includes(opts.kind)) throw new SeerError('bad_input', `--kind must be one of ${BASELINE_KINDS.join(', ')}, got "${opts.kind}"`);
+    const baseline = endpointConfig(opts, '');
+    if (!baseline) throw new SeerError('bad_input', 'seer eval versus needs --base-url and --model for the baseline (e.g. a vLLM server, or another `seer serve`)');
+    const judgeConfig = endpointConfig(opts, 'judge-');
+    const { engine } = await import('../engine/torch.ts');
+    const { loadSeerMini } = await import('../model/checkpoint.ts');
+    const { SeerReprompter } = await import('../seer/roles.ts');
+    const { SeerMiniGenerator } = await import('../model/generator.ts');
+    const { OpenAIJudge, OpenAIReprompter, OpenAIImageGenerator } = await import('../backends/openai/models.ts');
+    const { OracleJudge } = await import('../world/judge.ts');
+    const { readJsonl } = await import('../core/io.ts');
+    const { testRowSchema } = await import('../data/schemas.ts');
+    const { Rng } = await import('../core/rng.ts');
+    engine.setThreads(opts.threads);
+    if (!existsSync(join(opts.data, 'vie-test.jsonl'))) {
+      const { buildVie } = await import('../data/vie.ts');
+      await buildVie(opts.data, { seed: opts.seed }, { quiet: opts.json ?? false });
+    }
+    const rows = readJsonl(join(opts.data, 'vie-test.jsonl'), testRowSchema).slice(0, opts.limit);
+    const seerModel = loadSeerMini(opts.checkpoint).model;
+    const drawer = opts.generatorCheckpoint ? loadSeerMini(opts.generatorCheckpoint).model : seerModel;
+    const result = await versus({
+      rows,
+      kind: opts.kind as (typeof BASELINE_KINDS)[number],
+      seer: new SeerReprompter(seerModel),
+      generator: new SeerMiniGenerator(drawer),
+      external: { name: baseline.model, reprompter: new OpenAIReprompter(baseline), generator: new OpenAIImageGenerator(baseline) },
+      judge: judgeConfig ? new OpenAIJudge(judgeConfig) : new OracleJudge(),
+      imageSeeds: Array.from({ length: opts.imageSeeds }, (_, i) => new Rng(opts.seed).fork(`image-${i}`).int(1 << 30)),
+      seed: opts.seed,
+    });
+    process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatVersus(result)}\n`);
+  });
 }

@@ -15,6 +15,7 @@ import { registerRunCommands } from './run.ts';
 import { registerElaborateCommands } from './elaborate.ts';
 import { registerHumanEvalCommands } from './humaneval.ts';
 import { registerBenchCommands } from './bench.ts';
+import { registerServeCommands } from './serve.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerElaborateCommands(program);
   registerHumanEvalCommands(program);
   registerBenchCommands(program);
+  registerServeCommands(program);
   return program;
 }
 

@@ -2,7 +2,8 @@
  * Builds the VIE dataset (paper §3.3, A.1): `seer data build --out DIR [--seed N]`.
  *
  * Training: 60 ID instructions × 10 prompts = 600 candidates → an image per candidate from the
- * image source → automated feasibility check by the oracle (the paper used GPT-5) → optional
+ * image source → automated feasibility check by the oracle (the paper used GPT-5; an external chat
+ * model can do it: `--check-base-url`, backends/openai/feasibility.ts) → optional
  * sparse human verification (decisions from the humaneval app) → the top 300, balanced across
  * categories. Each kept row carries the RLVR quadruplets of both curriculum phases (A.1.4).
  * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
@@ -24,7 +25,7 @@ import { elaborate, evaluateRule } from '../world/rules.ts';
 import { captionOf } from '../world/grammar.ts';
 import { ATTRIBUTE_VALUES, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec } from '../world/spec.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
-import { writePng } from '../world/image.ts';
+import { writePng, type RgbImage } from '../world/image.ts';
 import { OracleJudge } from '../world/judge.ts';
 import { RendererSource } from './image-source.ts';
 import type { ImageGenerator } from '../world/roles.ts';
@@ -51,13 +52,19 @@ export interface VieSummary {
   counts: Record<string, { train: number; testId: number; testOod: number }>;
 }
 
-export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, options: { source?: ImageGenerator; oracle?: OracleJudge; quiet?: boolean } = {}): Promise<VieSummary> {
+/** An external automated check (A.1.2's GPT-5 step), e.g. a chat model asked yes/no per image. */
+export interface AutoCheck {
+  readonly name: string;
+  check(items: readonly { instruction: string; prompt: string; image: RgbImage }[]): Promise<boolean[]>;
+}
+
+export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, options: { source?: ImageGenerator; oracle?: OracleJudge; autoCheck?: AutoCheck; quiet?: boolean } = {}): Promise<VieSummary> {
   const config = vieConfigSchema.parse(input);
   const source = options.source ?? new RendererSource(config.imageSize);
   const oracle = options.oracle ?? new OracleJudge();
   const rng = new Rng(config.seed);
   ensureDir(outDir);
-  writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name });
+  writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name, autoCheck: options.autoCheck?.name ?? 'oracle' });
 
   // 1. Candidates: every ID instruction with fresh training prompts.
   const candidates: { id: string; ins: Instruction; prompt: PromptItem; reference: SceneSpec; caption: string; seed: number }[] = [];
@@ -77,13 +84,16 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
 
   // 2. Automated check by the oracle; 3. sparse human verification (optional).
   const checks = candidates.map((c, i) => oracle.assess([candImages[i]!], c.ins.rule, c.prompt.subject)[0]!);
+  // With an external check its verdict decides pass/fail; the oracle's score still ranks the kept rows.
+  const external = options.autoCheck ? await options.autoCheck.check(candidates.map((c, i) => ({ instruction: c.ins.text, prompt: c.prompt.text, image: candImages[i]! }))) : null;
+  const passed = (i: number): boolean => (external ? external[i] === true : checks[i]!.satisfied);
   const rejected = readRejections(config.humanDecisions);
   const candidateRows: CandidateRow[] = candidates.map((c, i) => {
     const image = `images/candidates/${c.id}.png`;
     writePng(join(outDir, image), candImages[i]!);
     return {
       id: c.id, instruction: c.ins.text, prompt: c.prompt.text, category: c.ins.category, difficulty: c.ins.difficulty, image,
-      auto_check: checks[i]!.satisfied ? 'pass' : 'fail',
+      auto_check: passed(i) ? 'pass' : 'fail',
     };
   });
   writeJsonl(join(outDir, 'candidates.jsonl'), candidateRows);
@@ -92,7 +102,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   // 4. Keep the best `keep`, balanced across categories, ranked by oracle score.
   const passing = candidates
     .map((c, i) => ({ c, i, score: checks[i]!.score }))
-    .filter(({ c, i }) => checks[i]!.satisfied && !rejected.has(c.id));
+    .filter(({ c, i }) => passed(i) && !rejected.has(c.id));
   const kept = selectBalanced(passing, config.keep, rng.fork('select'));
 
   const trainRows: TrainRow[] = [];
@@ -165,8 +175,8 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   const summary: VieSummary = {
     train: trainRows.length,
     candidates: candidates.length,
-    passedAutoCheck: checks.filter((c) => c.satisfied).length,
-    rejectedByHumans: candidates.filter((c, i) => checks[i]!.satisfied && rejected.has(c.id)).length,
+    passedAutoCheck: candidates.filter((_, i) => passed(i)).length,
+    rejectedByHumans: candidates.filter((c, i) => passed(i) && rejected.has(c.id)).length,
     test: testRows.length,
     counts,
   };

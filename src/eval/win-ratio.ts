@@ -29,6 +29,8 @@ export async function winRatioTable(options: {
   seer: readonly string[];
   baseline: readonly string[];
   generator: ImageGenerator;
+  /** Draws the baseline's images (Table 3: another UMM's own generator); default `generator`. */
+  baselineGenerator?: ImageGenerator;
   judge: PairwiseJudge;
   imageSeeds: readonly number[];
   seed?: number;
@@ -36,7 +38,7 @@ export async function winRatioTable(options: {
   const { rows, seer, baseline, generator, judge, imageSeeds } = options;
   const cases = rows.flatMap((row, r) => imageSeeds.map((seed) => ({ row, r, seed })));
   const seerImages = await generator.generate(cases.map((c) => seer[c.r] as string), cases.map((c) => c.seed));
-  const baseImages = await generator.generate(cases.map((c) => baseline[c.r] as string), cases.map((c) => c.seed));
+  const baseImages = await (options.baselineGenerator ?? generator).generate(cases.map((c) => baseline[c.r] as string), cases.map((c) => c.seed));
   const order = cases.map((c) => new Rng(hashSeed(options.seed ?? 0, `${c.row.id}-${c.seed}`)).bool());
   const answers = await judge.judge(
     cases.map((c, i) => ({
