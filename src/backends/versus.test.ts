@@ -39,11 +39,14 @@ afterAll(async () => server?.close());
 describe('seer eval versus against seer serve', () => {
   const config = () => ({ baseUrl: server.baseUrl, model: 'seer-mini', apiKeyEnv: 'SEER_TEST_NO_KEY', temperature: 0.7 });
   const imageSeeds = [3, 4];
+  const sides = () => ({
+    seer: new SeerReprompter(local.model),
+    generator: new SeerMiniGenerator(local.model),
+    external: { name: 'served', reprompter: new OpenAIReprompter(config()), generator: new OpenAIImageGenerator(config()) },
+  });
 
   it('Table 2 (external reprompter through SEER\'s generator) equals the in-process computation', async () => {
-    const seer = new SeerReprompter(local.model);
-    const generator = new SeerMiniGenerator(local.model);
-    const external = { name: 'served', reprompter: new OpenAIReprompter(config()), generator: new OpenAIImageGenerator(config()) };
+    const { seer, generator, external } = sides();
     const result = await versus({ rows, kind: 'reprompter', seer, generator, external, judge: new OracleJudge(), imageSeeds, seed: 1 });
     const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
     const baseline = await Promise.all(requests.map(async (r, i) => (await local.reprompt([r], { seed: 1 + i, temperature: 0.7 }))[0]!.reprompt));
@@ -56,9 +59,7 @@ describe('seer eval versus against seer serve', () => {
   });
 
   it('Table 3 (external UMM draws the naive prompt itself) uses its images for the baseline side', async () => {
-    const seer = new SeerReprompter(local.model);
-    const generator = new SeerMiniGenerator(local.model);
-    const external = { name: 'served', reprompter: new OpenAIReprompter(config()), generator: new OpenAIImageGenerator(config()) };
+    const { seer, generator, external } = sides();
     const result = await versus({ rows, kind: 'umm', seer, generator, external, judge: new OracleJudge(), imageSeeds, seed: 1 });
     const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
     // The served generator draws each image in its own call (seed-exact), unlike the batched local one.

@@ -10,6 +10,7 @@ import { toDataUrl } from '../images.ts';
 import { requestText } from './prompts.ts';
 import { OpenAIClient } from './models.ts';
 import type { OpenAIConfigInput } from './config.ts';
+import type { ChatMessage } from './wire.ts';
 
 export const CHECK_SYSTEM = 'You check generated images. Answer only yes or no.';
 
@@ -35,18 +36,11 @@ export class ChatFeasibilityCheck implements AutoCheck {
   }
 
   async check(items: readonly { instruction: string; prompt: string; image: RgbImage }[]): Promise<boolean[]> {
-    const answers = await Promise.all(
-      items.map(async (item, i) => {
-        const { content } = await this.client.chat(
-          [
-            { role: 'system', content: CHECK_SYSTEM },
-            { role: 'user', content: [{ type: 'image_url', image_url: { url: toDataUrl(item.image) } }, { type: 'text', text: checkQuestion(item.instruction, item.prompt) }] },
-          ],
-          { seed: i },
-        );
-        return readYesNo(content);
-      }),
-    );
+    const message = (item: (typeof items)[number]): ChatMessage[] => [
+      { role: 'system', content: CHECK_SYSTEM },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: toDataUrl(item.image) } }, { type: 'text', text: checkQuestion(item.instruction, item.prompt) }] },
+    ];
+    const answers = (await this.client.chatEach(items, message)).map((a) => readYesNo(a.content));
     this.unclear = answers.filter((a) => a === null).length;
     return answers.map((a) => a === true);
   }

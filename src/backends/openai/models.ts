@@ -30,6 +30,13 @@ import { OpenAIHttp } from './http.ts';
 import { DESCRIBE_SYSTEM, JUDGE_SYSTEM, REPROMPT_SYSTEM, judgeContent, readReprompt, readVerdict, requestText } from './prompts.ts';
 import { chatResponseSchema, imagesResponseSchema, modelsResponseSchema, type ChatMessage, type ChatRequest } from './wire.ts';
 
+export interface ChatAnswer {
+  content: string;
+  /** From `seer serve`'s extension, when the server sends it. */
+  validFormat?: boolean;
+  probabilityA?: number;
+}
+
 /** One endpoint: config, key and transport; the role classes below share one per server. */
 export class OpenAIClient {
   readonly config: OpenAIConfig;
@@ -45,7 +52,7 @@ export class OpenAIClient {
   }
 
   /** One chat completion; returns the first choice's text and seer's extension when present. */
-  async chat(messages: ChatMessage[], options: TextOptions = {}): Promise<{ content: string; validFormat?: boolean; probabilityA?: number }> {
+  async chat(messages: ChatMessage[], options: TextOptions = {}): Promise<ChatAnswer> {
     const body: ChatRequest = { model: this.config.model, messages, temperature: options.temperature ?? this.config.temperature };
     if (this.config.maxTokens !== undefined) body.max_tokens = this.config.maxTokens;
     if (this.config.sendSeed && options.seed !== undefined) body.seed = options.seed;
@@ -58,6 +65,11 @@ export class OpenAIClient {
       ...(choice.seer?.valid_format === undefined ? {} : { validFormat: choice.seer.valid_format }),
       ...(choice.seer?.probability_a === undefined ? {} : { probabilityA: choice.seer.probability_a }),
     };
+  }
+
+  /** One chat per item, in parallel up to the concurrency limit, in order; item i uses seed + i. */
+  async chatEach<T>(items: readonly T[], messages: (item: T) => ChatMessage[], options: TextOptions = {}): Promise<ChatAnswer[]> {
+    return Promise.all(items.map((item, i) => this.chat(messages(item), { ...options, seed: (options.seed ?? 0) + i })));
   }
 
   async images(prompt: string, seed: number | undefined): Promise<RgbImage> {
@@ -75,12 +87,8 @@ function clientOf(source: OpenAIClient | OpenAIConfigInput): OpenAIClient {
   return source instanceof OpenAIClient ? source : new OpenAIClient(source);
 }
 
-/** Item i of a batch uses seed + i, so a batch is reproducible item by item. */
-function itemOptions(options: TextOptions, i: number): TextOptions {
-  return { ...options, seed: (options.seed ?? 0) + i };
-}
-
-export class OpenAIReprompter implements Reprompter {
+/** A role over one chat endpoint; named after the model unless a name is given. */
+abstract class ChatRole {
   readonly name: string;
   readonly client: OpenAIClient;
 
@@ -88,41 +96,25 @@ export class OpenAIReprompter implements Reprompter {
     this.client = clientOf(source);
     this.name = options.name ?? `openai:${this.client.config.model}`;
   }
+}
 
+export class OpenAIReprompter extends ChatRole implements Reprompter {
   async reprompt(requests: readonly RepromptRequest[], options: TextOptions = {}): Promise<RepromptResult[]> {
-    return Promise.all(
-      requests.map(async (request, i) => {
-        const answer = await this.client.chat(
-          [{ role: 'system', content: REPROMPT_SYSTEM }, { role: 'user', content: requestText(request) }],
-          itemOptions(options, i),
-        );
-        const result = readReprompt(answer.content, naivePrompt(request));
-        return answer.validFormat === false ? { ...result, validFormat: false } : result;
-      }),
-    );
+    const answers = await this.client.chatEach(requests, (r) => [{ role: 'system', content: REPROMPT_SYSTEM }, { role: 'user', content: requestText(r) }], options);
+    return answers.map((answer, i) => {
+      const result = readReprompt(answer.content, naivePrompt(requests[i]!));
+      return answer.validFormat === false ? { ...result, validFormat: false } : result;
+    });
   }
 }
 
-export class OpenAIJudge implements PairwiseJudge {
-  readonly name: string;
-  readonly client: OpenAIClient;
-
-  constructor(source: OpenAIClient | OpenAIConfigInput, options: { name?: string } = {}) {
-    this.client = clientOf(source);
-    this.name = options.name ?? `openai:${this.client.config.model}`;
-  }
-
+export class OpenAIJudge extends ChatRole implements PairwiseJudge {
   async judge(queries: readonly JudgeQuery[], options: TextOptions = {}): Promise<JudgeAnswer[]> {
-    return Promise.all(
-      queries.map(async (q, i) => {
-        const answer = await this.client.chat(
-          [{ role: 'system', content: JUDGE_SYSTEM }, { role: 'user', content: judgeContent(q, toDataUrl(q.imageA), toDataUrl(q.imageB)) }],
-          itemOptions(options, i),
-        );
-        const { verdict, reasoning } = readVerdict(answer.content);
-        return { verdict, ...(reasoning ? { reasoning } : {}), ...(answer.probabilityA === undefined ? {} : { probabilityA: answer.probabilityA }) };
-      }),
-    );
+    const answers = await this.client.chatEach(queries, (q) => [{ role: 'system', content: JUDGE_SYSTEM }, { role: 'user', content: judgeContent(q, toDataUrl(q.imageA), toDataUrl(q.imageB)) }], options);
+    return answers.map((answer) => {
+      const { verdict, reasoning } = readVerdict(answer.content);
+      return { verdict, ...(reasoning ? { reasoning } : {}), ...(answer.probabilityA === undefined ? {} : { probabilityA: answer.probabilityA }) };
+    });
   }
 }
 
@@ -181,16 +173,10 @@ export class OpenAIUnifiedModel implements UnifiedModel {
   }
 
   async describe(queries: readonly ImageQuestion[], options: TextOptions = {}): Promise<string[]> {
-    const client = this.reprompter.client;
-    return Promise.all(
-      queries.map(async (q, i) => {
-        const text = q.question?.trim() ? q.question.trim() : 'Describe the image.';
-        const answer = await client.chat(
-          [{ role: 'system', content: DESCRIBE_SYSTEM }, { role: 'user', content: [{ type: 'image_url', image_url: { url: toDataUrl(q.image) } }, { type: 'text', text }] }],
-          itemOptions(options, i),
-        );
-        return answer.content.trim();
-      }),
-    );
+    const message = (q: ImageQuestion): ChatMessage[] => [
+      { role: 'system', content: DESCRIBE_SYSTEM },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: toDataUrl(q.image) } }, { type: 'text', text: q.question?.trim() ? q.question.trim() : 'Describe the image.' }] },
+    ];
+    return (await this.reprompter.client.chatEach(queries, message, options)).map((a) => a.content.trim());
   }
 }
