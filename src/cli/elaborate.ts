@@ -1,6 +1,8 @@
 /** `seer elaborate`: think → reprompt → generate with a SEER-Mini checkpoint; naive and SEER images side by side. */
 import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeerError } from '../core/errors.ts';
 import { parseInteger, parsePositiveInteger } from './options.ts';
 
 export function registerElaborateCommands(program: Command): void {
@@ -9,13 +11,15 @@ export function registerElaborateCommands(program: Command): void {
     .description('reprompt an (instruction, prompt) with SEER-Mini and draw the naive and SEER images')
     .requiredOption('--instruction <text>', 'visual instruction, e.g. "Make the object look scary, yet undeniably cute."')
     .requiredOption('--prompt <text>', 'prompt, e.g. "a cat"')
-    .option('--checkpoint <dir>', 'SEER-Mini checkpoint used to reprompt and judge (default: the shipped base)')
-    .option('--generator <dir>', 'checkpoint whose frozen generator draws (default: same as --checkpoint)')
+    .option('--run <dir>', 'a finished `seer run`: reprompt with its Stage-2 model, judge with its Stage-1 model, draw with its base')
+    .option('--checkpoint <dir>', 'SEER-Mini checkpoint that reprompts (default: the shipped base)')
+    .option('--judge <dir>', 'checkpoint whose judge picks among candidates (default: same as --checkpoint)')
+    .option('--generator <dir>', 'checkpoint whose frozen generator draws (default: the shipped base)')
     .option('--out <dir>', 'folder for naive.png, seer.png, side-by-side.png and result.json', 'runs/elaborate')
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--best-of <n>', 'sample N reprompts, keep the one the model\'s own judge prefers', parsePositiveInteger, 1)
     .option('--rounds <k>', 'retry until the own judge prefers the reprompt over the naive image, up to K rounds', parsePositiveInteger, 1)
-    .action(async (opts: { instruction: string; prompt: string; checkpoint?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number }) => {
+    .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number }) => {
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { SeerMiniGenerator } = await import('../model/generator.ts');
       const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
@@ -24,11 +28,15 @@ export function registerElaborateCommands(program: Command): void {
       const { writeJson } = await import('../core/io.ts');
       const { engine } = await import('../engine/torch.ts');
       engine.setThreads(2);
-      const model = loadSeerMini(opts.checkpoint).model;
-      const drawer = opts.generator ? loadSeerMini(opts.generator).model : model;
+      const fromRun: Partial<ReturnType<typeof runCheckpoints>> = opts.run ? runCheckpoints(opts.run) : {};
+      const reprompterDir = opts.checkpoint ?? fromRun.reprompter;
+      const model = loadSeerMini(reprompterDir).model;
+      const judgeDir = opts.judge ?? fromRun.judge;
+      const judgeModel = judgeDir ? loadSeerMini(judgeDir).model : model;
+      const drawer = loadSeerMini(opts.generator ?? fromRun.generator).model;
       const result = await elaborate({
         instruction: opts.instruction, prompt: opts.prompt, reprompter: new SeerReprompter(model), generator: new SeerMiniGenerator(drawer),
-        judge: new SeerJudge(model), seed: opts.seed, bestOf: opts.bestOf, rounds: opts.rounds,
+        judge: new SeerJudge(judgeModel), seed: opts.seed, bestOf: opts.bestOf, rounds: opts.rounds,
       });
       writePng(join(opts.out, 'naive.png'), result.naiveImage, 4);
       writePng(join(opts.out, 'seer.png'), result.seerImage, 4);
@@ -43,4 +51,12 @@ export function registerElaborateCommands(program: Command): void {
       writeJson(join(opts.out, 'result.json'), { instruction: opts.instruction, prompt: opts.prompt, reasoning: result.reasoning, reprompt: result.reprompt, preference: result.preference, candidates: result.candidates, rounds: result.rounds });
       process.stdout.write(`reasoning: ${result.reasoning}\nreprompt:  ${result.reprompt}\nown judge prefers it over naive with p = ${result.preference.toFixed(2)} (${result.candidates} candidate(s), ${result.rounds} round(s))\nimages:    ${join(opts.out, 'side-by-side.png')} (naive | SEER)\n`);
     });
+}
+
+/** The three checkpoints of a finished run: Stage-2 reprompter, Stage-1 judge, the base generator. */
+function runCheckpoints(run: string): { reprompter: string; judge: string; generator: string } {
+  const config = join(run, 'config.json');
+  if (!existsSync(config) || !existsSync(join(run, 'stage2-model', 'config.json'))) throw new SeerError('not_found', `${run} is not a finished \`seer run\` folder (no config.json or stage2-model/)`);
+  const { checkpoint } = JSON.parse(readFileSync(config, 'utf8')) as { checkpoint: string };
+  return { reprompter: join(run, 'stage2-model'), judge: join(run, 'stage1-model'), generator: checkpoint };
 }

@@ -114,3 +114,16 @@ describe('sample (batched, KV cache)', () => {
     expect(out[0]!.truncated).toBe(true);
   });
 });
+
+describe('per-row seeds', () => {
+  it('a row with its own seed samples the same tokens alone or in any batch', () => {
+    const ctx = [1, 2, 3, 4];
+    const other = [5, 6, 7, 8];
+    const opts = { maxNewTokens: 12, temperature: 1, topP: 1, seed: 0 };
+    const alone = sample(model, [ctx], { ...opts, rowSeeds: [42] })[0]!.tokens;
+    const inBatch = sample(model, [other, ctx, other], { ...opts, rowSeeds: [7, 42, 9] })[1]!.tokens;
+    expect(inBatch).toEqual(alone);
+    const otherSeed = sample(model, [ctx], { ...opts, rowSeeds: [43] })[0]!.tokens;
+    expect(otherSeed).not.toEqual(alone);
+  });
+});

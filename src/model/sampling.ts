@@ -17,6 +17,8 @@ export interface SampleOptions {
   temperature: number;
   topP: number;
   seed: number;
+  /** One seed per row: row b then depends only on its own context and seed, not on the batch. */
+  rowSeeds?: readonly number[];
   stopTokens?: readonly number[];
   logitsProcessor?: LogitsProcessor;
   /** Token used for left padding (any id; it is masked out). */
@@ -35,7 +37,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const maxLen = Math.max(...contexts.map((c) => c.length));
   const budget = model.config.contextLength - maxLen;
   const steps = Math.min(options.maxNewTokens, Math.max(0, budget));
-  const rngs = contexts.map((_, b) => new Rng(hashSeed(options.seed, `row-${b}`)));
+  const rngs = contexts.map((_, b) => new Rng(options.rowSeeds ? hashSeed(options.rowSeeds[b] ?? 0, 'row') : hashSeed(options.seed, `row-${b}`)));
   const stop = new Set(options.stopTokens ?? []);
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);

@@ -82,13 +82,13 @@ export class SeerMini {
     for (let start = 0; start < prompts.length; start += chunk) {
       const part = prompts.slice(start, start + chunk);
       const contexts = part.map((p) => [...this.text.encode(generateContext(p)), this.imgOpen]);
-      // One seed per call: row streams are derived from it, so fold every row's seed into it.
-      const seed = seeds.slice(start, start + chunk).reduce((h, s) => (Math.imul(h ^ s, 2654435761) >>> 0), 17);
+      // Each image's sampling stream comes from its own seed: same (prompt, seed), same image, in any batch.
       const sequences = sample(this.transformer, contexts, {
         maxNewTokens: codes,
         temperature: options.temperature ?? 0.7,
         topP: options.topP ?? 0.9,
-        seed,
+        seed: 0,
+        rowSeeds: seeds.slice(start, start + chunk),
         logitsProcessor: (logits) => logits.fill(-Infinity, 0, textVocab),
       });
       for (const s of sequences) out.push(this.image.decode(s.tokens.map((t) => t - textVocab)));

@@ -42,6 +42,7 @@ export function reportMarkdown(results: Json): string {
   const families = Object.keys(Object.values(general)[0]?.genEval.byFamily ?? {});
   lines.push('', '## Tables 4–5 — general generation (World-GenEval) and understanding (World-VQA, yes/no)', '', `| model | ${families.join(' | ')} | GenEval overall | VQA accuracy |`, `|---${'|---'.repeat(families.length + 2)}|`);
   for (const [name, g] of Object.entries(general)) lines.push(`| ${name} | ${families.map((f) => fmt(g.genEval.byFamily[f])).join(' | ')} | ${fmt(g.genEval.overall)} | ${fmt(g.vqa.accuracy)} |`);
+  if (Object.keys(general).length) lines.push('', 'SEER draws with the frozen base generator, so its images keep the base row\'s GenEval; the stage1 / stage2 rows measure how far the trained weights would drift if they drew themselves (the blocks are shared in an early-fusion model).');
   const inference = (results.inference ?? {}) as Record<string, Record<string, number>>;
   if (Object.keys(inference).length) {
     lines.push('', '## Inference variants — chosen by SEER\'s own judge, scored by the oracle against naive', '', '| variant | win ratio vs naive [95% CI] | sign-test p | compliance (naive) | reprompts per case | n |', '|---|---|---|---|---|---|');

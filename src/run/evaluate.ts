@@ -2,7 +2,9 @@
  * Evaluation of a trained SEER run on a VIE-format test set (Tables 2–5, failure types, inference
  * variants, a gallery), shared by the main job (`seer run`) and `seer eval run --run DIR
  * [--testset FILE]`, which re-evaluates a finished run on any test file. Every comparison feeds the
- * same frozen Stage-1 generator with the same image seeds and is judged by the oracle.
+ * same frozen generator (the base model's: θ_gen is never trained) with the same image seeds and is
+ * judged by the oracle. Tables 4–5 also measure how far Stage 1 / Stage 2 weights would drift if
+ * they drew themselves (the blocks are shared in an early-fusion model).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -34,10 +36,10 @@ export interface EvaluationSettings {
   seed: number;
 }
 
-/** `base` is the untrained model, `stage1` the evaluator (and frozen generator), `stage2` the reprompter. */
+/** `base` is the untrained model and the frozen generator, `stage1` the evaluator, `stage2` the reprompter. */
 export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; stage2: SeerMini }, rows: readonly TestRow[], outDir: string, settings: EvaluationSettings): Promise<Record<string, unknown>> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
-  const generator = new SeerMiniGenerator(models.stage1);
+  const generator = new SeerMiniGenerator(models.base);
   const oracle = new OracleJudge();
   const seeds = Array.from({ length: settings.imageSeeds }, (_, i) => new Rng(settings.seed).fork(`image-${i}`).int(1 << 30));
   const reprompters: Record<string, Reprompter> = {

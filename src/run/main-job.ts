@@ -102,8 +102,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('stage2')) {
     say('Stage 2: RLMT');
     const policy = loadSeerMini(stage1Dir).model;
-    const frozen = loadSeerMini(stage1Dir).model;
-    await trainReprompter(policy, frozen, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
+    const evaluator = loadSeerMini(stage1Dir).model;
+    await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
     saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed });
     finish('stage2', { checkpoint: stage2Dir });
   }
