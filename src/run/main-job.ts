@@ -101,7 +101,11 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
     say('Stage 2: RLMT');
-    const policy = loadSeerMini(stage1Dir).model;
+    // The policy starts from the base model, not from the Stage-1 weights: measured, Stage 1's three
+    // epochs of judging garble the shared language model's reprompts ("the user wants a: that
+    // home. => render it as an at sunset"), and Stage 2 from there drifted into text that lost the
+    // subject in 94 of 120 test cases. The Stage-1 copy is the frozen evaluator (docs/seer.md).
+    const policy = loadSeerMini(opts.checkpoint).model;
     const evaluator = loadSeerMini(stage1Dir).model;
     await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
     saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed });
