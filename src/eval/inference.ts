@@ -46,7 +46,6 @@ export async function inferenceVariants(options: {
   imageSeeds: readonly number[];
   variants?: readonly InferenceVariant[];
   oracle?: OracleJudge;
-  onCase?: () => void;
 }): Promise<Record<string, VariantResult>> {
   const oracle = options.oracle ?? new OracleJudge();
   const out: Record<string, VariantResult> = {};
@@ -69,7 +68,6 @@ export async function inferenceVariants(options: {
         compliance += mine!.compliance;
         naiveCompliance += naive!.compliance;
         candidates += result.candidates;
-        options.onCase?.();
       }
       clusters.push(scores);
     }

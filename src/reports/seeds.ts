@@ -2,7 +2,7 @@
  * Summarises several `seer run` folders (one per seed) into mean ± sample standard deviation:
  * `seer summarize runs/a runs/b runs/c --out runs/summary` writes `summary.json` (every numeric
  * leaf of results.json that all runs share, as {mean, std, n, values}) and `summary.md` (the
- * headline rows of Tables 1–5 and the issue's targets). Reads the run folders only.
+ * headline rows of Tables 1–5). Reads the run folders only.
  *
  * Beyond the paper: the paper reports single runs; we report the spread over seeds.
  */
@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
+import { mean } from '../eval/stats.ts';
 
 export interface Spread {
   mean: number;
@@ -31,9 +32,9 @@ export function numericLeaves(value: unknown, prefix = '', out: Map<string, numb
 
 export function spread(values: readonly number[]): Spread {
   const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, n, values: [...values] };
+  const m = mean(values);
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1)) : 0;
+  return { mean: m, std, n, values: [...values] };
 }
 
 /** Mean ± std of every numeric leaf present in all results (paths missing from any run are dropped). */
