@@ -6,6 +6,8 @@
 // collected promptly.
 #include <napi.h>
 #include <torch/torch.h>
+#include <torch/version.h>
+#include <dlfcn.h>
 #include <sstream>
 #include <malloc.h>
 #include <cstdlib>
@@ -14,6 +16,12 @@
 // OpenBLAS's thread control, if the BLAS libtorch loaded is OpenBLAS (weak: absent otherwise).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 extern "C" int openblas_get_num_threads() __attribute__((weak));
+extern "C" char* openblas_get_config() __attribute__((weak));
+extern "C" char* openblas_get_corename() __attribute__((weak));
+extern "C" int openblas_get_parallel() __attribute__((weak));
+// The single-precision GEMM every BLAS exports: the library that defines it is the BLAS libtorch's
+// GEMMs really run on (whatever libblas.so.3 points to through Debian's alternatives).
+extern "C" void sgemm_() __attribute__((weak));
 
 namespace {
 
@@ -301,6 +309,31 @@ OP(SetNumThreads, {
   return env.Undefined();
 })
 OP(BlasThreads, { return Napi::Number::New(env, openblas_get_num_threads != nullptr ? openblas_get_num_threads() : -1); })
+// blasInfo(): which BLAS the process really got. `library` is the file that defines sgemm_ (found
+// with dladdr, i.e. what the dynamic linker bound); the OpenBLAS fields describe any OpenBLAS loaded
+// in the process, which is the GEMM's only when `libraryIsOpenblas`. src/engine/blas.ts classifies it; its test checks `library` against /proc/self/maps.
+OP(BlasInfo, {
+  Napi::Object o = Napi::Object::New(env);
+  Dl_info where;
+  if (sgemm_ != nullptr && dladdr(reinterpret_cast<void*>(&sgemm_), &where) != 0 && where.dli_fname != nullptr) {
+    o.Set("library", std::string(where.dli_fname));
+    // Does that library (with its own dependencies) carry OpenBLAS's API? Another module can load
+    // OpenBLAS too (Debian's liblapack does), so the global weak symbols below do not tell.
+    void* handle = dlopen(where.dli_fname, RTLD_NOLOAD | RTLD_LAZY);
+    o.Set("libraryIsOpenblas", handle != nullptr && dlsym(handle, "openblas_get_config") != nullptr);
+    if (handle != nullptr) dlclose(handle);
+  } else {
+    o.Set("libraryIsOpenblas", false);
+    o.Set("library", env.Null());
+  }
+  o.Set("openblasConfig", openblas_get_config != nullptr ? Napi::Value(Napi::String::New(env, openblas_get_config())) : env.Null());
+  o.Set("openblasCore", openblas_get_corename != nullptr ? Napi::Value(Napi::String::New(env, openblas_get_corename())) : env.Null());
+  o.Set("openblasParallel", openblas_get_parallel != nullptr ? Napi::Value(Napi::Number::New(env, openblas_get_parallel())) : env.Null());
+  o.Set("blasThreads", openblas_get_num_threads != nullptr ? openblas_get_num_threads() : -1);
+  o.Set("torchThreads", torch::get_num_threads());
+  o.Set("torchVersion", std::string(TORCH_VERSION));
+  return o;
+})
 OP(GetNumThreads, { return Napi::Number::New(env, torch::get_num_threads()); })
 OP(ManualSeed, { torch::manual_seed((uint64_t)Int(info[0])); return env.Undefined(); })
 OP(SetGradEnabled, { c10::GradMode::set_enabled(info[0].ToBoolean()); return env.Undefined(); })
@@ -408,7 +441,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   REG("narrow", Narrow) REG("cat", Cat) REG("embedding", Embedding) REG("gather", Gather) REG("layerNorm", LayerNorm)
   REG("causalMask", CausalMask) REG("maskedFill", MaskedFill) REG("unsqueeze", Unsqueeze) REG("expand", Expand)
   REG("square", Square) REG("sqrt", Sqrt) REG("clamp", Clamp) REG("indexSelect", IndexSelect) REG("where", Where)
-  REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads) REG("blasThreads", BlasThreads)
+  REG("toBool", ToBool) REG("setNumThreads", SetNumThreads) REG("getNumThreads", GetNumThreads) REG("blasThreads", BlasThreads) REG("blasInfo", BlasInfo)
   REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
   REG("clipGradNorm", ClipGradNorm) REG("conv2d", Conv2d) REG("maxPool2d", MaxPool2d) REG("crossEntropy", CrossEntropy)
   REG("fromFloat64", FromFloat64) REG("cast", Cast) REG("linear", Linear) REG("silu", Silu)

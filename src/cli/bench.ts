@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { cpus, loadavg } from 'node:os';
-import { parsePositiveInteger } from './options.ts';
+import { parsePositiveInteger, startEngine } from './options.ts';
 
 interface BenchOptions {
   json?: boolean;
@@ -56,6 +56,7 @@ export function registerBenchCommands(program: Command): void {
         if (!opts.json) process.stdout.write(`${line}\n`);
       };
       const results = [];
+      const engineInfo = await startEngine(opts.threads[0] ?? 1);
       say(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
       for (const shape of shapes) {
         for (const threads of opts.threads) {
@@ -96,7 +97,7 @@ export function registerBenchCommands(program: Command): void {
           );
         }
       }
-      if (opts.json) process.stdout.write(`${JSON.stringify({ cores: cpus().length, loadAverage: loadavg(), steps: opts.steps, repeats: opts.repeats, results })}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ engine: engineInfo, cores: cpus().length, loadAverage: loadavg(), steps: opts.steps, repeats: opts.repeats, results })}\n`);
     });
 }
 

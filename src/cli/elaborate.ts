@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
 
 export function registerElaborateCommands(program: Command): void {
   program
@@ -19,15 +19,18 @@ export function registerElaborateCommands(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--best-of <n>', 'sample N reprompts, keep the one the model\'s own judge prefers', parsePositiveInteger, 1)
     .option('--rounds <k>', 'retry until the own judge prefers the reprompt over the naive image, up to K rounds', parsePositiveInteger, 1)
-    .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number }) => {
+    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number; threads: number }) => {
+      for (const flag of ['instruction', 'prompt'] as const) {
+        if (opts[flag].trim() === '') throw new SeerError('bad_input', `--${flag} is empty: give the ${flag === 'instruction' ? 'visual instruction, e.g. --instruction "Make the object look scary, yet undeniably cute."' : 'prompt to elaborate, e.g. --prompt "a cat"'}`);
+      }
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { SeerMiniGenerator } = await import('../model/generator.ts');
       const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
       const { elaborate } = await import('../seer/elaborate.ts');
       const { writePng } = await import('../world/image.ts');
       const { writeJson } = await import('../core/io.ts');
-      const { engine } = await import('../engine/torch.ts');
-      engine.setThreads(2);
+      await startEngine(opts.threads);
       const fromRun: Partial<ReturnType<typeof runCheckpoints>> = opts.run ? runCheckpoints(opts.run) : {};
       const reprompterDir = opts.checkpoint ?? fromRun.reprompter;
       const model = loadSeerMini(reprompterDir).model;

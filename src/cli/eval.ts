@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { addEndpointOptions, endpointConfig } from './external.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
 
 export function registerEvalCommands(program: Command): void {
   const evalCmd = program.command('eval').description('evaluate models on the VIE world');
@@ -14,11 +14,11 @@ export function registerEvalCommands(program: Command): void {
     .option('--data <dir>', 'VIE dataset folder (built there if missing)', 'runs/vie')
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--json', 'print JSON only')
-    .action(async (opts: { checkpoint?: string; data: string; seed: number; json?: boolean }) => {
+    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .action(async (opts: { checkpoint?: string; data: string; seed: number; json?: boolean; threads: number }) => {
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { evaluateBase } = await import('../eval/base.ts');
-      const { engine } = await import('../engine/torch.ts');
-      engine.setThreads(2);
+      await startEngine(opts.threads);
       if (!existsSync(join(opts.data, 'vie-test.jsonl'))) {
         const { buildVie } = await import('../data/vie.ts');
         await buildVie(opts.data, { seed: opts.seed }, { quiet: opts.json ?? false });
@@ -34,11 +34,10 @@ export function registerEvalCommands(program: Command): void {
     .option('--testset <file>', 'VIE-format test JSONL (default: the run\'s own data/vie-test.jsonl); quadruplet images resolve against its folder')
     .option('--out <dir>', 'output folder (default: RUN/eval-<testset name>)')
     .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
-    .option('--threads <n>', 'libtorch threads', parsePositiveInteger, 2)
+    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
     .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
-      const { engine } = await import('../engine/torch.ts');
       const { evaluateRunOnTestset } = await import('../run/evaluate.ts');
-      engine.setThreads(opts.threads);
+      await startEngine(opts.threads);
       const results = await evaluateRunOnTestset(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
       process.stdout.write(`evaluated ${String(results.testset)} → results.json, report.md, report.html\n`);
     });
@@ -53,7 +52,7 @@ export function registerEvalCommands(program: Command): void {
     .option('--limit <n>', 'use the first N test rows', parsePositiveInteger)
     .option('--image-seeds <n>', 'image seeds per test row', parsePositiveInteger, 1)
     .option('--seed <n>', 'seed', parseInteger, 0)
-    .option('--threads <n>', 'libtorch threads', parsePositiveInteger, 2)
+    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
     .option('--json', 'print JSON only');
   addEndpointOptions(versusCmd, '', 'the baseline (required)');
   addEndpointOptions(versusCmd, 'judge-', 'an external judge instead of the oracle');
@@ -64,7 +63,6 @@ export function registerEvalCommands(program: Command): void {
     const baseline = endpointConfig(opts, '');
     if (!baseline) throw new SeerError('bad_input', 'seer eval versus needs --base-url and --model for the baseline (e.g. a vLLM server, or another `seer serve`)');
     const judgeConfig = endpointConfig(opts, 'judge-');
-    const { engine } = await import('../engine/torch.ts');
     const { loadSeerMini } = await import('../model/checkpoint.ts');
     const { SeerReprompter } = await import('../seer/roles.ts');
     const { SeerMiniGenerator } = await import('../model/generator.ts');
@@ -73,7 +71,7 @@ export function registerEvalCommands(program: Command): void {
     const { readJsonl } = await import('../core/io.ts');
     const { testRowSchema } = await import('../data/schemas.ts');
     const { Rng } = await import('../core/rng.ts');
-    engine.setThreads(opts.threads);
+    await startEngine(opts.threads);
     if (!existsSync(join(opts.data, 'vie-test.jsonl'))) {
       const { buildVie } = await import('../data/vie.ts');
       await buildVie(opts.data, { seed: opts.seed }, { quiet: opts.json ?? false });

@@ -16,6 +16,7 @@ import { registerElaborateCommands } from './elaborate.ts';
 import { registerHumanEvalCommands } from './humaneval.ts';
 import { registerBenchCommands } from './bench.ts';
 import { registerServeCommands } from './serve.ts';
+import { registerDoctorCommands } from './doctor.ts';
 
 export function buildProgram(): Command {
   const program = new Command('seer')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerHumanEvalCommands(program);
   registerBenchCommands(program);
   registerServeCommands(program);
+  registerDoctorCommands(program);
   return program;
 }
 

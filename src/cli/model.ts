@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine } from './options.ts';
 
 export function registerModelCommands(program: Command): void {
   program
@@ -16,11 +16,12 @@ export function registerModelCommands(program: Command): void {
     .option('--steps <n>', 'override the recipe\'s step count', parsePositiveInteger)
     .option('--threads <n>', 'override the recipe\'s libtorch threads', parsePositiveInteger)
     .action(async (opts: { recipe: string; out: string; seed: number; resume?: boolean; steps?: number; threads?: number }) => {
-      const { pretrain, RECIPES } = await import('../pretrain/train.ts');
+      const { pretrain, RECIPES, pretrainRecipeSchema } = await import('../pretrain/train.ts');
       if (opts.recipe !== 'default' && opts.recipe !== 'tiny') throw new SeerError('bad_input', `--recipe must be "default" or "tiny", got "${opts.recipe}"`);
       if (!opts.resume && existsSync(join(opts.out, 'train-state', 'state.json'))) {
         throw new SeerError('bad_input', `${opts.out} already holds a pretraining run: pass --resume to continue it, or choose another --out`);
       }
+      await startEngine(opts.threads ?? pretrainRecipeSchema.parse(RECIPES[opts.recipe]).threads);
       const recipe = { ...RECIPES[opts.recipe], ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.threads ? { threads: opts.threads } : {}) };
       const result = await pretrain({ recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false });
       process.stdout.write(`pretrained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.finalLoss.toFixed(3)}) → ${join(opts.out, 'model')}\n`);

@@ -12,3 +12,19 @@ export function parsePositiveInteger(value: string): number {
   if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 }
+
+/** The shared `--threads` flag (libtorch's and OpenBLAS's pools; 2 cores on the reference machine). */
+export const THREADS_FLAGS = '--threads <n>';
+export const THREADS_HELP = 'libtorch + BLAS threads';
+
+/**
+ * Set the engine's threads and print what it really got (libtorch, BLAS, threads, GEMM speed) as
+ * the command's first lines on stderr, with a loud warning and the fix for a slow set-up. Every
+ * command that trains or samples calls this first. Loads the engine lazily.
+ */
+export async function startEngine(threads: number): Promise<import('../engine/blas.ts').EngineReport> {
+  const { engine } = await import('../engine/torch.ts');
+  const { announceEngine } = await import('../engine/blas.ts');
+  engine.setThreads(threads);
+  return announceEngine();
+}

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
 
 export function registerOracleCommands(program: Command): void {
   const oracle = program.command('oracle').description('the oracle judge (stands in for human raters)');
@@ -37,11 +37,11 @@ export function registerOracleCommands(program: Command): void {
     .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--seed <n>', 'seed', parseInteger, 0)
-    .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean }) => {
+    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean; threads: number }) => {
       const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
       const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
-      const { engine } = await import('../engine/torch.ts');
-      engine.setThreads(2);
+      await startEngine(opts.threads);
       const started = Date.now();
       const out = opts.out ?? DEFAULT_DETECTOR_DIR;
       if (!opts.resume && existsSync(join(out, 'detector.json'))) throw new SeerError('bad_input', `${out} already holds a detector: pass --resume to continue it, or choose another --out`);

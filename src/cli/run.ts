@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
   program
@@ -14,10 +14,11 @@ export function registerRunCommands(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option('--checkpoint <dir>', 'base SEER-Mini checkpoint (default: the shipped one)')
     .option('--resume', 'continue a killed run in --out')
-    .option('--threads <n>', 'libtorch threads (2 seeds side by side: 1 each)', parsePositiveInteger, 2)
+    .option(THREADS_FLAGS, `${THREADS_HELP} (2 seeds side by side: 1 each)`, parsePositiveInteger, 2)
     .action(async (opts: { recipe: string; out: string; seed: number; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
+      await startEngine(opts.threads);
       const { runSeer } = await import('../run/main-job.ts');
       const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${Number(results.wallSeconds).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);

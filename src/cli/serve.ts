@@ -1,6 +1,6 @@
 /** `seer serve`: a SEER-Mini checkpoint (or a Janus-Pro ONNX folder) behind an OpenAI-compatible API. */
 import type { Command } from 'commander';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
 
 export function registerServeCommands(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function registerServeCommands(program: Command): void {
     .option('--name <id>', 'model id clients use (default: seer-mini or janus-pro)')
     .option('--host <host>', 'address to bind (loopback by default; anything else exposes the model to the network)', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', parseInteger, 8000)
-    .option('--threads <n>', 'libtorch threads (SEER-Mini)', parsePositiveInteger, 2)
+    .option(THREADS_FLAGS, `${THREADS_HELP} (SEER-Mini)`, parsePositiveInteger, 2)
     .action(async (opts: { checkpoint?: string; janus?: string; dtype?: string; name?: string; host: string; port: number; threads: number }) => {
       const { startOpenAIServer, serveSeerMini } = await import('../serve/serve.ts');
       let server;
@@ -23,8 +23,7 @@ export function registerServeCommands(program: Command): void {
         const model = await JanusUnified.load(opts.janus, { ...(dtype ? { dtype } : {}), outputSize: null, ...(opts.name ? { name: opts.name } : {}) });
         server = await startOpenAIServer({ model, imageSize: 384, host: opts.host, port: opts.port });
       } else {
-        const { engine } = await import('../engine/torch.ts');
-        engine.setThreads(opts.threads);
+        await startEngine(opts.threads);
         server = await serveSeerMini({ ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}), ...(opts.name ? { name: opts.name } : {}), host: opts.host, port: opts.port });
       }
       process.stdout.write(`seer serve: ${server.baseUrl}\nmodels: ${server.models.join(', ')}\n`);

@@ -171,10 +171,10 @@ describe('tensor engine (libtorch addon)', () => {
 
   it('says how to fix a missing or unloadable addon', () => {
     expect(() => openAddon('/nowhere/seer_torch.node')).toThrow(SeerError);
-    expect(() => openAddon('/nowhere/seer_torch.node')).toThrow(/apt-get install libtorch-dev && npm ci/);
+    expect(() => openAddon('/nowhere/seer_torch.node')).toThrow(/bash scripts\/setup.sh/);
     const broken = join(mkdtempSync(join(tmpdir(), 'seer-addon-')), 'seer_torch.node');
     writeFileSync(broken, 'not a shared object');
-    expect(() => openAddon(broken)).toThrow(/libtorch missing\?\): run `apt-get install libtorch-dev && npm ci`/);
+    expect(() => openAddon(broken)).toThrow(/libtorch missing\?\): run `bash scripts\/setup.sh`/);
   });
 
   it('seeds libtorch: the same seed gives the same random tensor', () => {

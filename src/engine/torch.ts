@@ -51,6 +51,22 @@ export interface NativeAdamW {
   load(state: Buffer): void;
 }
 
+/** What the addon reads off the process (src/engine/blas.ts interprets it). */
+export interface NativeBlasInfo {
+  /** The shared library that defines sgemm_, as the dynamic linker bound it; null if none does. */
+  library: string | null;
+  /** Whether `library` (with its dependencies) exports OpenBLAS's API. */
+  libraryIsOpenblas: boolean;
+  /** OpenBLAS's description if any OpenBLAS is loaded (another module may have loaded it). */
+  openblasConfig: string | null;
+  openblasCore: string | null;
+  /** OpenBLAS's threading model: 0 sequential, 1 pthreads, 2 OpenMP; null when not OpenBLAS. */
+  openblasParallel: number | null;
+  blasThreads: number;
+  torchThreads: number;
+  torchVersion: string;
+}
+
 export type FloatDtype = 'float32' | 'float64';
 
 /** Bytes held by the caching allocator (blocks >= 64 KiB; smaller ones go to malloc). */
@@ -114,6 +130,7 @@ interface Native {
   emptyCache(): void;
   setNumThreads(intraOp: number, blas?: number): void;
   blasThreads(): number;
+  blasInfo(): NativeBlasInfo;
   getNumThreads(): number;
   manualSeed(seed: number): void;
   setGradEnabled(enabled: boolean): void;
@@ -134,7 +151,7 @@ function load(): Native {
 
 /** Load the addon at `path`, or fail with a SeerError that says how to get it. */
 export function openAddon(path: string): Native {
-  const fix = 'run `apt-get install libtorch-dev && npm ci`';
+  const fix = 'run `bash scripts/setup.sh` (it installs libtorch-dev and OpenBLAS, then runs npm ci)';
   if (!existsSync(path)) {
     throw new SeerError('engine', `the tensor engine is not built (${path} is missing): ${fix}`);
   }
@@ -296,6 +313,10 @@ export const engine = {
   },
   threads(): number {
     return load().getNumThreads();
+  },
+  /** Raw facts about the BLAS in this process; `engineReport()` in blas.ts names and checks them. */
+  nativeBlasInfo(): NativeBlasInfo {
+    return load().blasInfo();
   },
   seed(seed: number): void {
     load().manualSeed(seed);

@@ -12,6 +12,7 @@ import { ensureDir, readJsonl, writeJson } from '../core/io.ts';
 import { buildVie } from '../data/vie.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { engine } from '../engine/torch.ts';
+import { engineReport } from '../engine/blas.ts';
 import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
@@ -60,6 +61,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const out = opts.outDir;
   ensureDir(out);
   engine.setThreads(opts.threads);
+  // What the engine really got (BLAS, threads, GEMM speed): a slow set-up explains a slow run.
+  writeJson(join(out, 'engine.json'), engineReport({ gemmRepeats: 3 }));
   const say = (msg: string) => { if (!opts.quiet) process.stderr.write(`seer run: ${msg}\n`); };
   const done = (step: string) => existsSync(join(out, 'steps', `${step}.json`));
   // Wall time of each finished step, kept across resumes (work lost to a kill is not counted).
