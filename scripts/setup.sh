@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # The system packages seer needs, and why:
 #   libtorch-dev          the tensor engine (native/ links libtorch 1.13, CPU)
 #   libopenblas0-pthread  an optimised BLAS for libtorch's GEMMs. Without it, libtorch-dev installed
-#                         with --no-install-recommends runs on the reference netlib BLAS, ~6× slower
+#                         with --no-install-recommends runs on the reference netlib BLAS: a training step ran 22× slower
 #                         (measured: docs/engine.md); `seer doctor` checks which one the engine got
 #   chromium              the human-eval app's end-to-end browser test (playwright-core drives it)
 #   python3-torch         the same libtorch build in Python: PyTorch references for `seer bench

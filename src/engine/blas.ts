@@ -1,7 +1,7 @@
 /**
  * What the tensor engine really got: libtorch's version, the BLAS its GEMMs run on, the thread
  * pools, and a GEMM throughput probe — so that a slow set-up is a loud warning with the fix instead
- * of a silent 6× slowdown. The classic trap (measured, docs/engine.md): `apt-get install
+ * of a silent slowdown (a training step ran 22× slower on the reference BLAS, measured). The classic trap (measured, docs/engine.md): `apt-get install
  * --no-install-recommends libtorch-dev` leaves `libblas.so.3` on the reference (netlib) BLAS.
  *
  * The BLAS is identified by the file that defines `sgemm_` in this process (dladdr in the addon),
@@ -103,7 +103,7 @@ export function engineWarnings(blas: BlasReport, gemmGflops: number, threads: nu
   const out: string[] = [];
   const speed = `SGEMM runs at ${gemmGflops.toFixed(1)} GFLOP/s with ${threads} thread(s)`;
   if (blas.kind === 'reference') {
-    out.push(`the BLAS is the slow reference (netlib) BLAS (${blas.realPath}); ${speed} and training runs about 6× slower than it should; ${BLAS_FIX}`);
+    out.push(`the BLAS is the slow reference (netlib) BLAS (${blas.realPath}); ${speed} and training runs many times slower than it should (22× per step, measured); ${BLAS_FIX}`);
   } else if (blas.kind === 'none') {
     out.push(`no BLAS library defines sgemm_ in this process; ${BLAS_FIX}`);
   } else if (gemmGflops < MIN_GEMM_GFLOPS) {
