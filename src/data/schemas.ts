@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../world/instructions.ts';
 import { SUBJECTS } from '../world/spec.ts';
+import { NEGATIVE_KINDS } from './negatives.ts';
 
 const base = {
   id: z.string().min(1),
@@ -38,15 +39,29 @@ export const trainRowSchema = z.object({
       /** Instruction supervision: verified image for (i, p) vs the plain image of p (hard negative). */
       positive: imagePath,
       negative: imagePath,
+      /** Every oracle-verified hard negative of the row, by kind (data/negatives.ts); `plain` is `negative`. */
+      negatives: z.array(z.object({ kind: z.enum(NEGATIVE_KINDS), image: imagePath })).optional(),
     }),
   }),
 });
 export type TrainRow = z.infer<typeof trainRowSchema>;
 
+export const negativeSchema = z.object({
+  kind: z.enum(NEGATIVE_KINDS),
+  /** The negative's caption in the descriptor language (so any generator can draw it). */
+  caption: z.string().min(1),
+  /** Its rendered image, verified by the oracle as failing (i, p). */
+  image: imagePath,
+});
+export type Negative = z.infer<typeof negativeSchema>;
+
+/** A test or validation row (vie-test.jsonl, vie-val.jsonl). */
 export const testRowSchema = z.object({
   ...base,
-  /** Quadruplet for Table 1: the verified ground-truth image and the hard negative. */
+  /** Quadruplet for Table 1: the verified ground-truth image and the plain (Type III) negative. */
   quadruplet: z.object({ positive: imagePath, negative: imagePath }).optional(),
+  /** Every verified hard negative of the case, by kind; judged against `quadruplet.positive`. */
+  negatives: z.array(negativeSchema).optional(),
 });
 export type TestRow = z.infer<typeof testRowSchema>;
 

@@ -8,6 +8,10 @@ import { candidateRowSchema, testRowSchema, trainRowSchema } from './schemas.ts'
 import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
 import { SUBJECTS_TEST, SUBJECTS_TRAIN } from '../world/spec.ts';
 import { SeerError } from '../core/errors.ts';
+import { NEGATIVE_KINDS } from './negatives.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { findInstruction } from '../world/instructions.ts';
+import { readPng } from '../world/image.ts';
 
 describe('VIE dataset', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vie-'));
@@ -45,6 +49,46 @@ describe('VIE dataset', () => {
       expect(trainIds.has(r.instruction_id)).toBe(r.split === 'id');
     }
     expect(test.filter((r) => r.quadruplet).length).toBeGreaterThan(100);
+  });
+
+  it('gives test cases oracle-verified hard negatives of every kind, which a "not plain" shortcut cannot pass', async () => {
+    const test = readJsonl(join(dir, 'vie-test.jsonl'), testRowSchema);
+    const oracle = new OracleJudge();
+    for (const kind of NEGATIVE_KINDS) expect(summary.negatives[kind]!.test).toBeGreaterThan(kind === 'partial' ? 10 : 60);
+    let nonPlain = 0;
+    for (const r of test.slice(0, 40)) {
+      const rule = findInstruction(r.instruction)!.rule;
+      const [pos] = oracle.assess([await readPng(join(dir, r.quadruplet!.positive))], rule, r.subject);
+      expect(pos!.satisfied && pos!.subjectKept).toBe(true);
+      for (const n of r.negatives ?? []) {
+        const [neg] = oracle.assess([await readPng(join(dir, n.image))], rule, r.subject);
+        expect(neg!.satisfied && neg!.subjectKept).toBe(false);
+        if (n.kind !== 'plain') nonPlain++;
+      }
+    }
+    expect(nonPlain).toBeGreaterThan(40);
+  });
+
+  it('holds out a validation split: ID instructions, training-pool prompts, never a candidate or test pair', () => {
+    const val = readJsonl(join(dir, 'vie-val.jsonl'), testRowSchema);
+    const candidates = new Set(readJsonl(join(dir, 'candidates.jsonl'), candidateRowSchema).map((c) => `${c.instruction}|${c.prompt}`));
+    const test = new Set(readJsonl(join(dir, 'vie-test.jsonl'), testRowSchema).map((r) => `${r.instruction}|${r.prompt}`));
+    expect(val).toHaveLength(40);
+    expect(summary.validation).toBe(40);
+    for (const r of val) {
+      expect(r.split).toBe('id');
+      expect(SUBJECTS_TRAIN as readonly string[]).toContain(r.subject);
+      expect(candidates.has(`${r.instruction}|${r.prompt}`)).toBe(false);
+      expect(test.has(`${r.instruction}|${r.prompt}`)).toBe(false);
+    }
+    expect(val.filter((r) => (r.negatives?.length ?? 0) >= 3).length).toBeGreaterThan(25);
+  });
+
+  it('gives training rows phase-2 hard negatives beyond the plain picture', () => {
+    const train = readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema);
+    const kinds = new Set(train.flatMap((r) => (r.rlvr.phase2.negatives ?? []).map((n) => n.kind)));
+    expect([...kinds].sort()).toEqual([...NEGATIVE_KINDS].sort());
+    for (const r of train.slice(0, 20)) for (const n of r.rlvr.phase2.negatives ?? []) expect(existsSync(join(dir, n.image))).toBe(true);
   });
 
   it('writes the candidates file the human-verification study reads', () => {

@@ -6,8 +6,12 @@
  * model can do it: `--check-base-url`, backends/openai/feasibility.ts) → optional
  * sparse human verification (decisions from the humaneval app) → the top 300, balanced across
  * categories. Each kept row carries the RLVR quadruplets of both curriculum phases (A.1.4).
+ * Each kept row also carries oracle-verified phase-2 hard negatives of every kind (negatives.ts).
+ * Validation (vie-val.jsonl): ID instructions with training-pool prompts that were never a
+ * candidate pair; every recipe choice reads it, never the test set.
  * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
- * each with several test prompts, plus a verified quadruplet per row for Table 1.
+ * each with several test prompts; each case carries a verified positive and every verified
+ * hard-negative kind for Table 1 (renders; the generator's own images are drawn at evaluation).
  *
  * Departure: candidate captions come from an imperfect "candidate writer" (the oracle's
  * elaboration with a cue dropped or swapped 35% of the time), so that the filter has work to do,
@@ -23,12 +27,13 @@ import { startProgress } from '../core/progress.ts';
 import { CATEGORIES, OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, type Category, type Instruction } from '../world/instructions.ts';
 import { elaborate, evaluateRule } from '../world/rules.ts';
 import { captionOf } from '../world/grammar.ts';
-import { ATTRIBUTE_VALUES, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec } from '../world/spec.ts';
+import { ATTRIBUTE_VALUES, SUBJECTS_TEST, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec, type Subject } from '../world/spec.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
 import { writePng, type RgbImage } from '../world/image.ts';
 import { OracleJudge } from '../world/judge.ts';
 import { RendererSource } from './image-source.ts';
 import type { ImageGenerator } from '../world/roles.ts';
+import { hardNegativeSpecs, NEGATIVE_KINDS, type NegativeKind } from './negatives.ts';
 import { decisionRowSchema, type CandidateRow, type TestRow, type TrainRow } from './schemas.ts';
 
 export const vieConfigSchema = z.object({
@@ -37,8 +42,11 @@ export const vieConfigSchema = z.object({
   keep: z.number().int().min(6).describe('training rows kept after filtering (paper: 300)').default(300),
   testPromptsPerInstruction: z.number().int().min(1).describe('test prompts per test instruction (≥3 gives usable intervals)').default(3),
   testInstructionsPerSplit: z.number().int().min(5).multipleOf(5).describe('test instructions per split, Simple:Hard = 2:3 (paper: 20)').default(20),
+  valInstructions: z.number().int().min(5).multipleOf(5).describe('validation instructions (ID only: OOD texts stay unseen until the test), Simple:Hard = 2:3').default(20),
+  valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction, from the training prompt pool but never a candidate pair').default(2),
   candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
   imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
+  drawsPerCandidate: z.number().int().min(1).max(8).describe('images drawn per candidate (different seeds); the oracle keeps the best-scoring one — a weak generator needs 2 for 300 of 600 to pass').default(1),
   humanDecisions: z.string().optional().describe('decisions.jsonl from `seer humaneval decisions`: rejected candidates are dropped'),
 });
 export type VieConfig = z.infer<typeof vieConfigSchema>;
@@ -49,6 +57,9 @@ export interface VieSummary {
   passedAutoCheck: number;
   rejectedByHumans: number;
   test: number;
+  validation: number;
+  /** Verified hard negatives per kind: training rows, validation, test. */
+  negatives: Record<string, { train: number; validation: number; test: number }>;
   counts: Record<string, { train: number; testId: number; testOod: number }>;
 }
 
@@ -62,6 +73,8 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   const config = vieConfigSchema.parse(input);
   const source = options.source ?? new RendererSource(config.imageSize);
   const oracle = options.oracle ?? new OracleJudge();
+  // Validation and test cases are drawn by the renderer whatever draws the training pool.
+  const renders = new RendererSource(config.imageSize);
   const rng = new Rng(config.seed);
   ensureDir(outDir);
   writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name, autoCheck: options.autoCheck?.name ?? 'oracle' });
@@ -79,11 +92,24 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     });
   }
   const progress = startProgress('vie build', 4, { quiet: options.quiet ?? false });
-  const candImages = await source.generate(candidates.map((c) => c.caption), candidates.map((c) => c.seed));
+  // Each candidate drawn `drawsPerCandidate` times; the automated check (2.) keeps the best draw.
+  const draws = config.drawsPerCandidate;
+  const drawn = await source.generate(candidates.flatMap((c) => Array.from({ length: draws }, () => c.caption)), candidates.flatMap((c) => Array.from({ length: draws }, (_, d) => c.seed + d * 104729)));
+  const candImages: RgbImage[] = [];
+  const checks = candidates.map((c, i) => {
+    const options = drawn.slice(i * draws, (i + 1) * draws);
+    const assessed = oracle.assess(options, c.ins.rule, c.prompt.subject);
+    let best = 0;
+    assessed.forEach((a, d) => {
+      const b = assessed[best]!;
+      if (Number(a.satisfied) > Number(b.satisfied) || (a.satisfied === b.satisfied && a.score > b.score)) best = d;
+    });
+    candImages.push(options[best]!);
+    return assessed[best]!;
+  });
   progress.tick();
 
-  // 2. Automated check by the oracle; 3. sparse human verification (optional).
-  const checks = candidates.map((c, i) => oracle.assess([candImages[i]!], c.ins.rule, c.prompt.subject)[0]!);
+  // 2. Automated check by the oracle (above); 3. sparse human verification (optional).
   // With an external check its verdict decides pass/fail; the oracle's score still ranks the kept rows.
   const external = options.autoCheck ? await options.autoCheck.check(candidates.map((c, i) => ({ instruction: c.ins.text, prompt: c.prompt.text, image: candImages[i]! }))) : null;
   const passed = (i: number): boolean => (external ? external[i] === true : checks[i]!.satisfied);
@@ -104,6 +130,9 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     .map((c, i) => ({ c, i, score: checks[i]!.score }))
     .filter(({ c, i }) => passed(i) && !rejected.has(c.id));
   const kept = selectBalanced(passing, config.keep, rng.fork('select'));
+  if (kept.length === 0) {
+    throw new SeerError('bad_input', `no training candidate passed the feasibility check (image source: ${source.name}): its images never follow the instruction; use renders (\`--image-source render\`) or a better checkpoint`);
+  }
 
   const trainRows: TrainRow[] = [];
   const p1Rng = rng.fork('phase1');
@@ -117,6 +146,17 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     ];
   });
   const p1Images = await source.generate(p1Requests.map((r) => r.caption), p1Requests.map((r) => r.seed));
+  // Phase-2 hard negatives beyond the plain picture, drawn by the same source, kept if the oracle
+  // agrees they fail (i, p).
+  const negRng = rng.fork('phase2-negatives');
+  const trainPools = { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS };
+  const negRequests = kept.flatMap(({ c }, k) =>
+    hardNegativeSpecs(c.ins, c.prompt.subject, c.reference, negRng, trainPools)
+      .filter((n) => n.kind !== 'plain')
+      .map((n) => ({ k, kind: n.kind, caption: captionOf(n.spec), seed: negRng.int(1 << 30) })),
+  );
+  const negImages = await source.generate(negRequests.map((r) => r.caption), negRequests.map((r) => r.seed));
+  const negVerified = negRequests.map((r, j) => isVerifiedNegative(oracle, negImages[j]!, kept[r.k]!.c.ins, kept[r.k]!.c.prompt.subject));
   kept.forEach(({ c, i, score }, k) => {
     const dir = `images/train/${c.id}`;
     const pos = `${dir}/phase1-positive.png`;
@@ -125,44 +165,72 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     writePng(join(outDir, pos), p1Images[2 * k]!);
     writePng(join(outDir, neg), p1Images[2 * k + 1]!);
     writePng(join(outDir, cand), candImages[i]!);
+    const negatives: { kind: NegativeKind; image: string }[] = [{ kind: 'plain', image: pos }];
+    negRequests.forEach((r, j) => {
+      if (r.k !== k || !negVerified[j]) return;
+      const image = `${dir}/phase2-negative-${r.kind}.png`;
+      writePng(join(outDir, image), negImages[j]!);
+      negatives.push({ kind: r.kind, image });
+    });
     trainRows.push({
       id: c.id, instruction: c.ins.text, instruction_id: c.ins.id, prompt: c.prompt.text, subject: c.prompt.subject,
       category: c.ins.category, difficulty: c.ins.difficulty, split: 'id', elaboration: captionOf(c.reference),
       candidate_score: round(score),
       rlvr: {
         phase1: { positive: pos, negative: neg, negative_kind: p1Requests[2 * k + 1]!.kind as 'masked' | 'changed' },
-        phase2: { positive: cand, negative: pos },
+        phase2: { positive: cand, negative: pos, negatives },
       },
     });
   });
   writeJsonl(join(outDir, 'vie-train.jsonl'), trainRows);
   progress.tick();
 
-  // 5. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
+  // 5. Validation: ID instructions with training-pool prompts that were never a candidate pair —
+  //    every recipe choice and early-stopping rule reads this, never the test set.
+  const candidatePairs = new Set(candidates.map((c) => `${c.ins.id}|${c.prompt.text}`));
+  const valRng = rng.fork('validation');
+  const valInstructions = pickTestInstructions(TRAIN_INSTRUCTIONS, config.valInstructions, valRng);
+  const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, TRAIN_PROMPTS).filter((p) => !candidatePairs.has(`${ins.id}|${p.text}`)), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
+  writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
+
+  // 6. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
   const testRng = rng.fork('test');
-  const testInstructions = [...pickTestInstructions(TRAIN_INSTRUCTIONS, config.testInstructionsPerSplit, testRng), ...pickTestInstructions(OOD_INSTRUCTIONS, config.testInstructionsPerSplit, testRng)];
-  const testRows: TestRow[] = [];
-  for (const ins of testInstructions) {
-    const prompts = samplePrompts(testRng, nonTrivialPrompts(ins, TEST_PROMPTS), config.testPromptsPerInstruction);
-    for (const [k, prompt] of prompts.entries()) {
-      const reference = elaborate(ins.rule, defaultSpec(prompt.subject), testRng)!;
-      const id = `test-${ins.id}-${k}`;
-      const dir = `images/test/${id}`;
-      const quad = await verifiedQuadruplet(source, oracle, ins, prompt, reference, testRng);
-      if (quad) {
-        writePng(join(outDir, `${dir}/positive.png`), quad.positive);
-        writePng(join(outDir, `${dir}/negative.png`), quad.negative);
-      }
-      testRows.push({
-        id, instruction: ins.text, instruction_id: ins.id, prompt: prompt.text, subject: prompt.subject, category: ins.category,
-        difficulty: ins.difficulty, split: ins.split, elaboration: captionOf(reference),
-        ...(quad ? { quadruplet: { positive: `${dir}/positive.png`, negative: `${dir}/negative.png` } } : {}),
-      });
-    }
-  }
+  const testId = pickTestInstructions(TRAIN_INSTRUCTIONS, config.testInstructionsPerSplit, testRng);
+  const testOod = pickTestInstructions(OOD_INSTRUCTIONS, config.testInstructionsPerSplit, testRng);
+  const testRows = [
+    ...(await buildJudgedCases(outDir, 'test', testId, (ins) => nonTrivialPrompts(ins, TEST_PROMPTS), config.testPromptsPerInstruction, testRng, { subjects: SUBJECTS_TEST, instructions: TRAIN_INSTRUCTIONS })),
+    ...(await buildJudgedCases(outDir, 'test', testOod, (ins) => nonTrivialPrompts(ins, TEST_PROMPTS), config.testPromptsPerInstruction, testRng, { subjects: SUBJECTS_TEST, instructions: OOD_INSTRUCTIONS })),
+  ];
   writeJsonl(join(outDir, 'vie-test.jsonl'), testRows);
   progress.tick();
   progress.stop();
+
+  // Judged cases (Table 1) are always renders: the instrument's ground truth. Table 1 on the
+  // generator's own images is drawn from the stored captions at evaluation (eval/judge-accuracy.ts).
+  async function buildJudgedCases(root: string, prefix: 'val' | 'test', instructions: readonly Instruction[], promptsFor: (ins: Instruction) => PromptItem[], perInstruction: number, caseRng: Rng, pools: { subjects: readonly Subject[]; instructions: readonly Instruction[] }): Promise<TestRow[]> {
+    const rows: TestRow[] = [];
+    for (const ins of instructions) {
+      const prompts = samplePrompts(caseRng, promptsFor(ins), perInstruction);
+      for (const [k, prompt] of prompts.entries()) {
+        const reference = elaborate(ins.rule, defaultSpec(prompt.subject), caseRng)!;
+        const id = `${prefix}-${ins.id}-${k}`;
+        const dir = `images/${prefix}/${id}`;
+        const judged = await verifiedCase(renders, oracle, ins, prompt, reference, caseRng, pools);
+        const quadruplet = judged && judged.negatives.some((n) => n.kind === 'plain') ? { positive: `${dir}/positive.png`, negative: `${dir}/negative-plain.png` } : undefined;
+        if (judged) {
+          writePng(join(root, `${dir}/positive.png`), judged.positive);
+          for (const n of judged.negatives) writePng(join(root, `${dir}/negative-${n.kind}.png`), n.image);
+        }
+        rows.push({
+          id, instruction: ins.text, instruction_id: ins.id, prompt: prompt.text, subject: prompt.subject, category: ins.category,
+          difficulty: ins.difficulty, split: ins.split, elaboration: captionOf(reference),
+          ...(quadruplet ? { quadruplet } : {}),
+          ...(judged ? { negatives: judged.negatives.map((n) => ({ kind: n.kind, caption: n.caption, image: `${dir}/negative-${n.kind}.png` })) } : {}),
+        });
+      }
+    }
+    return rows;
+  }
 
   const counts: VieSummary['counts'] = {};
   for (const category of CATEGORIES) {
@@ -178,6 +246,17 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     passedAutoCheck: candidates.filter((_, i) => passed(i)).length,
     rejectedByHumans: candidates.filter((c, i) => passed(i) && rejected.has(c.id)).length,
     test: testRows.length,
+    validation: valRows.length,
+    negatives: Object.fromEntries(
+      NEGATIVE_KINDS.map((kind) => [
+        kind,
+        {
+          train: trainRows.filter((r) => r.rlvr.phase2.negatives?.some((n) => n.kind === kind)).length,
+          validation: valRows.filter((r) => r.negatives?.some((n) => n.kind === kind)).length,
+          test: testRows.filter((r) => r.negatives?.some((n) => n.kind === kind)).length,
+        },
+      ]),
+    ),
     counts,
   };
   writeJson(join(outDir, 'summary.json'), summary);
@@ -233,11 +312,28 @@ export function pickTestInstructions(pool: readonly Instruction[], total: number
   return out;
 }
 
-async function verifiedQuadruplet(source: ImageGenerator, oracle: OracleJudge, ins: Instruction, prompt: PromptItem, reference: SceneSpec, rng: Rng) {
+/** A negative image is kept only if the oracle agrees it fails "follow i while keeping p". */
+function isVerifiedNegative(oracle: OracleJudge, image: RgbImage, ins: Instruction, subject: Subject): boolean {
+  const [a] = oracle.assess([image], ins.rule, subject);
+  return !(a!.satisfied && a!.subjectKept);
+}
+
+/**
+ * A judged case: a positive image the oracle verifies (rule satisfied, subject kept; up to 4
+ * draws) and every hard-negative kind whose image the oracle verifies as failing. Null when no
+ * positive verifies.
+ */
+async function verifiedCase(source: ImageGenerator, oracle: OracleJudge, ins: Instruction, prompt: PromptItem, reference: SceneSpec, rng: Rng, pools: { subjects: readonly Subject[]; instructions: readonly Instruction[] }) {
+  const specs = hardNegativeSpecs(ins, prompt.subject, reference, rng, pools);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const [positive, negative] = await source.generate([captionOf(reference), captionOf(defaultSpec(prompt.subject))], [rng.int(1 << 30), rng.int(1 << 30)]);
-    const [a, b] = oracle.assess([positive!, negative!], ins.rule, prompt.subject);
-    if (a!.satisfied && b!.subjectKept && !b!.satisfied) return { positive: positive!, negative: negative! };
+    const captions = [captionOf(reference), ...specs.map((n) => captionOf(n.spec))];
+    const images = await source.generate(captions, captions.map(() => rng.int(1 << 30)));
+    const [positive] = oracle.assess([images[0]!], ins.rule, prompt.subject);
+    if (!positive!.satisfied || !positive!.subjectKept) continue;
+    const negatives = specs
+      .map((n, j) => ({ kind: n.kind, caption: captions[j + 1]!, image: images[j + 1]! }))
+      .filter((n) => isVerifiedNegative(oracle, n.image, ins, prompt.subject));
+    return { positive: images[0]!, negatives };
   }
   return null;
 }
@@ -254,7 +350,9 @@ function round(x: number): number {
 
 export function formatSummary(summary: VieSummary): string {
   const lines = [
-    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; test rows ${summary.test}`,
+    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; validation rows ${summary.validation}; test rows ${summary.test}`,
+    '',
+    `verified hard negatives (rows with one): ${Object.entries(summary.negatives).map(([k, v]) => `${k} ${v.train}/${v.validation}/${v.test}`).join(', ')} (train/validation/test)`,
     '',
     '| category | difficulty | train (ID) | test ID | test OOD |',
     '|---|---|---|---|---|',

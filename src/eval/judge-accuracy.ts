@@ -1,15 +1,25 @@
 /**
- * Table 1: evaluator accuracy on the VIE test quadruplets — total, ID and OOD, each overall /
- * Simple / Hard — for any `PairwiseJudge` (zero-shot, phase-1-only, SEER-Eval, the oracle …).
+ * Table 1: evaluator accuracy on judged VIE cases (a verified positive vs a verified hard
+ * negative) — total, ID and OOD, each overall / Simple / Hard — for any `PairwiseJudge`
+ * (zero-shot, phase-1-only, SEER-Eval, the oracle …), pooled over every negative kind and per kind
+ * (data/negatives.ts), so "pick the image that is not plain" cannot score: only the `plain` kind is
+ * the paper's (and this project's earlier) Table 1.
+ *
+ * Two image sources: the dataset's renders (`judgeAccuracy`), and the generator's own images drawn
+ * from the cases' captions (`judgeAccuracyOnGenerated`) — what Stage 2's judge actually faces —
+ * where a pair is kept only if the oracle verifies both images on the drawn pixels.
  * Every pair is judged in both orders; a tie or malformed answer counts as wrong. Also reports
- * position bias (share of "A" answers; 0.5 is unbiased).
+ * position bias (share of "A" answers among decided ones; 0.5 is unbiased).
  */
 import { join } from 'node:path';
 import { readJsonl } from '../core/io.ts';
-import { readPng } from '../world/image.ts';
-import type { PairwiseJudge } from '../world/roles.ts';
-import { testRowSchema } from '../data/schemas.ts';
-import { bySplit, round4, type SplitTable } from './splits.ts';
+import { NEGATIVE_KINDS, negativesOf, type NegativeKind } from '../data/negatives.ts';
+import { testRowSchema, type TestRow } from '../data/schemas.ts';
+import { readPng, type RgbImage } from '../world/image.ts';
+import { findInstruction } from '../world/instructions.ts';
+import type { OracleJudge } from '../world/judge.ts';
+import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
+import { bySplit, round4, type SplitKey, type SplitTable } from './splits.ts';
 
 export interface AccuracyCell {
   n: number;
@@ -18,26 +28,83 @@ export interface AccuracyCell {
 
 export interface JudgeAccuracy extends SplitTable<AccuracyCell> {
   answeredA: number;
+  /** Accuracy per negative kind (total over splits). */
+  byKind: Partial<Record<NegativeKind, AccuracyCell>>;
+  /** Judged cases (positive–negative pairs; each is judged twice). */
+  pairs: number;
 }
 
-export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, testset = join(dataDir, 'vie-test.jsonl')): Promise<JudgeAccuracy> {
-  const rows = readJsonl(testset, testRowSchema).filter((r) => r.quadruplet);
-  const queries = [];
-  const meta: { split: 'id' | 'ood'; difficulty: 'simple' | 'hard'; label: 'A' | 'B' }[] = [];
-  for (const r of rows) {
-    const pos = await readPng(join(dataDir, r.quadruplet!.positive));
-    const neg = await readPng(join(dataDir, r.quadruplet!.negative));
-    queries.push({ instruction: r.instruction, prompt: r.prompt, imageA: pos, imageB: neg });
-    meta.push({ split: r.split, difficulty: r.difficulty, label: 'A' });
-    queries.push({ instruction: r.instruction, prompt: r.prompt, imageA: neg, imageB: pos });
-    meta.push({ split: r.split, difficulty: r.difficulty, label: 'B' });
-  }
+export interface JudgedCase extends SplitKey {
+  kind: NegativeKind;
+  instruction: string;
+  prompt: string;
+  positive: RgbImage;
+  negative: RgbImage;
+}
+
+/** Score a judge on judged cases, both orders each. */
+export async function scoreJudge(judge: PairwiseJudge, cases: readonly JudgedCase[]): Promise<JudgeAccuracy> {
+  const queries = cases.flatMap((c) => [
+    { instruction: c.instruction, prompt: c.prompt, imageA: c.positive, imageB: c.negative },
+    { instruction: c.instruction, prompt: c.prompt, imageA: c.negative, imageB: c.positive },
+  ]);
   const answers = await judge.judge(queries);
+  const meta = cases.flatMap((c) => [{ ...c, label: 'A' as const }, { ...c, label: 'B' as const }]);
   const correct = answers.map((a, i) => a.verdict === meta[i]!.label);
-  const table = bySplit((keep): AccuracyCell => {
+  const cell = (keep: (m: (typeof meta)[number]) => boolean): AccuracyCell => {
     const idx = correct.map((_, i) => i).filter((i) => keep(meta[i]!));
     return { n: idx.length, accuracy: idx.length ? round4(idx.filter((i) => correct[i]).length / idx.length) : 0 };
-  });
+  };
+  const table = bySplit((keep) => cell((m) => keep(m)));
+  const byKind: JudgeAccuracy['byKind'] = {};
+  for (const kind of NEGATIVE_KINDS) {
+    const c = cell((m) => m.kind === kind);
+    if (c.n > 0) byKind[kind] = c;
+  }
   const decided = answers.filter((a) => a.verdict !== 'tie');
-  return { ...table, answeredA: round4(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
+  return { ...table, byKind, pairs: cases.length, answeredA: round4(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
+}
+
+/** Judged negatives per case by default: 2 of up to 5 kinds (each kind then covers ~40% of cases). */
+export const NEGATIVES_PER_CASE = 2;
+
+/** Table 1 on the dataset's renders. Image paths resolve against `dataDir`. */
+export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, testset = join(dataDir, 'vie-test.jsonl'), options: { kinds?: readonly NegativeKind[]; perCase?: number } = {}): Promise<JudgeAccuracy> {
+  const rows = readJsonl(testset, testRowSchema).filter((r) => r.quadruplet);
+  const cases: JudgedCase[] = [];
+  for (const [i, r] of rows.entries()) {
+    const positive = await readPng(join(dataDir, r.quadruplet!.positive));
+    const stored: { kind: NegativeKind; image: string }[] = r.negatives ?? [{ kind: 'plain', image: r.quadruplet!.negative }];
+    const chosen = options.kinds ? stored.filter((n) => options.kinds!.includes(n.kind)) : negativesOf(stored, i, options.perCase ?? NEGATIVES_PER_CASE);
+    for (const n of chosen) {
+      cases.push({ split: r.split, difficulty: r.difficulty, kind: n.kind, instruction: r.instruction, prompt: r.prompt, positive, negative: await readPng(join(dataDir, n.image)) });
+    }
+  }
+  return scoreJudge(judge, cases);
+}
+
+/**
+ * The judged cases redrawn by `generator` from their captions (one image seed per case), kept
+ * where the oracle verifies the drawn positive (rule satisfied, subject kept) and the drawn
+ * negative (fails). `verified` says what share of the attempted pairs survived.
+ */
+export async function generatedCases(rows: readonly TestRow[], generator: ImageGenerator, oracle: OracleJudge, seed: number, perCase = NEGATIVES_PER_CASE): Promise<{ cases: JudgedCase[]; attempted: number }> {
+  const attempts = rows.flatMap((r, i) => negativesOf(r.negatives, i, perCase).map((n) => ({ r, n, seed: seed + 7919 * i })));
+  const positives = await generator.generate(rows.map((r) => r.elaboration), rows.map((_, i) => seed + 7919 * i));
+  const negatives = await generator.generate(attempts.map((a) => a.n.caption), attempts.map((a) => a.seed + 1));
+  const cases: JudgedCase[] = [];
+  attempts.forEach((a, j) => {
+    const rule = findInstruction(a.r.instruction)?.rule ?? null;
+    const positive = positives[rows.indexOf(a.r)]!;
+    const [p, n] = oracle.assess([positive, negatives[j]!], rule, a.r.subject);
+    if (p!.satisfied && p!.subjectKept && !(n!.satisfied && n!.subjectKept)) {
+      cases.push({ split: a.r.split, difficulty: a.r.difficulty, kind: a.n.kind, instruction: a.r.instruction, prompt: a.r.prompt, positive, negative: negatives[j]! });
+    }
+  });
+  return { cases, attempted: attempts.length };
+}
+
+/** Table 1 on the generator's own images (see `generatedCases`). */
+export async function judgeAccuracyOnGenerated(judge: PairwiseJudge, cases: { cases: JudgedCase[]; attempted: number }): Promise<JudgeAccuracy & { verified: number }> {
+  return { ...(await scoreJudge(judge, cases.cases)), verified: round4(cases.cases.length / Math.max(1, cases.attempted)) };
 }

@@ -21,7 +21,8 @@ describe('seer run --recipe smoke', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seer-run-'));
     await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
     const out = join(dir, 'run');
-    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true })) as unknown as Results;
+    // A 10-step model draws nothing the oracle accepts: its training pool comes from renders.
+    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), imageSource: 'render', quiet: true })) as unknown as Results;
     for (const file of ['results.json', 'report.md', 'report.html', 'config.json', 'data/vie-train.jsonl', 'stage1/phase2/metrics.jsonl', 'stage2/metrics.jsonl']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
@@ -63,5 +64,34 @@ describe('seer run --recipe smoke', () => {
     expect(existsSync(join(out, 'eval-subset', 'report.md'))).toBe(true);
     expect(Object.keys(evaluated.table1)).toContain('seerEval');
     await expect(evaluateRunOnTestset(join(dir, 'nowhere'))).rejects.toThrow(/written by `seer run`/);
+  });
+});
+
+describe('the training pool drawn by the model itself (paper A.1.2)', () => {
+  it('keeps only oracle-verified images from the shipped base generator, and says so when none pass', { timeout: 120_000 }, async () => {
+    const { buildVie } = await import('../data/vie.ts');
+    const { SeerMiniGenerator } = await import('../model/generator.ts');
+    const { loadSeerMini } = await import('../model/checkpoint.ts');
+    const { readJsonl } = await import('../core/io.ts');
+    const { trainRowSchema } = await import('../data/schemas.ts');
+    const { readPng } = await import('../world/image.ts');
+    const { OracleJudge } = await import('../world/judge.ts');
+    const { findInstruction } = await import('../world/instructions.ts');
+    const { renderSpec } = await import('../world/render.ts');
+    const { parseCaption } = await import('../world/grammar.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'vie-gen-'));
+    const small = { promptsPerInstruction: 1, keep: 6, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1, valInstructions: 5, valPromptsPerInstruction: 1 };
+    const summary = await buildVie(dir, { ...small, drawsPerCandidate: 2 }, { quiet: true, source: new SeerMiniGenerator(loadSeerMini().model) });
+    expect(summary.passedAutoCheck).toBeGreaterThan(6);
+    expect(summary.passedAutoCheck).toBeLessThan(summary.candidates);
+    const oracle = new OracleJudge();
+    for (const row of readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema)) {
+      const image = await readPng(join(dir, row.rlvr.phase2.positive));
+      expect(oracle.assess([image], findInstruction(row.instruction)!.rule, row.subject)[0]!.satisfied).toBe(true);
+      const render = renderSpec(parseCaption(row.elaboration).spec, { seed: 0, size: 32 });
+      expect(Buffer.from(image.data).equals(Buffer.from(render.data))).toBe(false);
+    }
+    const blank = { name: 'blank', generate: async (prompts: readonly string[]) => prompts.map(() => ({ width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) })) };
+    await expect(buildVie(join(dir, 'blank'), small, { quiet: true, source: blank })).rejects.toThrow(/no training candidate passed the feasibility check.*--image-source render/);
   });
 });

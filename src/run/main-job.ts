@@ -15,7 +15,9 @@ import { engine } from '../engine/torch.ts';
 import { engineReport } from '../engine/blas.ts';
 import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { judgeAccuracy } from '../eval/judge-accuracy.ts';
+import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
+import { SeerMiniGenerator } from '../model/generator.ts';
+import { OracleJudge } from '../world/judge.ts';
 import { SeerJudge } from '../seer/roles.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
@@ -24,7 +26,7 @@ import { evaluateSeer } from './evaluate.ts';
 
 export const RUN_RECIPES = {
   smoke: {
-    vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1 },
+    vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1, valInstructions: 5, valPromptsPerInstruction: 1 },
     stage1: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 16 },
     stage2: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 16 },
     imageSeeds: 1,
@@ -48,7 +50,9 @@ export type RunRecipe = keyof typeof RUN_RECIPES;
 const runOptionsSchema = z.object({
   recipe: z.enum(['default', 'smoke']).default('default'),
   outDir: z.string(),
-  seed: z.number().int().default(0),
+  seed: z.number().int().describe('training seed: GRPO sampling and updates').default(0),
+  dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
+  imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
   quiet: z.boolean().default(false),
@@ -81,13 +85,26 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const data = join(out, 'data');
   if (!done('data')) {
     say('building the VIE dataset');
-    finish('data', await buildVie(data, { ...recipe.vie, seed: opts.seed }, { quiet: opts.quiet }));
+    const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model) : undefined;
+    // The base generator passes the oracle's check on ~35% of its draws (measured: 42 of 120 smoke
+    // candidates), so it draws each candidate twice for ~300 of 600 to pass, as in the paper.
+    const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}) };
+    finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
   const base = loadSeerMini(opts.checkpoint).model;
+  // Table 1 of a judge on the test renders, plus the same on validation (renders, and the base
+  // generator's own images for the trained judge): validation is what recipe choices read.
+  const valFile = join(data, 'vie-val.jsonl');
+  const generated = { validation: existsSync(valFile) ? await generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed) : null };
+  const table1Of = async (model: SeerMini, withGenerated: boolean) => ({
+    test: await judgeAccuracy(new SeerJudge(model), data),
+    ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model), data, valFile) } : {}),
+    ...(withGenerated && generated.validation ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model), generated.validation) } : {}),
+  });
 
   if (!done('table1-zero-shot')) {
     say('Table 1: zero-shot judge');
-    finish('table1-zero-shot', await judgeAccuracy(new SeerJudge(base), data));
+    finish('table1-zero-shot', await table1Of(base, true));
   }
   const stage1Dir = join(out, 'stage1-model');
   if (!done('stage1')) {
@@ -96,10 +113,10 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const config = { ...recipe.stage1, seed: opts.seed };
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
-    const phase1Accuracy = await judgeAccuracy(new SeerJudge(model), data);
+    const phase1Accuracy = await table1Of(model, false);
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
-    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await judgeAccuracy(new SeerJudge(model), data) });
+    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await table1Of(model, true) });
   }
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
@@ -119,17 +136,24 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     say('evaluation: Tables 2–5 and failure types');
     const rows = readJsonl(join(data, 'vie-test.jsonl'), testRowSchema);
     const models = { base, stage1: loadSeerMini(stage1Dir).model, stage2: loadSeerMini(stage2Dir).model };
-    finish('evaluation', await evaluateSeer(models, rows, out, { imageSeeds: recipe.imageSeeds, generalN: recipe.generalN, inferenceRows: recipe.inferenceRows, seed: opts.seed }));
+    finish('evaluation', await evaluateSeer(models, rows, out, { imageSeeds: recipe.imageSeeds, generalN: recipe.generalN, inferenceRows: recipe.inferenceRows, seed: opts.dataSeed }));
   }
 
-  const stage1 = read<{ phase1Only: unknown; seerEval: unknown }>('stage1');
+  type Table1Step = { test: unknown; validation?: unknown; validationGenerated?: unknown };
+  const stage1 = read<{ phase1Only: Table1Step; seerEval: Table1Step }>('stage1');
+  const zeroShot = read<Table1Step>('table1-zero-shot');
   const evaluation = read<Record<string, unknown>>('evaluation');
+  const judges = { zeroShot, phase1Only: stage1.phase1Only, seerEval: stage1.seerEval };
+  const pickPart = (part: keyof Table1Step) => Object.fromEntries(Object.entries(judges).flatMap(([k, v]) => (v[part] === undefined ? [] : [[k, v[part]]])));
   const results = {
     recipe: opts.recipe,
     seed: opts.seed,
+    dataSeed: opts.dataSeed,
     wallSeconds: Object.values(timings).reduce((a, b) => a + b, 0),
     stepSeconds: timings,
-    table1: { zeroShot: read('table1-zero-shot'), phase1Only: stage1.phase1Only, seerEval: stage1.seerEval },
+    /** Test renders, every negative kind pooled (byKind inside). */
+    table1: pickPart('test'),
+    validation: { table1: pickPart('validation'), table1Generated: pickPart('validationGenerated') },
     ...evaluation,
   };
   writeJson(join(out, 'results.json'), results);

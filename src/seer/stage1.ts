@@ -4,7 +4,8 @@
  * phase 1 "basic alignment" (which image shows the prompt? positive = image of p, negative = p with
  * its object masked or changed), then phase 2 "instruction supervision" (which image follows the
  * instruction while keeping the subject? positive = verified image for (i, p), negative = phase 1's
- * positive, a hard negative). Each pair is shown in both orders within one GRPO step, so position
+ * positive, a hard negative; here one of five verified hard-negative kinds per row, see
+ * `phase2Negative`). Each pair is shown in both orders within one GRPO step, so position
  * cannot be learned and position-only gradients cancel.
  *
  * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
@@ -15,7 +16,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonl } from '../core/io.ts';
 import { readPng } from '../world/image.ts';
-import { trainRowSchema } from '../data/schemas.ts';
+import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
+import { negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
@@ -41,8 +43,8 @@ export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number): Promise<GrpoPrompt<JudgeMeta>[]> {
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
   const prompts: GrpoPrompt<JudgeMeta>[] = [];
-  for (const row of rows) {
-    const pair = phase === 1 ? row.rlvr.phase1 : row.rlvr.phase2;
+  for (const [index, row] of rows.entries()) {
+    const pair = phase === 1 ? row.rlvr.phase1 : { positive: row.rlvr.phase2.positive, negative: phase2Negative(row, index) };
     const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
     const block = `${row.id}-p${phase}`;
@@ -50,6 +52,15 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     prompts.push({ id: `${block}-B`, block, context: model.encode(segments, [neg, pos]), meta: { label: 'B' } });
   }
   return prompts;
+}
+
+/**
+ * Phase 2's negative for the `index`-th row: one of its verified hard-negative kinds, rotating
+ * through the kinds from row to row (data/negatives.ts), so the judge learns compliance AND subject
+ * consistency (Eq. 1), not "not plain"; the plain picture alone for files without `negatives`.
+ */
+export function phase2Negative(row: TrainRow, index: number): string {
+  return negativesOf(row.rlvr.phase2.negatives, index, 1)[0]?.image ?? row.rlvr.phase2.negative;
 }
 
 /** One curriculum phase on `model` (trained in place). */

@@ -1,0 +1,89 @@
+/**
+ * Hard negatives for the judge (Table 1 and Stage 1 phase 2): for an (instruction i, prompt p) and
+ * a verified elaboration of it, the images a judge must reject because they do not "follow i while
+ * keeping p" (the paper's Eq. 1: compliance AND subject consistency). One kind per failure a
+ * reprompter can produce, so a judge cannot score by a shortcut such as "pick the image that is not
+ * plain":
+ *  - `plain`           the prompt's plain picture: the instruction ignored (Type III). The paper's
+ *                      only phase-2 negative (A.1.4);
+ *  - `subject-swapped` the instruction's cues on another subject;
+ *  - `subject-lost`    the instruction's cues with no subject at all (what Stage 2 learned to write:
+ *                      "a storm", "a halo on the shelf");
+ *  - `wrong-concept`   another instruction's elaboration for the same subject (Type II);
+ *  - `partial`         the elaboration with one cue undone so the rule fails (half of a Hard rule).
+ * Departure: the paper's test negatives are human-curated; here they are constructed from specs
+ * and then verified on the image by the oracle (see `vie.ts`).
+ */
+import type { Rng } from '../core/rng.ts';
+import type { Instruction } from '../world/instructions.ts';
+import { elaborate, evaluateRule } from '../world/rules.ts';
+import { defaultSpec, type Attribute, type SceneSpec, type Subject } from '../world/spec.ts';
+
+export const NEGATIVE_KINDS = ['plain', 'subject-swapped', 'subject-lost', 'wrong-concept', 'partial'] as const;
+export type NegativeKind = (typeof NEGATIVE_KINDS)[number];
+
+export interface NegativeSpec {
+  kind: NegativeKind;
+  spec: SceneSpec;
+}
+
+/** True when `spec` fails "follow the instruction while keeping the subject". */
+export function isNegative(ins: Instruction, subject: Subject, spec: SceneSpec): boolean {
+  return spec.subject !== subject || !evaluateRule(ins.rule, spec).satisfied;
+}
+
+/**
+ * Every kind that can be built for this case (a kind is skipped when no spec of it fails the
+ * rule, e.g. `partial` for a one-cue rule). `subjects` are the other subjects to swap in and
+ * `instructions` the pool a wrong concept is drawn from (keep both inside the split being built).
+ */
+export function hardNegativeSpecs(ins: Instruction, subject: Subject, reference: SceneSpec, rng: Rng, pools: { subjects: readonly Subject[]; instructions: readonly Instruction[] }): NegativeSpec[] {
+  const out: NegativeSpec[] = [];
+  const add = (kind: NegativeKind, spec: SceneSpec | null) => {
+    if (spec && isNegative(ins, subject, spec)) out.push({ kind, spec });
+  };
+  const plain = defaultSpec(subject);
+  add('plain', plain);
+  const others = pools.subjects.filter((s) => s !== subject);
+  if (others.length > 0) add('subject-swapped', { ...reference, subject: rng.pick(others) });
+  add('subject-lost', { ...reference, subject: null });
+  add('wrong-concept', wrongConcept(ins, plain, rng, pools.instructions));
+  add('partial', partial(ins, reference, plain, rng));
+  return out;
+}
+
+/** Another instruction's elaboration of the plain picture that does not satisfy `ins`. */
+function wrongConcept(ins: Instruction, plain: SceneSpec, rng: Rng, pool: readonly Instruction[]): SceneSpec | null {
+  for (const other of rng.shuffle(pool.filter((o) => o.id !== ins.id && o.category !== ins.category))) {
+    const spec = elaborate(other.rule, plain, rng);
+    if (spec && !evaluateRule(ins.rule, spec).satisfied && changedSlots(spec, plain).length > 0) return spec;
+  }
+  return null;
+}
+
+/** The elaboration with one changed slot set back to the plain picture's value, if that breaks the rule. */
+function partial(ins: Instruction, reference: SceneSpec, plain: SceneSpec, rng: Rng): SceneSpec | null {
+  const changed = changedSlots(reference, plain);
+  if (changed.length < 2) return null; // one cue undone would be the plain picture again
+  for (const attr of rng.shuffle(changed)) {
+    const spec = { ...reference, [attr]: plain[attr] } as SceneSpec;
+    if (!evaluateRule(ins.rule, spec).satisfied) return spec;
+  }
+  return null;
+}
+
+/**
+ * Which negatives of the `index`-th row to judge: `perCase` of its verified kinds, rotating through
+ * the kinds from row to row so every kind is covered about equally at a fraction of the cost of all
+ * (the plain one only, for an old-format file with just a quadruplet).
+ */
+export function negativesOf<N extends { kind: NegativeKind }>(negatives: readonly N[] | undefined, index: number, perCase: number): N[] {
+  const list = negatives ?? [];
+  const k = NEGATIVE_KINDS.length;
+  const rank = (n: N) => (NEGATIVE_KINDS.indexOf(n.kind) - ((perCase * index) % k) + k) % k;
+  return [...list].sort((a, b) => rank(a) - rank(b)).slice(0, perCase);
+}
+
+function changedSlots(spec: SceneSpec, plain: SceneSpec): Attribute[] {
+  return (Object.keys(spec) as Attribute[]).filter((a) => a !== 'subject' && spec[a] !== plain[a]);
+}
