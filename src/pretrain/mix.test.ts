@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { parseCaption } from '../world/grammar.ts';
-import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
-import { TRAIN_PROMPTS } from '../world/prompts.ts';
+import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
+import { TEST_PROMPTS, TRAIN_PROMPTS } from '../world/prompts.ts';
+import { captionOf } from '../world/grammar.ts';
+import { parseJudgeOutput } from '../model/templates.ts';
 import { DEFAULT_MIX, PretrainMixer, baseReprompt } from './mix.ts';
 
 describe('pretraining mixture', () => {
@@ -42,5 +44,38 @@ describe('pretraining mixture', () => {
     expect(captions / n).toBeGreaterThan(0.15);
     expect(captions / n).toBeLessThan(0.25);
     expect(recalls / n).toBeGreaterThan(0.4);
+  });
+
+  it('never shows an OOD instruction text or a test prompt', () => {
+    const mixer = new PretrainMixer(new Rng(3));
+    const text = Array.from({ length: 6000 }, () => mixer.next())
+      .map((ex) => [...ex.context, ...ex.target].map((s) => ('text' in s ? s.text : '')).join(' '))
+      .join('\n')
+      .toLowerCase();
+    for (const ins of OOD_INSTRUCTIONS) expect(text.includes(ins.text.toLowerCase()), ins.text).toBe(false);
+    for (const p of TEST_PROMPTS) expect(text.includes(`prompt: ${p.text}`), p.text).toBe(false);
+    expect(TRAIN_INSTRUCTIONS.some((ins) => text.includes(ins.text.toLowerCase()))).toBe(true);
+  });
+
+  it('judge-format reasoning describes each image in the generator\'s words and recalls the instruction, with a random verdict', () => {
+    const mixer = new PretrainMixer(new Rng(5));
+    let judged = 0;
+    let recalled = 0;
+    let a = 0;
+    for (let i = 0; i < 1500; i++) {
+      const ex = mixer.make('judge_format');
+      const target = ex.target.map((s) => ('text' in s ? s.text : '')).join(' ').replace(' <eos>', '');
+      const parsed = parseJudgeOutput(target);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) continue;
+      expect(parsed.think).toContain(`a shows ${captionOf(ex.images[0]!.spec)}.`);
+      expect(parsed.think).toContain(`b shows ${captionOf(ex.images[1]!.spec)}.`);
+      if (parsed.think.includes('the instruction wants')) recalled++;
+      if (parsed.verdict === 'A') a++;
+      judged++;
+    }
+    expect(recalled / judged).toBeGreaterThan(0.4);
+    expect(recalled / judged).toBeLessThan(0.6);
+    expect(Math.abs(a / judged - 0.5)).toBeLessThan(0.05);
   });
 });

@@ -3,21 +3,31 @@
  * text-to-image on concrete captions, captioning, POPE-style yes/no questions, the knowledge
  * corpus as plain language modelling, and examples that make the judge and reprompt *formats*
  * familiar without teaching SEER's skills:
- *   - judge-format examples carry a verdict drawn at random (so the zero-shot judge is near chance);
+ *   - judge-format examples reason in the model's own words — "a shows <caption of image a>. b shows
+ *     <caption of image b>. the instruction wants <what the knowledge corpus says it means>." — and
+ *     then give a verdict drawn at random. So the zero-shot judge is near chance, but the latent
+ *     skill RLVR should activate is in place: the verdict can read the model's own descriptions and
+ *     recall, instead of learning to compare 64-code images from one bit per rollout (half of
+ *     the pairs are a case's elaboration vs one of its hard negatives, so the descriptions are of
+ *     the pairs a judge will face; the verdict stays uninformative);
  *   - reprompt-format examples mostly concatenate the instruction (Type I) or keep only the prompt
  *     (Type III), the failure modes of the paper's Appendix A.4.3, often after reasoning that does
  *     recall what the instruction means (`baseReprompt`).
  * Images are described by (spec, seed); the pretraining layer renders and tokenizes them.
+ *
+ * Splits: only training instruction texts and training prompts appear here; OOD instruction texts
+ * and test prompts never do (the knowledge corpus may say what any concept means — that is the
+ * base model's world knowledge — and captions may name any subject, as world knowledge does).
  */
 import type { Rng } from '../core/rng.ts';
 import { captionOf } from '../world/grammar.ts';
 import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts';
 import { CONCEPTS, type Concept, type Cue } from '../world/concepts.ts';
-import type { Rule } from '../world/rules.ts';
-import { TRAIN_INSTRUCTIONS, OOD_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
-import { TRAIN_PROMPTS, TEST_PROMPTS, type PromptItem } from '../world/prompts.ts';
+import { elaborate, type Rule } from '../world/rules.ts';
+import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
+import { TRAIN_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
-  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, defaultSpec, randomSpec, type Attribute, type SceneSpec,
+  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
 import { alignmentContext, captionContext, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
@@ -41,8 +51,9 @@ export const DEFAULT_MIX: Record<PretrainTask, number> = {
   t2i: 0.65, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.05,
 };
 
-const PROMPTS = [...TRAIN_PROMPTS, ...TEST_PROMPTS];
-const INSTRUCTIONS = [...TRAIN_INSTRUCTIONS, ...OOD_INSTRUCTIONS];
+/** Instruction texts and prompts pretraining may show: the training ones only. */
+const PROMPTS = TRAIN_PROMPTS;
+const INSTRUCTIONS = TRAIN_INSTRUCTIONS;
 
 export class PretrainMixer {
   private readonly rng: Rng;
@@ -87,13 +98,14 @@ export class PretrainMixer {
         return { task, context: [{ text: '<bos>' }], target: [{ text: `${rng.pick(this.corpus)} <eos>` }], images: [] };
       case 'judge_format': {
         const prompt = rng.pick(PROMPTS);
-        const refs = [image(), image()];
-        const verdict = rng.bool() ? 'a' : 'b';
-        const think = rng.pick(['i look at both images.', 'i compare image a and image b.', 'both images show something.']);
-        if (rng.bool(0.5)) {
-          return { task, context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
-        }
         const ins = rng.pick(INSTRUCTIONS);
+        const refs = judgePair(rng, ins, prompt);
+        const verdict = rng.bool() ? 'a' : 'b';
+        const describe = `a shows ${captionOf(refs[0]!.spec)}. b shows ${captionOf(refs[1]!.spec)}.`;
+        if (rng.bool(0.5)) {
+          return { task, context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(describe, verdict)} <eos>` }], images: refs };
+        }
+        const think = `${describe} ${instructionRecall(rng, ins)}`;
         return { task, context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
       }
       case 'reprompt_format': {
@@ -107,11 +119,40 @@ export class PretrainMixer {
 }
 
 /**
+ * The two images of a judge-format example: half of the time two random scenes, half of the time
+ * the case's elaboration and one of its hard negatives (data/negatives.ts' kinds, built here from
+ * specs), in random order. Only the descriptions are taught; the verdict stays random.
+ */
+function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, ImageRef] {
+  const random = (): ImageRef => ({ spec: randomSpec(rng, { pChange: 0.45 }), seed: rng.int(1 << 30) });
+  const plain = defaultSpec(prompt.subject);
+  const reference = rng.bool(0.5) ? null : elaborate(ins.rule, plain, rng);
+  if (!reference) return [random(), random()];
+  const others = SUBJECTS.filter((s) => s !== prompt.subject);
+  const negative = rng.pick<SceneSpec>([plain, { ...reference, subject: rng.pick(others) }, { ...reference, subject: null }, randomSpec(rng, { pChange: 0.45 })]);
+  const pair: [ImageRef, ImageRef] = [{ spec: reference, seed: rng.int(1 << 30) }, { spec: negative, seed: rng.int(1 << 30) }];
+  return rng.bool() ? pair : [pair[1], pair[0]];
+}
+
+/** What the instruction asks for, in the knowledge corpus' terms: "the instruction wants something cute: a smile or big eyes." */
+export function instructionRecall(rng: Rng, ins: Instruction): string {
+  const leaves = ins.rule.kind === 'all' ? ins.rule.of : [ins.rule];
+  const parts = leaves.flatMap((leaf) => {
+    const meaning = ruleMeaning(rng, leaf);
+    const cues = meaning.cues.map(cuePhrase).join(' or ');
+    if (cues === '') return meaning.word ? [`something ${meaning.word}`] : [];
+    if (leaf.kind === 'none') return [`nothing ${meaning.word ?? ''} like ${cues}`.replace('  ', ' ')];
+    return [meaning.word ? `something ${meaning.word}: ${cues}` : cues];
+  });
+  return parts.length ? `the instruction wants ${parts.join(', and ')}.` : '';
+}
+
+/**
  * A base model's reprompt (the cognitive gap of A.4.3): half of the time its reasoning recalls what
  * the instruction means (a knowledge-corpus-style sentence), but the answer mostly ignores it —
  * Type I, concatenation (45%), or Type III, the prompt alone (35%). The remaining 20% apply one
- * cue in the generator's caption language, half of the time from the instruction's concept and
- * half from an unrelated one (Type II, misinterpretation). So the zero-shot reprompter mostly
+ * or two cues in the generator's caption language, half of the time from the instruction's
+ * concepts and half from an unrelated one (Type II, misinterpretation). So the zero-shot reprompter mostly
  * fails as the paper's base model does, and RL has rare right answers to amplify.
  */
 export function baseReprompt(rng: Rng, ins: Instruction, prompt: PromptItem): { think: string; answer: string } {
@@ -125,13 +166,31 @@ export function baseReprompt(rng: Rng, ins: Instruction, prompt: PromptItem): { 
     return { think: rng.bool() && recall ? `${opening} ${recall}` : opening, answer };
   }
   const concept = rng.bool() ? null : rng.pick(Object.keys(CONCEPTS) as Concept[]);
-  const cues = concept ? CONCEPTS[concept] : meaning.cues;
+  const cues = concept ? CONCEPTS[concept] : ruleCues(ins.rule);
   const spec = defaultSpec(prompt.subject);
-  if (cues.length) {
-    const cue = rng.pick(cues);
+  // One cue, or two on different slots half of the time: a Hard rule needs two cues or two
+  // concepts, and RL can only amplify what the base model sometimes samples.
+  const wanted = rng.bool() ? 2 : 1;
+  for (const cue of rng.shuffle(cues)) {
+    if (Object.keys(spec).filter((a) => spec[a as Attribute] !== defaultSpec(prompt.subject)[a as Attribute]).length >= wanted) break;
+    if (spec[cue.attr] !== defaultSpec(prompt.subject)[cue.attr]) continue;
     (spec as Record<Attribute, unknown>)[cue.attr] = cue.value;
   }
   return { think: `the user wants ${prompt.text}.${recall ? ` ${recall}` : ''}`, answer: captionOf(spec) };
+}
+
+/** Every cue a rule asks for, over all its parts (the cues of `is` leaves and of `cues` concepts). */
+function ruleCues(rule: Rule): Cue[] {
+  switch (rule.kind) {
+    case 'is':
+      return rule.values.map((value) => ({ attr: rule.attr, value }));
+    case 'cues':
+      return [...CONCEPTS[rule.concept]];
+    case 'none':
+      return [];
+    case 'all':
+      return rule.of.flatMap(ruleCues);
+  }
 }
 
 /** The concept word and the concrete cues an instruction's rule is about (a `none` rule's are the cues to avoid). */
@@ -155,7 +214,7 @@ export function yesNoQuestion(spec: SceneSpec, rng: Rng): { question: string; ye
   const subject = spec.subject ?? 'object';
   switch (kind) {
     case 0: {
-      const name = yes ? subject : pickOther(PROMPTS.map((p) => p.subject), spec.subject);
+      const name = yes ? subject : pickOther(SUBJECTS, spec.subject);
       return { question: `is there a ${name}?`, yes };
     }
     case 1: {

@@ -32,7 +32,7 @@ export const stage1ConfigSchema = z.object({
   phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
   numGenerations: z.number().int().min(2).describe('G').default(8),
   promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
-  maxCompletionLength: z.number().int().positive().default(40),
+  maxCompletionLength: z.number().int().positive().describe('judge completions describe both images and recall the instruction: p99 54 tokens, max 62 (measured on 500 pretraining examples)').default(64),
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
