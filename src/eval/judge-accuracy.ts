@@ -1,12 +1,15 @@
 /**
  * Table 1: evaluator accuracy on the VIE test quadruplets — total, ID and OOD, each overall /
  * Simple / Hard — for any `PairwiseJudge` (zero-shot, phase-1-only, SEER-Eval, the oracle …).
- * Every pair is judged in both orders; a tie or malformed answer counts as wrong. Also reports
- * position bias (share of "A" answers; 0.5 is unbiased).
+ * Every pair is judged in both orders (src/world/blind.ts, candidate = the positive) and each
+ * order counts as one item; a tie or malformed answer counts as wrong, and so do both orders of a
+ * pair whose two images are identical (the judge is not asked). Also reports position bias (share
+ * of "A" answers among decided ones; 0.5 is unbiased).
  */
 import { join } from 'node:path';
 import { readJsonl } from '../core/io.ts';
 import { readPng } from '../world/image.ts';
+import { judgeBlind } from '../world/blind.ts';
 import type { PairwiseJudge } from '../world/roles.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { bySplit, round4, type SplitTable } from './splits.ts';
@@ -22,22 +25,20 @@ export interface JudgeAccuracy extends SplitTable<AccuracyCell> {
 
 export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, testset = join(dataDir, 'vie-test.jsonl')): Promise<JudgeAccuracy> {
   const rows = readJsonl(testset, testRowSchema).filter((r) => r.quadruplet);
-  const queries = [];
-  const meta: { split: 'id' | 'ood'; difficulty: 'simple' | 'hard'; label: 'A' | 'B' }[] = [];
+  const pairs = [];
   for (const r of rows) {
-    const pos = await readPng(join(dataDir, r.quadruplet!.positive));
-    const neg = await readPng(join(dataDir, r.quadruplet!.negative));
-    queries.push({ instruction: r.instruction, prompt: r.prompt, imageA: pos, imageB: neg });
-    meta.push({ split: r.split, difficulty: r.difficulty, label: 'A' });
-    queries.push({ instruction: r.instruction, prompt: r.prompt, imageA: neg, imageB: pos });
-    meta.push({ split: r.split, difficulty: r.difficulty, label: 'B' });
+    pairs.push({ instruction: r.instruction, prompt: r.prompt, candidate: await readPng(join(dataDir, r.quadruplet!.positive)), baseline: await readPng(join(dataDir, r.quadruplet!.negative)), key: r.id });
   }
-  const answers = await judge.judge(queries);
-  const correct = answers.map((a, i) => a.verdict === meta[i]!.label);
-  const table = bySplit((keep): AccuracyCell => {
-    const idx = correct.map((_, i) => i).filter((i) => keep(meta[i]!));
-    return { n: idx.length, accuracy: idx.length ? round4(idx.filter((i) => correct[i]).length / idx.length) : 0 };
+  const verdicts = await judgeBlind(judge, pairs, { orders: 'both' });
+  const items = verdicts.flatMap((v, i) => {
+    const { split, difficulty } = rows[i]!;
+    if (v.identical) return [0, 1].map(() => ({ split, difficulty, correct: false, verdict: 'tie' as const }));
+    return v.reads.map((read) => ({ split, difficulty, correct: read.outcome === 'candidate', verdict: read.answer.verdict }));
   });
-  const decided = answers.filter((a) => a.verdict !== 'tie');
-  return { ...table, answeredA: round4(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
+  const table = bySplit((keep): AccuracyCell => {
+    const kept = items.filter(keep);
+    return { n: kept.length, accuracy: kept.length ? round4(kept.filter((x) => x.correct).length / kept.length) : 0 };
+  });
+  const decided = items.filter((x) => x.verdict !== 'tie');
+  return { ...table, answeredA: round4(decided.filter((x) => x.verdict === 'A').length / Math.max(1, decided.length)) };
 }

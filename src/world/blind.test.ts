@@ -60,7 +60,8 @@ describe('blind judging', () => {
     for (const v of verdicts) {
       expect(v.outcome).toBe('tie');
       expect(v.preference).toBeCloseTo(0.5, 12);
-      expect(v.answers).toHaveLength(2);
+      expect(v.reads.map((r) => r.candidateFirst)).toEqual([v.candidateFirst, !v.candidateFirst]);
+      expect(v.reads.map((r) => r.outcome).sort()).toEqual(['baseline', 'candidate']);
     }
     // Without a probability the preference is the A.2 score of the reads: (1 + 0) / 2.
     expect((await judgeBlind(new SaysA(), pairs(1), { orders: 'both' }))[0]!.preference).toBe(0.5);
@@ -73,7 +74,7 @@ describe('blind judging', () => {
     const judge = new SaysA(0.99);
     const twin = { ...plain, data: plain.data.slice() };
     const [v] = await judgeBlind(judge, [{ instruction, prompt: 'a cat', candidate: plain, baseline: twin, key: 'x' }], { orders: 'both' });
-    expect(v).toMatchObject({ outcome: 'tie', preference: 0.5, identical: true, answers: [] });
+    expect(v).toMatchObject({ outcome: 'tie', preference: 0.5, identical: true, reads: [] });
     expect(judge.seen).toHaveLength(0);
     expect(identicalImages(plain, twin)).toBe(true);
     expect(identicalImages(plain, renderSpec(defaultSpec('cat'), { seed: 3 }))).toBe(false);

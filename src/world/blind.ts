@@ -50,6 +50,18 @@ export interface BlindOptions {
   orders?: BlindOrders;
 }
 
+/** One question put to the judge, read from the candidate's side. */
+export interface BlindRead {
+  /** The candidate was image A in this query. */
+  candidateFirst: boolean;
+  /** This answer alone, un-swapped. */
+  outcome: BlindOutcome;
+  /** This answer's P(candidate better). */
+  preference: number;
+  /** The judge's raw answer, in its A/B terms. */
+  answer: JudgeAnswer;
+}
+
 export interface BlindVerdict {
   outcome: BlindOutcome;
   /** P(candidate better) in [0, 1]; 0.5 for identical images. */
@@ -58,8 +70,8 @@ export interface BlindVerdict {
   identical: boolean;
   /** The seeded order: the candidate is (or, for identical images, would have been) image A. */
   candidateFirst: boolean;
-  /** The judge's raw answers, in A/B terms, in the order asked (seeded order first); empty when identical. */
-  answers: JudgeAnswer[];
+  /** The questions asked, seeded order first; empty for identical images. */
+  reads: BlindRead[];
 }
 
 /** Paper A.2 scoring of one outcome: candidate 1, tie 0.5, baseline 0. */
@@ -82,13 +94,13 @@ export function identicalImages(a: RgbImage, b: RgbImage): boolean {
 }
 
 /** One answer, read from the candidate's side. */
-function read(answer: JudgeAnswer, first: boolean, judge: string): { score: number; preference: number } {
+function read(answer: JudgeAnswer, first: boolean, judge: string): BlindRead {
   const mine = first ? 'A' : 'B';
-  const score = answer.verdict === 'tie' ? 0.5 : answer.verdict === mine ? 1 : 0;
+  const outcome: BlindOutcome = answer.verdict === 'tie' ? 'tie' : answer.verdict === mine ? 'candidate' : 'baseline';
   const p = answer.probabilityA;
-  if (p === undefined) return { score, preference: score };
+  if (p === undefined) return { candidateFirst: first, outcome, preference: outcomeScore(outcome), answer };
   if (!(p >= 0 && p <= 1)) throw new SeerError('backend', `judge "${judge}" returned probabilityA = ${p}; it must be a probability in [0, 1]`);
-  return { score, preference: first ? p : 1 - p };
+  return { candidateFirst: first, outcome, preference: first ? p : 1 - p, answer };
 }
 
 /** Judge each pair blind; one verdict per pair, in order, in candidate-vs-baseline terms. */
@@ -108,14 +120,13 @@ export async function judgeBlind(judge: PairwiseJudge, pairs: readonly BlindPair
   });
   const answers = queries.length ? await judge.judge(queries) : [];
   if (answers.length !== queries.length) throw new SeerError('backend', `judge "${judge.name}" returned ${answers.length} answers for ${queries.length} queries; it must answer each query, in order`);
-  const byPair = pairs.map((): { answer: JudgeAnswer; first: boolean }[] => []);
-  asked.forEach((a, q) => byPair[a.pair]!.push({ answer: answers[q]!, first: a.first }));
+  const reads = pairs.map((): BlindRead[] => []);
+  asked.forEach((a, q) => reads[a.pair]!.push(read(answers[q]!, a.first, judge.name)));
   return plans.map((plan, i) => {
-    const reads = byPair[i]!;
-    if (plan.identical) return { outcome: 'tie', preference: 0.5, identical: true, candidateFirst: plan.first, answers: [] };
-    const r = reads.map((x) => read(x.answer, x.first, judge.name));
-    const score = r.reduce((s, x) => s + x.score, 0) / r.length;
+    const r = reads[i]!;
+    if (plan.identical) return { outcome: 'tie', preference: 0.5, identical: true, candidateFirst: plan.first, reads: [] };
+    const score = r.reduce((s, x) => s + outcomeScore(x.outcome), 0) / r.length;
     const preference = r.reduce((s, x) => s + x.preference, 0) / r.length;
-    return { outcome: outcomeOfScore(score), preference, identical: false, candidateFirst: plan.first, answers: reads.map((x) => x.answer) };
+    return { outcome: outcomeOfScore(score), preference, identical: false, candidateFirst: plan.first, reads: r };
   });
 }
