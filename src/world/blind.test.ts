@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateFirst, identicalImages, judgeBlind, outcomeOfScore, outcomeScore, type BlindPair } from './blind.ts';
+import { bothOrders, candidateFirst, identicalImages, judgeBlind, outcomeOfScore, outcomeScore, type BlindPair } from './blind.ts';
 import { OracleJudge } from './judge.ts';
 import { renderSpec } from './render.ts';
 import { defaultSpec } from './spec.ts';
@@ -79,6 +79,10 @@ describe('blind judging', () => {
     expect(identicalImages(plain, twin)).toBe(true);
     expect(identicalImages(plain, renderSpec(defaultSpec('cat'), { seed: 3 }))).toBe(false);
     expect(await judgeBlind(judge, [])).toEqual([]);
+  });
+
+  it('lays a labelled training pair out in both orders', () => {
+    expect(bothOrders('pos', 'neg')).toEqual([{ images: ['pos', 'neg'], label: 'A' }, { images: ['neg', 'pos'], label: 'B' }]);
   });
 
   it('scores outcomes the A.2 way and maps mean scores back', () => {

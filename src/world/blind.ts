@@ -4,7 +4,8 @@
  * The Stage-2 reward (candidate = the reprompt's image, baseline = the naive image), the win ratios
  * (candidate = SEER's image, baseline = the other system's) and inference best-of-N / rounds
  * (candidate = one sampled reprompt's image, baseline = the naive image) all judge through it, so
- * no caller swaps or un-swaps by hand.
+ * no caller swaps or un-swaps by hand. Stage 1's training pairs, which have a label instead of a
+ * judge, take their two orders from `bothOrders`.
  *
  * Rules, each stated once here:
  *  - Order: `candidateFirst(seed, key)` is a fair seeded coin per key. Pairs that share a key are
@@ -72,6 +73,14 @@ export interface BlindVerdict {
   candidateFirst: boolean;
   /** The questions asked, seeded order first; empty for identical images. */
   reads: BlindRead[];
+}
+
+/** A labelled pair in both orders, for training a judge: the positive as image A (label 'A'), then as B. */
+export function bothOrders<T>(positive: T, negative: T): { images: [T, T]; label: 'A' | 'B' }[] {
+  return [
+    { images: [positive, negative], label: 'A' },
+    { images: [negative, positive], label: 'B' },
+  ];
 }
 
 /** Paper A.2 scoring of one outcome: candidate 1, tie 0.5, baseline 0. */
