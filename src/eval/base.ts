@@ -3,7 +3,8 @@
  *  - generator: oracle accuracy per descriptor family on direct concrete prompts;
  *  - gap: oracle compliance of images from naive `instruction + prompt` vs from the oracle's
  *    concrete elaboration, on Simple and Hard test instructions;
- *  - zero-shot judge on the VIE test quadruplets: accuracy, valid-format rate, position bias;
+ *  - zero-shot judge on the VIE test quadruplets, one blind seeded order per pair (src/world/blind.ts):
+ *    accuracy, valid-format rate, position bias;
  *  - zero-shot reprompter: valid-format rate and failure types (A.4.3).
  */
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ import { renderSpec } from '../world/render.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { round4 } from './splits.ts';
-import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
+import { parseRepromptOutput, repromptContext } from '../model/templates.ts';
+import { SeerJudge } from '../seer/roles.ts';
+import { judgeBlind } from '../world/blind.ts';
 import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
 
 export interface BaseEvalResult {
@@ -67,23 +70,15 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   }
   progress.tick();
 
-  // 3. Zero-shot judge on the quadruplets, in random order.
+  // 3. Zero-shot judge on the quadruplets, blind in one seeded order (candidate = the positive).
   const judgeRows = rows.filter((r): r is TestRow & { quadruplet: { positive: string; negative: string } } => r.quadruplet !== undefined);
-  const orderRng = new Rng(seed).fork('judge-order');
-  const contexts: number[][] = [];
-  const truth: ('A' | 'B')[] = [];
-  for (const r of judgeRows) {
-    const pos = await readPng(join(dataDir, r.quadruplet.positive));
-    const neg = await readPng(join(dataDir, r.quadruplet.negative));
-    const positiveFirst = orderRng.bool();
-    const codes = model.encodeImages(positiveFirst ? [pos, neg] : [neg, pos]);
-    contexts.push(model.encode(judgeContext(r.instruction, r.prompt), codes));
-    truth.push(positiveFirst ? 'A' : 'B');
-  }
-  const verdicts = model.sampleText(contexts, { maxNewTokens: 40, temperature: 0, topP: 1, seed }).map((s) => parseJudgeOutput(model.decodeText(s.tokens)));
-  const valid = verdicts.filter((v) => v.ok).length;
-  const correct = verdicts.filter((v, i) => v.ok && v.verdict === truth[i]).length;
-  const saidA = verdicts.filter((v) => v.ok && v.verdict === 'A').length;
+  const pairs = [];
+  for (const r of judgeRows) pairs.push({ instruction: r.instruction, prompt: r.prompt, candidate: await readPng(join(dataDir, r.quadruplet.positive)), baseline: await readPng(join(dataDir, r.quadruplet.negative)), key: r.id });
+  // SeerJudge answers "tie" exactly when its output breaks the format.
+  const reads = (await judgeBlind(new SeerJudge(model, { maxNewTokens: 40, seed }), pairs, { seed })).flatMap((v) => v.reads);
+  const valid = reads.filter((x) => x.answer.verdict !== 'tie').length;
+  const correct = reads.filter((x) => x.outcome === 'candidate').length;
+  const saidA = reads.filter((x) => x.answer.verdict === 'A').length;
   progress.tick();
 
   // 4. Zero-shot reprompter.

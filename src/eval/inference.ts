@@ -3,15 +3,19 @@
  * `elaborate` (one reprompt; best-of-N picked by the model's own judge; up to K rounds of retrying
  * until the own judge prefers the reprompt), every test case × image seed is drawn by the frozen
  * generator and compared with the naive image of the same seed by the *oracle* (not the model's
- * judge, which chose the candidate). Reports the win ratio vs naive (A.2 scoring, case-level 95%
- * bootstrap interval, sign-test p), the oracle's mean compliance and the reprompts sampled per case.
+ * judge, which chose the candidate), blind (src/world/blind.ts). Reports the win ratio vs naive
+ * (A.2 scoring, case-level 95% bootstrap interval, sign test over cases with tied cases dropped —
+ * the same cell as Tables 2–3), the oracle's mean compliance and the reprompts sampled per case.
+ * The model's own judge picks in both orders (elaborate's default).
  */
-import { OracleJudge, resolveQuery, verdictOf } from '../world/judge.ts';
+import { OracleJudge, resolveQuery } from '../world/judge.ts';
+import { judgeBlind, type BlindPair } from '../world/blind.ts';
 import type { ImageGenerator, PairwiseJudge, Reprompter } from '../world/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { elaborate } from '../seer/elaborate.ts';
-import { bootstrapClusterMean, signTest, verdictScore, type Verdict } from './stats.ts';
+import { verdictScore, seerVerdict } from './stats.ts';
 import { round4 } from './splits.ts';
+import { ratioCell, type RatioCell } from './win-ratio.ts';
 
 export interface InferenceVariant {
   name: string;
@@ -25,12 +29,8 @@ export const DEFAULT_VARIANTS: readonly InferenceVariant[] = [
   { name: 'rounds-3', bestOf: 1, rounds: 3 },
 ];
 
-export interface VariantResult {
-  n: number;
+export interface VariantResult extends Omit<RatioCell, 'winRatio'> {
   winRatioVsNaive: number;
-  low: number;
-  high: number;
-  pValue: number;
   /** Oracle compliance in [0, 1] of the chosen image (0 when the subject is lost). */
   compliance: number;
   naiveCompliance: number;
@@ -50,39 +50,25 @@ export async function inferenceVariants(options: {
   const oracle = options.oracle ?? new OracleJudge();
   const out: Record<string, VariantResult> = {};
   for (const variant of options.variants ?? DEFAULT_VARIANTS) {
-    const clusters: number[][] = [];
-    const verdicts: Verdict[] = [];
+    const pairs: (BlindPair & { row: number })[] = [];
     let compliance = 0;
     let naiveCompliance = 0;
     let candidates = 0;
-    for (const row of options.rows) {
+    for (const [r, row] of options.rows.entries()) {
       const { rule, subject } = resolveQuery(row.instruction, row.prompt);
-      const scores: number[] = [];
       for (const seed of options.imageSeeds) {
         const result = await elaborate({ instruction: row.instruction, prompt: row.prompt, reprompter: options.reprompter, generator: options.generator, judge: options.judge, seed, bestOf: variant.bestOf, rounds: variant.rounds });
         const [mine, naive] = oracle.assess([result.seerImage, result.naiveImage], rule, subject);
-        const a = verdictOf(mine!, naive!).verdict;
-        const verdict: Verdict = a === 'tie' ? 'tie' : a === 'A' ? 'seer' : 'baseline';
-        verdicts.push(verdict);
-        scores.push(verdictScore(verdict));
+        pairs.push({ row: r, instruction: row.instruction, prompt: row.prompt, candidate: result.seerImage, baseline: result.naiveImage, key: `${row.id}-${seed}` });
         compliance += mine!.compliance;
         naiveCompliance += naive!.compliance;
         candidates += result.candidates;
       }
-      clusters.push(scores);
     }
-    const n = verdicts.length;
-    const boot = bootstrapClusterMean(clusters, { seed: 0 });
-    out[variant.name] = {
-      n,
-      winRatioVsNaive: round4(boot.estimate),
-      low: round4(boot.low),
-      high: round4(boot.high),
-      pValue: signTest(verdicts).pValue,
-      compliance: round4(compliance / Math.max(1, n)),
-      naiveCompliance: round4(naiveCompliance / Math.max(1, n)),
-      candidatesPerCase: round4(candidates / Math.max(1, n)),
-    };
+    const scores = (await judgeBlind(oracle, pairs)).map((v) => verdictScore(seerVerdict(v.outcome)));
+    const { winRatio, ...cell } = ratioCell(options.rows.map((_, r) => scores.filter((_, i) => pairs[i]!.row === r)), 0);
+    const n = Math.max(1, cell.n);
+    out[variant.name] = { ...cell, winRatioVsNaive: winRatio, compliance: round4(compliance / n), naiveCompliance: round4(naiveCompliance / n), candidatesPerCase: round4(candidates / n) };
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * Two image sources: the dataset's renders (`judgeAccuracy`), and the generator's own images drawn
  * from the cases' captions (`judgeAccuracyOnGenerated`) — what Stage 2's judge actually faces —
  * where a pair is kept only if the oracle verifies both images on the drawn pixels.
- * Every pair is judged in both orders; a tie or malformed answer counts as wrong. Also reports
+ * Every pair is judged in both orders (`scoreJudge`); a tie or malformed answer counts as wrong. Also reports
  * position bias (share of "A" answers among decided ones; 0.5 is unbiased).
  */
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { readJsonl } from '../core/io.ts';
 import { NEGATIVE_KINDS, negativesOf, type NegativeKind } from '../data/negatives.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import { readPng, type RgbImage } from '../world/image.ts';
+import { judgeBlind } from '../world/blind.ts';
 import { findInstruction } from '../world/instructions.ts';
 import type { OracleJudge } from '../world/judge.ts';
 import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
@@ -42,18 +43,21 @@ export interface JudgedCase extends SplitKey {
   negative: RgbImage;
 }
 
-/** Score a judge on judged cases, both orders each. */
+/**
+ * Score a judge on judged cases: both orders each (world/blind.ts, candidate = the positive), each
+ * order one item; a pair whose two images are identical counts wrong in both orders (the judge is
+ * not asked).
+ */
 export async function scoreJudge(judge: PairwiseJudge, cases: readonly JudgedCase[]): Promise<JudgeAccuracy> {
-  const queries = cases.flatMap((c) => [
-    { instruction: c.instruction, prompt: c.prompt, imageA: c.positive, imageB: c.negative },
-    { instruction: c.instruction, prompt: c.prompt, imageA: c.negative, imageB: c.positive },
-  ]);
-  const answers = await judge.judge(queries);
-  const meta = cases.flatMap((c) => [{ ...c, label: 'A' as const }, { ...c, label: 'B' as const }]);
-  const correct = answers.map((a, i) => a.verdict === meta[i]!.label);
-  const cell = (keep: (m: (typeof meta)[number]) => boolean): AccuracyCell => {
-    const idx = correct.map((_, i) => i).filter((i) => keep(meta[i]!));
-    return { n: idx.length, accuracy: idx.length ? round4(idx.filter((i) => correct[i]).length / idx.length) : 0 };
+  const verdicts = await judgeBlind(judge, cases.map((c, i) => ({ instruction: c.instruction, prompt: c.prompt, candidate: c.positive, baseline: c.negative, key: String(i) })), { orders: 'both' });
+  const items = verdicts.flatMap((v, i) => {
+    const c = cases[i]!;
+    if (v.identical) return [0, 1].map(() => ({ split: c.split, difficulty: c.difficulty, kind: c.kind, correct: false, verdict: 'tie' as const }));
+    return v.reads.map((read) => ({ split: c.split, difficulty: c.difficulty, kind: c.kind, correct: read.outcome === 'candidate', verdict: read.answer.verdict }));
+  });
+  const cell = (keep: (m: (typeof items)[number]) => boolean): AccuracyCell => {
+    const kept = items.filter(keep);
+    return { n: kept.length, accuracy: kept.length ? round4(kept.filter((x) => x.correct).length / kept.length) : 0 };
   };
   const table = bySplit((keep) => cell((m) => keep(m)));
   const byKind: JudgeAccuracy['byKind'] = {};
@@ -61,8 +65,8 @@ export async function scoreJudge(judge: PairwiseJudge, cases: readonly JudgedCas
     const c = cell((m) => m.kind === kind);
     if (c.n > 0) byKind[kind] = c;
   }
-  const decided = answers.filter((a) => a.verdict !== 'tie');
-  return { ...table, byKind, pairs: cases.length, answeredA: round4(decided.filter((a) => a.verdict === 'A').length / Math.max(1, decided.length)) };
+  const decided = items.filter((x) => x.verdict !== 'tie');
+  return { ...table, byKind, pairs: cases.length, answeredA: round4(decided.filter((x) => x.verdict === 'A').length / Math.max(1, decided.length)) };
 }
 
 /** Judged negatives per case by default: 2 of up to 5 kinds (each kind then covers ~40% of cases). */

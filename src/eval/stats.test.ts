@@ -5,6 +5,7 @@ import {
   binomialPmf,
   binomialTest,
   bootstrapClusterMean,
+  caseSignTest,
   cohenKappa,
   fleissKappa,
   majority,
@@ -53,6 +54,15 @@ describe('binomial and sign test', () => {
     const p = binomialTest(5200, 10000);
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1e-4); // z = 4 gives about 6e-5
+  });
+
+  it('case-level sign test: a case is its mean score; exactly 0.5 is a tie and is dropped', () => {
+    // Case means: 1, 0.5, 0.5, 0.75, 0, 1, 1 → 4 wins, 1 loss, 2 ties; p = 2·(C(5,4) + C(5,5)) / 2^5.
+    const clusters = [[1, 1], [1, 0], [0.5, 0.5], [1, 0.5], [0, 0], [1, 1], [1, 1], []];
+    expect(caseSignTest(clusters)).toEqual({ wins: 4, losses: 1, ties: 2, pValue: expect.closeTo(12 / 32, 12) });
+    // Flattening the same votes into 8 wins vs 3 losses would claim 2·(165 + 55 + 11 + 1) / 2^11.
+    expect(signTest(['seer', 'seer', 'seer', 'baseline', 'tie', 'tie', 'seer', 'tie', 'baseline', 'baseline', 'seer', 'seer', 'seer', 'seer'])).toMatchObject({ wins: 8, losses: 3, pValue: expect.closeTo(464 / 2048, 12) });
+    expect(caseSignTest([[0.5, 0, 1]])).toEqual({ wins: 0, losses: 0, ties: 1, pValue: 1 });
   });
 
   it('rejects impossible counts', () => {

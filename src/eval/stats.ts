@@ -6,17 +6,26 @@
  * plain agreement for two label sequences. All functions are pure: same input (and seed), same output.
  *
  * Departure from the paper: A.2 reports significance without naming the test; we use the exact
- * sign test on non-tie votes (ties dropped, as a sign test does) and add a case-level bootstrap
- * interval, which does not assume that votes on the same case are independent.
+ * sign test and a bootstrap interval, both over test cases (`caseSignTest`,
+ * `bootstrapClusterMean`): votes on one case (its image seeds, its raters) are not independent, so
+ * a case counts once — its score is the mean of its votes, and a case scoring exactly 0.5 is a tie
+ * and is dropped, as a sign test does. `signTest` over single votes remains for callers whose votes
+ * are the sampled unit.
  */
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
+import { outcomeOfScore, outcomeScore, type BlindOutcome } from '../world/blind.ts';
 
 export type Verdict = 'seer' | 'baseline' | 'tie';
 
-/** Paper A.2 scoring. */
+/** A blind verdict's outcome (src/world/blind.ts) in the evaluation's terms: the candidate is SEER. */
+export function seerVerdict(outcome: BlindOutcome): Verdict {
+  return outcome === 'candidate' ? 'seer' : outcome;
+}
+
+/** Paper A.2 scoring (the rule lives with the blind-judging helper). */
 export function verdictScore(verdict: Verdict): number {
-  return verdict === 'seer' ? 1 : verdict === 'tie' ? 0.5 : 0;
+  return outcomeScore(verdict === 'seer' ? 'candidate' : verdict);
 }
 
 /** Mean of the A.2 scores; NaN for no verdicts (a cell with no votes has no win ratio). */
@@ -71,8 +80,16 @@ export function binomialTest(successes: number, trials: number, p = 0.5): number
   return Math.min(1, total);
 }
 
-/** Sign test of SEER against a baseline: ties are dropped, wins vs losses tested against 1/2. */
-export function signTest(verdicts: readonly Verdict[]): { wins: number; losses: number; ties: number; pValue: number } {
+export interface SignTestResult {
+  wins: number;
+  losses: number;
+  /** Ties, dropped from the test. */
+  ties: number;
+  pValue: number;
+}
+
+/** Sign test of SEER against a baseline over single votes: ties are dropped, wins vs losses tested against 1/2. */
+export function signTest(verdicts: readonly Verdict[]): SignTestResult {
   let wins = 0;
   let losses = 0;
   let ties = 0;
@@ -82,6 +99,15 @@ export function signTest(verdicts: readonly Verdict[]): { wins: number; losses: 
     else ties++;
   }
   return { wins, losses, ties, pValue: binomialTest(wins, wins + losses) };
+}
+
+/**
+ * Sign test over cases: each cluster holds one case's A.2 scores (its image seeds or raters); the
+ * case wins when their mean is above 0.5, loses below, and is a tie — dropped — at exactly 0.5
+ * (exact: the scores are multiples of 0.5). Counts are cases. Empty clusters are ignored.
+ */
+export function caseSignTest(clusters: readonly (readonly number[])[]): SignTestResult {
+  return signTest(clusters.filter((c) => c.length > 0).map((c) => seerVerdict(outcomeOfScore(mean(c)))));
 }
 
 /** The q-quantile of sorted values with linear interpolation (type 7, as R's default). */

@@ -18,7 +18,9 @@ describe('win ratio (Tables 2–3)', () => {
     });
     expect(table.total.n).toBe(12);
     expect(table.total.winRatio).toBe(1);
-    expect(table.total.pValue).toBeCloseTo(2 / 4096, 8);
+    // The sign test counts the 3 cases, not the 12 votes: 2 / 2^3 (votes would give 2 / 2^12).
+    expect(table.total).toMatchObject({ cases: 3, wins: 3, losses: 0, ties: 0 });
+    expect(table.total.pValue).toBeCloseTo(2 / 8, 12);
     expect(table.id.overall.n).toBe(4);
     expect(new Set(table.verdicts.map((v) => v.seerFirst)).size).toBe(2);
   });
@@ -26,6 +28,7 @@ describe('win ratio (Tables 2–3)', () => {
   it('gives ties 0.5', async () => {
     const table = await winRatioTable({ rows, seer: rows.map(() => 'a white teapot'), baseline: rows.map(() => 'a white teapot'), generator: new RendererSource(), judge: new OracleJudge(), imageSeeds: [1] });
     expect(table.total.winRatio).toBe(0.5);
+    expect(table.total).toMatchObject({ cases: 3, wins: 0, losses: 0, ties: 3, pValue: 1 });
     expect(averageWords(['a b c', 'd'])).toBe(2);
   });
 });

@@ -28,7 +28,7 @@ export function reportMarkdown(results: Json): string {
   lines.push('## Table 1 — evaluator accuracy on the VIE test quadruplets (both orders)', '', `| model ${SPLIT_HEAD}`, `|---${'|---'.repeat(7)}|`);
   for (const [name, table] of Object.entries(t1)) lines.push(`| ${name} | ${SPLITS.map(([s, p]) => fmt(pick(table, s, p).accuracy)).join(' | ')} |`);
   const t2 = (results.table2 ?? {}) as Record<string, Json>;
-  lines.push('', '## Tables 2–3 — SEER win ratio against each reprompter (oracle-judged; 95% bootstrap interval; sign-test p)', '', `| vs ${SPLIT_HEAD} avg. words |`, `|---${'|---'.repeat(8)}|`);
+  lines.push('', '## Tables 2–3 — SEER win ratio against each reprompter (oracle-judged; 95% bootstrap interval over test cases; sign-test p over test cases, a case being the mean over its image seeds, tied cases dropped)', '', `| vs ${SPLIT_HEAD} avg. words |`, `|---${'|---'.repeat(8)}|`);
   for (const [name, table] of Object.entries(t2)) {
     if (typeof table !== 'object') continue;
     const cells = SPLITS.map(([s, p]) => {
@@ -45,7 +45,7 @@ export function reportMarkdown(results: Json): string {
   if (Object.keys(general).length) lines.push('', 'SEER draws with the frozen base generator, so its images keep the base row\'s GenEval; the stage1 / stage2 rows measure how far the trained weights would drift if they drew themselves (the blocks are shared in an early-fusion model).');
   const inference = (results.inference ?? {}) as Record<string, Record<string, number>>;
   if (Object.keys(inference).length) {
-    lines.push('', '## Inference variants — chosen by SEER\'s own judge, scored by the oracle against naive', '', '| variant | win ratio vs naive [95% CI] | sign-test p | compliance (naive) | reprompts per case | n |', '|---|---|---|---|---|---|');
+    lines.push('', '## Inference variants — chosen by SEER\'s own judge, scored by the oracle against naive', '', '| variant | win ratio vs naive [95% CI] | case sign-test p (ties dropped) | compliance (naive) | reprompts per case | n |', '|---|---|---|---|---|---|');
     for (const [name, v] of Object.entries(inference)) lines.push(`| ${name} | ${fmt(v.winRatioVsNaive)} [${fmt(v.low)}, ${fmt(v.high)}] | ${v.pValue === undefined ? '–' : v.pValue.toPrecision(2)} | ${fmt(v.compliance)} (${fmt(v.naiveCompliance)}) | ${fmt(v.candidatesPerCase, 1)} | ${String(v.n)} |`);
   }
   const failures = (results.failures ?? {}) as Record<string, Record<string, number>>;

@@ -3,7 +3,7 @@ import { elaborate } from './elaborate.ts';
 import { RendererSource } from '../data/image-source.ts';
 import { OracleJudge } from '../world/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import type { Reprompter } from '../world/roles.ts';
+import type { PairwiseJudge, Reprompter } from '../world/roles.ts';
 
 const instruction = 'Make the object look scary, yet undeniably cute.';
 
@@ -33,5 +33,20 @@ describe('elaborate (inference loop)', () => {
     const rounds = await elaborate({ ...base, reprompter: flaky(), rounds: 3 });
     expect(rounds.preference).toBeGreaterThan(0.5);
     expect(rounds.rounds).toBe(2);
+  });
+
+  it('position cannot decide: a judge that always answers "a" prefers no candidate, so rounds run out', async () => {
+    let asked = 0;
+    const saysA: PairwiseJudge = { name: 'says-a', judge: async (qs) => ((asked += qs.length), qs.map(() => ({ verdict: 'A', probabilityA: 0.99 }))) };
+    const base = { instruction, prompt: 'a cat', reprompter: new OracleReprompter(), generator: new RendererSource(), judge: saysA };
+    const both = await elaborate({ ...base, rounds: 3 });
+    expect(both.preference).toBeCloseTo(0.5, 12);
+    expect(both.rounds).toBe(3);
+    expect(asked).toBe(6); // both orders, three rounds
+    // Asked once per candidate, all candidates of a round share the seeded order: same preference.
+    // (Independent orders would make best-of-4 pick a first-shown candidate at 0.99 almost always.)
+    const preferences = new Set<number>();
+    for (const seed of [0, 1, 2, 3, 4, 5, 6, 7]) preferences.add(Math.round((await elaborate({ ...base, bestOf: 4, orders: 'seeded', seed })).preference * 100) / 100);
+    expect(preferences).toEqual(new Set([0.99, 0.01]));
   });
 });

@@ -4,8 +4,15 @@
  * over the naive image; `rounds` retries (new sample) until the judge prefers the reprompt's image
  * over the naive one, up to K rounds — a simple form of the multi-turn refinement the paper lists as
  * future work (A.5).
+ *
+ * The judge compares each candidate with the naive image blind (src/world/blind.ts). By default it
+ * is asked in both orders and its preferences averaged, so the choice cannot depend on which slot
+ * a candidate was shown in (a judge that always answers "a" prefers nothing); this doubles the
+ * judge calls. With `orders: 'seeded'` it is asked once, all candidates of a round in the same
+ * seeded order, so a position bias shifts them alike and best-of-N still ranks by content.
  */
 import type { RgbImage } from '../world/image.ts';
+import { judgeBlind, type BlindOrders } from '../world/blind.ts';
 import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter } from '../world/roles.ts';
 
 export interface ElaborateResult {
@@ -13,7 +20,7 @@ export interface ElaborateResult {
   reprompt: string;
   naiveImage: RgbImage;
   seerImage: RgbImage;
-  /** The judge's probability that the SEER image beats the naive one. */
+  /** The judge's probability that the SEER image beats the naive one (blind, see above). */
   preference: number;
   candidates: number;
   rounds: number;
@@ -28,6 +35,7 @@ export async function elaborate(options: {
   seed?: number;
   bestOf?: number;
   rounds?: number;
+  orders?: BlindOrders;
 }): Promise<ElaborateResult> {
   const seed = options.seed ?? 0;
   const request = { instruction: options.instruction, prompt: options.prompt };
@@ -41,9 +49,9 @@ export async function elaborate(options: {
     const reprompts = outs.map((o) => o[0]!);
     candidates += n;
     const images = await options.generator.generate(reprompts.map((r) => r.reprompt), reprompts.map(() => seed));
-    const answers = await options.judge.judge(images.map((image) => ({ ...request, imageA: image, imageB: naiveImage! })));
-    answers.forEach((a, k) => {
-      const preference = a.probabilityA ?? (a.verdict === 'A' ? 1 : a.verdict === 'tie' ? 0.5 : 0);
+    const key = `${request.instruction}|${request.prompt}|${seed}|round ${round}`;
+    const verdicts = await judgeBlind(options.judge, images.map((image) => ({ ...request, candidate: image, baseline: naiveImage!, key })), { seed, orders: options.orders ?? 'both' });
+    verdicts.forEach(({ preference }, k) => {
       if (!best || preference > best.preference) {
         best = { reasoning: reprompts[k]!.reasoning ?? '', reprompt: reprompts[k]!.reprompt, seerImage: images[k]!, preference };
       }

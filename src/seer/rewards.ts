@@ -5,15 +5,32 @@
  *  - relative-to-naive (Stage 2, RLMT, Eq. 9): 1 when SEER's own frozen evaluator prefers the image
  *    from the reprompt over the image from naive `instruction + prompt` (same image seed), or, as an
  *    option, the evaluator's probability of that preference (the paper's figure calls it P(Yes)).
+ *
+ * Departures in the Stage-2 reward (the paper's Eq. 9 is an indicator and says nothing of ties):
+ *  - A tie earns 0.5 — byte-identical images (e.g. the reprompt is the naive prompt; the judge is
+ *    not asked) and a judge's own "tie" (SEER's judge: a malformed answer) alike. 0.5 is the A.2
+ *    score of a tie, so the hard reward is exactly the A.2 score of the pair and its expectation is
+ *    the policy's win ratio against naive under its own judge — the quantity Table 2 reports with
+ *    the oracle. Scoring ties 0 instead ("the reprompt added nothing") would rank copying the naive
+ *    prompt with losing to it, and reward any change over none, which is how a reprompter learns
+ *    to drop the subject; scoring them by slot (as before) was a coin flip.
+ *  - Order (src/world/blind.ts): the hard reward shows all G completions of one prompt in the same
+ *    seeded order, so a constant position bias shifts the whole group and cancels in the
+ *    group-relative advantage; the soft reward asks both orders and averages the probabilities, so
+ *    it is order-independent (twice the judge calls).
+ *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
  */
 import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
-import type { PairwiseJudge } from '../world/roles.ts';
-import { naivePrompt } from '../world/roles.ts';
+import type { RgbImage } from '../world/image.ts';
+import { naivePrompt, type PairwiseJudge } from '../world/roles.ts';
+import { judgeBlind, outcomeScore } from '../world/blind.ts';
 import type { RewardFunction } from '../rl/trainer.ts';
-import { Rng, hashSeed } from '../core/rng.ts';
 
-export function formatReward<M>(model: SeerMini, weight = 1): RewardFunction<M> {
+/** What the rewards need of the model: turning completion tokens back into text. */
+export type CompletionDecoder = Pick<SeerMini, 'decodeText'>;
+
+export function formatReward<M>(model: CompletionDecoder, weight = 1): RewardFunction<M> {
   return { name: 'format', weight, score: (batch) => batch.map((x) => (hasValidFormat(model.decodeText(x.completion.tokens)) ? 1 : 0)) };
 }
 
@@ -21,7 +38,7 @@ export interface JudgeMeta {
   label: 'A' | 'B';
 }
 
-export function verdictReward(model: SeerMini, weight = 1): RewardFunction<JudgeMeta> {
+export function verdictReward(model: CompletionDecoder, weight = 1): RewardFunction<JudgeMeta> {
   return {
     name: 'verdict',
     weight,
@@ -42,12 +59,13 @@ export interface RepromptMeta {
 
 /**
  * Stage 2's endogenous reward. `generate` is the frozen generator, `judge` the frozen Stage-1
- * evaluator; the two images are shown in a seeded random order so position bias cannot pay.
+ * evaluator; the pair is judged blind (src/world/blind.ts), keyed by the GRPO prompt so that one
+ * group shares its order.
  */
 export function relativeToNaiveReward(options: {
-  model: SeerMini;
+  model: CompletionDecoder;
   judge: PairwiseJudge;
-  generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<import('../world/image.ts').RgbImage[]>;
+  generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
   soft?: boolean;
   weight?: number;
   seed?: number;
@@ -60,23 +78,18 @@ export function relativeToNaiveReward(options: {
       const valid = batch.map((_, i) => i).filter((i) => parsed[i]!.ok);
       if (valid.length === 0) return batch.map(() => 0);
       const reprompts = valid.map((i) => (parsed[i] as { reprompt: string }).reprompt);
-      const naive = valid.map((i) => naivePrompt(batch[i]!.prompt.meta));
-      const seeds = valid.map((i) => batch[i]!.prompt.meta.imageSeed);
-      const [mine, theirs] = [await options.generate(reprompts, seeds), await options.generate(naive, seeds)];
-      const order = valid.map((i) => new Rng(hashSeed(options.seed ?? 0, `${i}-${seeds[valid.indexOf(i)]}`)).bool());
-      const answers = await options.judge.judge(
-        valid.map((i, k) => {
-          const m = batch[i]!.prompt.meta;
-          const mineFirst = order[k] as boolean;
-          return { instruction: m.instruction, prompt: m.prompt, imageA: mineFirst ? mine[k]! : theirs[k]!, imageB: mineFirst ? theirs[k]! : mine[k]! };
-        }),
+      const metas = valid.map((i) => batch[i]!.prompt.meta);
+      const seeds = metas.map((m) => m.imageSeed);
+      const [mine, naive] = [await options.generate(reprompts, seeds), await options.generate(metas.map(naivePrompt), seeds)];
+      const verdicts = await judgeBlind(
+        options.judge,
+        valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: naive[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
+        { seed: options.seed ?? 0, orders: options.soft ? 'both' : 'seeded' },
       );
       const out = batch.map(() => 0);
       valid.forEach((i, k) => {
-        const a = answers[k]!;
-        const mineFirst = order[k] as boolean;
-        if (options.soft && a.probabilityA !== undefined) out[i] = mineFirst ? a.probabilityA : 1 - a.probabilityA;
-        else out[i] = (mineFirst ? a.verdict === 'A' : a.verdict === 'B') ? 1 : 0;
+        const v = verdicts[k]!;
+        out[i] = options.soft ? v.preference : outcomeScore(v.outcome);
       });
       return out;
     },

@@ -15,7 +15,7 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
     model = (await pretrain({ recipe: { ...RECIPES.tiny, threads: 1, steps: 10 }, outDir: mkdtempSync(join(tmpdir(), 'seer-roles-')), quiet: true })).model;
   });
 
-  describe('SeerJudge', () => judgeConformance(() => new SeerJudge(model)));
+  describe('SeerJudge', () => judgeConformance(() => new SeerJudge(model), { swapConsistent: false }));
   describe('SeerReprompter', () => reprompterConformance(() => new SeerReprompter(model)));
 
   it('falls back to the naive prompt on a malformed reprompt and gives probabilities in [0, 1]', async () => {

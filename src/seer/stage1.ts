@@ -24,6 +24,7 @@ import { parseGrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
+import { bothOrders } from '../world/blind.ts';
 
 export const stage1ConfigSchema = z.object({
   phase1Epochs: z.number().positive().describe('passes over the phase-1 pairs (both orders)').default(1),
@@ -48,8 +49,7 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
     const block = `${row.id}-p${phase}`;
-    prompts.push({ id: `${block}-A`, block, context: model.encode(segments, [pos, neg]), meta: { label: 'A' } });
-    prompts.push({ id: `${block}-B`, block, context: model.encode(segments, [neg, pos]), meta: { label: 'B' } });
+    for (const { images, label } of bothOrders(pos, neg)) prompts.push({ id: `${block}-${label}`, block, context: model.encode(segments, images), meta: { label } });
   }
   return prompts;
 }

@@ -23,9 +23,9 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('OpenAIReprompter → seer serve', () => reprompterConformance(() => new OpenAIReprompter({ ...config(), temperature: 0.7 })));
-describe('OpenAIJudge → seer serve', () => judgeConformance(() => new OpenAIJudge(config('seer-mini:judge'))));
+describe('OpenAIJudge → seer serve', () => judgeConformance(() => new OpenAIJudge(config('seer-mini:judge')), { swapConsistent: false }));
 describe('OpenAIImageGenerator → seer serve', () => generatorConformance(() => new OpenAIImageGenerator(config())));
-describe('OpenAIUnifiedModel → seer serve', () => unifiedModelConformance(() => new OpenAIUnifiedModel(config())));
+describe('OpenAIUnifiedModel → seer serve', () => unifiedModelConformance(() => new OpenAIUnifiedModel(config()), { swapConsistent: false }));
 
 describe('through HTTP = in-process', () => {
   const request = { instruction: 'Transform it so it is carved entirely out of ice.', prompt: 'a vintage teapot' };

@@ -14,7 +14,7 @@ describe('SeerMiniUnified (shipped base checkpoint)', () => {
     model = new SeerMiniUnified(loadSeerMini().model);
   });
 
-  unifiedModelConformance(() => model);
+  unifiedModelConformance(() => model, { swapConsistent: false });
 
   it('reads images of another size by resizing them to its 32 px', async () => {
     const cat = renderSpec(defaultSpec('cat'), { seed: 4 });

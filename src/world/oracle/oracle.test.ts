@@ -27,7 +27,7 @@ describe('oracle detector (shipped weights)', () => {
 });
 
 describe('OracleJudge', () => {
-  judgeConformance(() => new OracleJudge());
+  judgeConformance(() => new OracleJudge(), { swapConsistent: true });
   const judge = new OracleJudge();
   const instruction = 'Make the object look scary, yet undeniably cute.';
 

@@ -1,0 +1,71 @@
+// Stage 2's reward (Eq. 9) with the world's renderer as the generator and the oracle as the judge:
+// exact values on deterministic inputs, whichever way round the pair is shown.
+import { describe, expect, it } from 'vitest';
+import { RendererSource } from '../data/image-source.ts';
+import { thinkAnswer } from '../model/templates.ts';
+import type { RewardInput } from '../rl/trainer.ts';
+import { candidateFirst } from '../world/blind.ts';
+import { OracleJudge } from '../world/judge.ts';
+import { OracleReprompter } from '../world/reprompters.ts';
+import { naivePrompt } from '../world/roles.ts';
+import { relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
+
+const meta: RepromptMeta = { instruction: 'Make it look like it is carved from wood.', prompt: 'a cat', imageSeed: 17 };
+const renderer = new RendererSource();
+
+/** One GRPO group: completion i decodes to texts[i] (the decoder is the only thing not real here). */
+async function group(): Promise<{ texts: string[]; batch: RewardInput<RepromptMeta>[] }> {
+  const [oracle] = await new OracleReprompter().reprompt([meta]);
+  const texts = [
+    thinkAnswer('the user wants wood', oracle!.reprompt), // the oracle's own elaboration: an orange wooden cat
+    thinkAnswer('just say it', naivePrompt(meta)), // the naive prompt itself: the same image as naive
+    thinkAnswer('wood', 'a wooden dog'), // follows the instruction, loses the subject
+    thinkAnswer('smile', 'an orange cat with a smile'), // keeps the subject, ignores the instruction
+    'a wooden cat', // no <think>/<answer>: bad format
+  ];
+  const batch = texts.map((_, i) => ({ prompt: { id: 'row-1', context: [], meta }, completion: { tokens: [i], truncated: false } }));
+  return { texts, batch };
+}
+
+function reward(texts: readonly string[], soft: boolean, seed: number) {
+  return relativeToNaiveReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: new OracleJudge(), generate: (p, s) => renderer.generate(p, s), soft, seed });
+}
+
+describe('relative-to-naive reward (Eq. 9) with the renderer and the oracle', () => {
+  const seeds = [0, 1, 2, 3, 4, 5];
+
+  it('hard: elaboration 1, naive copy 0.5 (identical images), lost subject 0, instruction ignored 0.5 (oracle tie), bad format 0 — in either order', async () => {
+    const { texts, batch } = await group();
+    expect(texts[0]).toContain('wooden');
+    // The seeds cover both orders (the whole group shares one order per seed).
+    expect(new Set(seeds.map((s) => candidateFirst(s, 'row-1|17')))).toEqual(new Set([true, false]));
+    for (const seed of seeds) expect(await reward(texts, false, seed).score(batch), `seed ${seed}`).toEqual([1, 0.5, 0, 0.5, 0]);
+    expect(reward(texts, false, 0).name).toBe('preference');
+  });
+
+  it('soft: the oracle\'s probability from the candidate\'s side, averaged over both orders, identical for every seed', async () => {
+    const { texts, batch } = await group();
+    const first = await reward(texts, true, 0).score(batch);
+    expect(reward(texts, true, 0).name).toBe('preference_prob');
+    // Expected: the oracle asked directly with the candidate as image A (it is position-invariant).
+    const answers = [0, 2, 3].map((i) => /<answer> (.*) <\/answer>/.exec(texts[i]!)![1]!);
+    const [naive] = await renderer.generate([naivePrompt(meta)], [meta.imageSeed]);
+    const mine = await renderer.generate(answers, answers.map(() => meta.imageSeed));
+    const direct = await new OracleJudge().judge(mine.map((image) => ({ ...meta, imageA: image, imageB: naive! })));
+    expect(first[0]).toBeCloseTo(direct[0]!.probabilityA!, 12);
+    expect(first[2]).toBeCloseTo(direct[1]!.probabilityA!, 12);
+    expect(first[3]).toBeCloseTo(direct[2]!.probabilityA!, 12);
+    expect(first[0]).toBeGreaterThan(0.9);
+    expect(first[1]).toBe(0.5);
+    expect(first[2]).toBeLessThan(0.5);
+    expect(first[4]).toBe(0);
+    for (const seed of seeds.slice(1)) expect(await reward(texts, true, seed).score(batch), `seed ${seed}`).toEqual(first);
+  });
+
+  it('gives 0 to a batch with no valid completion without drawing anything', async () => {
+    const texts = ['no tags', '<think> x </think>'];
+    const batch = texts.map((_, i) => ({ prompt: { id: 'row-2', context: [], meta }, completion: { tokens: [i], truncated: false } }));
+    const fn = relativeToNaiveReward({ model: { decodeText: (t) => texts[t[0]!]! }, judge: new OracleJudge(), generate: () => Promise.reject(new Error('must not draw')) });
+    expect(await fn.score(batch)).toEqual([0, 0]);
+  });
+});
