@@ -11,6 +11,7 @@
 import type { TestRow } from '../data/schemas.ts';
 import { judgeBlind } from '../world/blind.ts';
 import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
+import type { RgbImage } from '../world/image.ts';
 import { bootstrapClusterMean, caseSignTest, seerVerdict, verdictScore, type Verdict } from './stats.ts';
 import { bySplit, round4, type SplitTable } from './splits.ts';
 
@@ -31,6 +32,8 @@ export interface RatioCell {
 export interface WinRatioTable extends SplitTable<RatioCell> {
   /** One verdict per (case, image seed), in case order. */
   verdicts: { caseId: string; seed: number; verdict: Verdict; seerFirst: boolean }[];
+  /** The judged images, aligned with `verdicts` (only with `keepImages`, e.g. for human-eval pairs). */
+  images?: { seer: RgbImage; baseline: RgbImage }[];
 }
 
 /** One cell from the A.2 scores of each case's votes: win ratio, case bootstrap, case sign test. */
@@ -60,6 +63,7 @@ export async function winRatioTable(options: {
   judge: PairwiseJudge;
   imageSeeds: readonly number[];
   seed?: number;
+  keepImages?: boolean;
 }): Promise<WinRatioTable> {
   const { rows, seer, baseline, generator, judge, imageSeeds } = options;
   const seed = options.seed ?? 0;
@@ -75,7 +79,7 @@ export async function winRatioTable(options: {
   const table = bySplit((keep): RatioCell =>
     ratioCell(rows.filter(keep).map((row) => verdicts.filter((v) => v.caseId === row.id).map((v) => verdictScore(v.verdict))), seed),
   );
-  return { ...table, verdicts };
+  return { ...table, verdicts, ...(options.keepImages ? { images: cases.map((_, i) => ({ seer: seerImages[i]!, baseline: baseImages[i]! })) } : {}) };
 }
 
 export function averageWords(reprompts: readonly string[]): number {

@@ -27,6 +27,26 @@ export function reportMarkdown(results: Json): string {
   const t1 = results.table1 as Record<string, Json>;
   lines.push('## Table 1 — evaluator accuracy on the VIE test quadruplets (both orders)', '', `| model ${SPLIT_HEAD}`, `|---${'|---'.repeat(7)}|`);
   for (const [name, table] of Object.entries(t1)) lines.push(`| ${name} | ${SPLITS.map(([s, p]) => fmt(pick(table, s, p).accuracy)).join(' | ')} |`);
+  lines.push('', 'Every judged pair is a verified positive against one of the case\'s verified hard negatives (two kinds per case, rotating), in both orders; test renders.');
+  const kindTable = (title: string, tables: Record<string, Json> | undefined) => {
+    if (!tables || Object.keys(tables).length === 0) return;
+    const kinds = [...new Set(Object.values(tables).flatMap((t) => Object.keys((t.byKind ?? {}) as Json)))];
+    lines.push('', title, '', `| judge | all | ${kinds.join(' | ')} | answered "a" | pairs |`, `|---${'|---'.repeat(kinds.length + 3)}|`);
+    for (const [name, t] of Object.entries(tables)) {
+      const byKind = (t.byKind ?? {}) as Record<string, Cell>;
+      lines.push(`| ${name} | ${fmt(pick(t, 'total', null).accuracy)} | ${kinds.map((k) => fmt(byKind[k]?.accuracy)).join(' | ')} | ${fmt(t.answeredA as number)} | ${String(t.pairs ?? '–')}${t.verified === undefined ? '' : ` (${fmt((t.verified as number) * 100, 0)}% verified)`} |`);
+    }
+  };
+  kindTable('## Table 1 by negative kind — test renders', t1);
+  kindTable('## Table 1 by negative kind — the base generator\'s own test images (pairs the oracle verifies on the drawn pixels)', results.table1Generated as Record<string, Json> | undefined);
+  const validation = (results.validation ?? {}) as { table1?: Record<string, Json>; table1Generated?: Record<string, Json> };
+  kindTable('## Validation — Table 1 by negative kind, renders (recipe choices read this, never the test set)', validation.table1);
+  kindTable('## Validation — Table 1 by negative kind, the base generator\'s own images', validation.table1Generated);
+  const fidelity = (results.rewardFidelity ?? {}) as Record<string, Record<string, number>>;
+  if (Object.keys(fidelity).length) {
+    lines.push('', '## Reward fidelity — SEER\'s judge vs the oracle on (reprompt image, naive image), the pairs Stage 2 is rewarded on', '', '| reprompts | agreement (oracle decided) | when the reprompt wins | when naive wins | oracle ties | identical images | judge says "reprompt" on oracle ties | reward gap (judge − oracle) | pairs |', '|---|---|---|---|---|---|---|---|---|');
+    for (const [name, f] of Object.entries(fidelity)) lines.push(`| ${name} | ${fmt(f.agreement)} | ${fmt(f.agreementWhenRepromptWins)} | ${fmt(f.agreementWhenNaiveWins)} | ${fmt(f.oracleTies)} | ${fmt(f.identical)} | ${fmt(f.judgeOnTies)} | ${fmt(f.rewardGap)} | ${String(f.pairs)} |`);
+  }
   const t2 = (results.table2 ?? {}) as Record<string, Json>;
   lines.push('', '## Tables 2–3 — SEER win ratio against each reprompter (oracle-judged; 95% bootstrap interval over test cases; sign-test p over test cases, a case being the mean over its image seeds, tied cases dropped)', '', `| vs ${SPLIT_HEAD} avg. words |`, `|---${'|---'.repeat(8)}|`);
   for (const [name, table] of Object.entries(t2)) {
@@ -84,7 +104,7 @@ export function writeReport(runDir: string, results: Json): void {
     'stage1 phase 2': readMetrics(join(runDir, 'stage1', 'phase2', 'metrics.jsonl')),
     'stage2': readMetrics(join(runDir, 'stage2', 'metrics.jsonl')),
   };
-  const charts = ['reward', 'rewards/verdict/mean', 'rewards/preference/mean', 'kl', 'completions/mean_length', 'clip_ratio/region_mean']
+  const charts = ['reward', 'rewards/verdict/mean', 'rewards/preference/mean', 'frac_reward_zero_std', 'entropy', 'kl', 'completions/mean_length', 'clip_ratio/region_mean', 'timing/step']
     .map((metric) => svgChart(metric, Object.fromEntries(Object.entries(runs).map(([name, rows]) => [name, rows.map((r) => r[metric] as number).filter((v) => v !== undefined)]).filter(([, ys]) => (ys as number[]).length > 0))))
     .join('');
   const gallery = ((results.gallery ?? []) as { instruction: string; prompt: string; reprompt: string; naive: string; seer: string }[])

@@ -3,15 +3,19 @@
  * variants, a gallery), shared by the main job (`seer run`) and `seer eval run --run DIR
  * [--testset FILE]`, which re-evaluates a finished run on any test file. Every comparison feeds the
  * same frozen generator (the base model's: θ_gen is never trained) with the same image seeds and is
- * judged by the oracle. Tables 4–5 also measure how far Stage 1 / Stage 2 weights would drift if
- * they drew themselves (the blocks are shared in an early-fusion model).
+ * judged by the oracle. Also: reward fidelity (SEER's judge vs the oracle on reprompt-vs-naive
+ * pairs, eval/reward-fidelity.ts), Table 1 on the generator's own test images, and the human-eval
+ * app's `eval/pairs.jsonl` (./pairs.ts). Tables 4–5 also measure how far Stage 1 / Stage 2 weights
+ * would drift if they drew themselves (the blocks are shared in an early-fusion model).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { readJsonl, writeJson } from '../core/io.ts';
 import { testRowSchema } from '../data/schemas.ts';
-import { judgeAccuracy } from '../eval/judge-accuracy.ts';
+import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
+import { rewardFidelity } from '../eval/reward-fidelity.ts';
+import { writeHumanEvalPairs, type BaselinePairs } from './pairs.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
 import { writeReport } from '../reports/report.ts';
 import { Rng } from '../core/rng.ts';
@@ -52,13 +56,29 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
   const seer = seerOut.map((r) => r.reprompt);
   const table2: Record<string, unknown> = {};
   const failures: Record<string, unknown> = { seer: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, seerOut[i]!.validFormat === false ? null : seer[i]!))) };
+  const seerJudge = new SeerJudge(models.stage1, { name: 'seer-eval (frozen)' });
+  const pairs: BaselinePairs[] = [];
+  const baseCoT: string[] = [];
   for (const [name, reprompter] of Object.entries(reprompters)) {
     const outputs = await reprompter.reprompt(requests, { seed: settings.seed });
     const texts = outputs.map((o) => o.reprompt);
-    const table = await winRatioTable({ rows, seer, baseline: texts, generator, judge: oracle, imageSeeds: seeds, seed: settings.seed });
+    if (name === 'base (CoT)') baseCoT.push(...texts);
+    const table = await winRatioTable({ rows, seer, baseline: texts, generator, judge: oracle, imageSeeds: seeds, seed: settings.seed, keepImages: true });
     table2[name] = { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) };
     failures[name] = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!)));
+    // Human-eval pairs (A.2): the first image seed of every case, for every baseline.
+    const first = table.verdicts.map((v, i) => ({ v, i })).filter(({ v }) => v.seed === seeds[0]);
+    pairs.push({ name, verdicts: first.map(({ v }) => v), images: first.map(({ i }) => table.images![i]!) });
   }
+  const humanEvalPairs = await writeHumanEvalPairs(outDir, rows, pairs, seerJudge, settings.seed);
+  // The reward Stage 2 actually gets: SEER's judge vs the oracle on (reprompt image, naive image).
+  const fidelity = {
+    seer: await rewardFidelity({ rows, reprompts: seer, generator, judge: seerJudge, oracle, imageSeeds: seeds, seed: settings.seed }),
+    'base (CoT)': await rewardFidelity({ rows, reprompts: baseCoT, generator, judge: seerJudge, oracle, imageSeeds: seeds, seed: settings.seed }),
+  };
+  // Table 1 on the base generator's own images of the test cases (renders are in table1).
+  const drawn = await generatedCases(rows, generator, oracle, settings.seed);
+  const table1Generated = { zeroShot: await judgeAccuracyOnGenerated(new SeerJudge(models.base), drawn), seerEval: await judgeAccuracyOnGenerated(seerJudge, drawn) };
   const general = {
     base: await generalCapabilities(models.base, { n: settings.generalN, seed: settings.seed }),
     stage1: await generalCapabilities(models.stage1, { n: settings.generalN, seed: settings.seed }),
@@ -70,7 +90,7 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
     rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
     reprompter: new SeerReprompter(models.stage2),
     generator,
-    judge: new SeerJudge(models.stage1, { name: 'seer-eval (frozen)' }),
+    judge: seerJudge,
     imageSeeds: seeds.slice(0, 1),
   });
   // Gallery: naive vs SEER images for the first test cases (first image seed).
@@ -83,7 +103,7 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
     return { id: r.id, instruction: r.instruction, prompt: r.prompt, reprompt: seer[i]!, naive: `gallery/${r.id}-naive.png`, seer: `gallery/${r.id}-seer.png` };
   });
   const examples = rows.slice(0, 8).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, seer: seer[i], reasoning: seerOut[i]!.reasoning }));
-  return { gallery, inference, table2: { ...table2, seerAverageWords: averageWords(seer) }, failures, general, examples };
+  return { rewardFidelity: fidelity, table1Generated, humanEvalPairs, gallery, inference, table2: { ...table2, seerAverageWords: averageWords(seer) }, failures, general, examples };
 }
 
 /**

@@ -6,6 +6,10 @@ import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { runSeer } from './main-job.ts';
 import { evaluateRunOnTestset } from './evaluate.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
+import { openDatabase } from '../server/db.ts';
+import { HumanEvalStore } from '../server/store.ts';
+import { createPairwiseStudy } from '../server/studies.ts';
+import { studyResults, type PairwiseResults } from '../server/results.ts';
 import { binomialTest } from '../eval/stats.ts';
 
 interface Counts { n: number; cases: number; low: number; high: number; pValue: number; wins: number; losses: number; ties: number }
@@ -16,6 +20,8 @@ interface Results {
   gallery: { seer: string }[];
   inference: Record<string, Counts & { winRatioVsNaive: number; candidatesPerCase: number }>;
   failures: Record<string, Record<string, number>>;
+  rewardFidelity: Record<string, { pairs: number; identical: number; decided: number }>;
+  humanEvalPairs: number;
   wallSeconds: number;
   stepSeconds: Record<string, number>;
 }
@@ -64,6 +70,20 @@ describe('seer run --recipe smoke', () => {
       consistent(name, v);
       expect(v, name).toMatchObject({ winRatioVsNaive: 0.5, wins: 0, losses: 0, ties: v.cases });
     }
+    // Reward fidelity: SEER's reprompts are the naive prompt here, so every pair is identical images.
+    expect(results.rewardFidelity.seer).toMatchObject({ pairs: results.table2.naive!.total.n, identical: 1, decided: 0 });
+    expect(results.rewardFidelity['base (CoT)']!.pairs).toBe(results.table2.naive!.total.n);
+    // The human-eval app takes the run's pairs as they are: a study over every baseline, votes, results.
+    const store = new HumanEvalStore(openDatabase(join(dir, 'he.sqlite')));
+    const { study, raters } = createPairwiseStudy(store, { run: out, raters: 1 });
+    const items = store.items(study.id);
+    expect(items).toHaveLength(4 * cases);
+    expect(results.humanEvalPairs).toBe(items.length);
+    for (const item of items) expect(store.vote(raters[0]!.id, item.id, 'tie', null)).not.toBeNull();
+    const human = studyResults(store, study.id) as PairwiseResults;
+    expect(human.baselines.map((b) => b.baseline).sort()).toEqual(['base (CoT)', 'naive', 'oracle', 'text-only']);
+    for (const b of human.baselines) expect(b.win_ratio).toBe(0.5);
+    store.close();
     expect(Object.keys(results.general)).toEqual(['base', 'stage1', 'stage2']);
     expect(results.gallery.length).toBeGreaterThan(0);
     expect(Object.keys(results.inference)).toEqual(['single', 'best-of-4', 'rounds-3']);

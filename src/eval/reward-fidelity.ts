@@ -1,0 +1,65 @@
+/**
+ * Reward fidelity: does SEER's own judge give Stage 2 the reward the oracle (standing in for human
+ * raters) would? For each test case and image seed, the frozen generator draws the reprompt's image
+ * and the naive image (the exact pair Eq. 9 compares); SEER's judge and the oracle each judge it
+ * blind, in the same seeded order Stage 2 uses (world/blind.ts). Reported:
+ *  - `agreement`: share of pairs the oracle decides (not a tie) on which the judge picks the same
+ *    image — the number that says whether Stage 2 optimises the right thing (target ≥ 0.85);
+ *  - `oracleTies` / `identical`: pairs the oracle calls a tie, and pairs whose images are
+ *    byte-identical (both earn 0.5 under the tie rule and say nothing about the judge);
+ *  - `judgeOnTies`: what the judge answers when the oracle sees no difference (share "reprompt");
+ *  - `rewardGap`: the judge's mean hard reward minus the oracle's on the same pairs (> 0: the
+ *    judge is more generous than the raters would be — what a reward-hacking policy exploits).
+ * The paper has no such number; it is ours (issue: "no measure of the reward Stage 2 gets").
+ */
+import type { TestRow } from '../data/schemas.ts';
+import { judgeBlind, outcomeScore } from '../world/blind.ts';
+import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
+import { naivePrompt } from '../world/roles.ts';
+import { round4 } from './splits.ts';
+
+export interface RewardFidelity {
+  pairs: number;
+  decided: number;
+  agreement: number;
+  oracleTies: number;
+  identical: number;
+  judgeOnTies: number;
+  rewardGap: number;
+  /** Agreement on the pairs where the oracle prefers the reprompt / the naive image. */
+  agreementWhenRepromptWins: number;
+  agreementWhenNaiveWins: number;
+}
+
+export async function rewardFidelity(options: {
+  rows: readonly TestRow[];
+  reprompts: readonly string[];
+  generator: ImageGenerator;
+  judge: PairwiseJudge;
+  oracle: PairwiseJudge;
+  imageSeeds: readonly number[];
+  seed: number;
+}): Promise<RewardFidelity> {
+  const { rows, reprompts, generator, imageSeeds, seed } = options;
+  const cases = rows.flatMap((row, r) => imageSeeds.map((imageSeed) => ({ row, r, imageSeed })));
+  const mine = await generator.generate(cases.map((c) => reprompts[c.r]!), cases.map((c) => c.imageSeed));
+  const naive = await generator.generate(cases.map((c) => naivePrompt(c.row)), cases.map((c) => c.imageSeed));
+  const pairs = cases.map((c, i) => ({ instruction: c.row.instruction, prompt: c.row.prompt, candidate: mine[i]!, baseline: naive[i]!, key: `${c.row.id}-${c.imageSeed}` }));
+  const byJudge = await judgeBlind(options.judge, pairs, { seed });
+  const byOracle = await judgeBlind(options.oracle, pairs, { seed });
+  const decided = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome !== 'tie');
+  const ties = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome === 'tie' && !o.identical);
+  const share = (xs: readonly { o: { outcome: string }; j: { outcome: string } }[]) => (xs.length ? round4(xs.filter(({ o, j }) => o.outcome === j.outcome).length / xs.length) : Number.NaN);
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  return {
+    pairs: pairs.length,
+    decided: decided.length,
+    agreement: share(decided),
+    oracleTies: round4(byOracle.filter((o) => o.outcome === 'tie').length / Math.max(1, pairs.length)),
+    identical: round4(byOracle.filter((o) => o.identical).length / Math.max(1, pairs.length)),
+    judgeOnTies: ties.length ? round4(ties.filter(({ j }) => j.outcome === 'candidate').length / ties.length) : Number.NaN,
+    rewardGap: round4(mean(byJudge.map((v) => outcomeScore(v.outcome))) - mean(byOracle.map((v) => outcomeScore(v.outcome)))),
+    agreementWhenRepromptWins: share(decided.filter(({ o }) => o.outcome === 'candidate')),
+    agreementWhenNaiveWins: share(decided.filter(({ o }) => o.outcome === 'baseline')),
+  };
+}
