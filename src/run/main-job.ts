@@ -30,6 +30,7 @@ export const RUN_RECIPES = {
     stage1: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 16 },
     stage2: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 16 },
     imageSeeds: 1,
+    validateEvery: 2,
     generalN: 24,
     inferenceRows: 2,
   },
@@ -41,6 +42,7 @@ export const RUN_RECIPES = {
     stage1: { phase1Epochs: 0.25, phase1LearningRate: 2e-4, phase2Epochs: 3, phase2LearningRate: 3e-4 },
     stage2: { epochs: 1, learningRate: 3e-4 },
     imageSeeds: 2,
+    validateEvery: 75,
     generalN: 200,
     inferenceRows: 60,
   },
@@ -114,7 +116,9 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await table1Of(model, false);
-    await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet });
+    // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
+    const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m), data, valFile)).total.accuracy;
+    await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { phase1Only: phase1Accuracy, seerEval: await table1Of(model, true) });
   }

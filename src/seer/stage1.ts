@@ -23,6 +23,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
 import { SeerMiniPolicy } from './policy.ts';
+import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
 import { bothOrders } from '../world/blind.ts';
 
@@ -63,8 +64,19 @@ export function phase2Negative(row: TrainRow, index: number): string {
   return negativesOf(row.rlvr.phase2.negatives, index, 1)[0]?.image ?? row.rlvr.phase2.negative;
 }
 
+export interface JudgePhaseOptions {
+  quiet?: boolean;
+  /**
+   * Model selection on validation (./best-on-validation.ts): score the judge every
+   * `validateEvery` steps and end the phase with the best-scoring weights. The caller measures
+   * (the method layer does not import evaluation); it must read the validation split only.
+   */
+  validate?: (model: SeerMini) => Promise<number>;
+  validateEvery?: number;
+}
+
 /** One curriculum phase on `model` (trained in place). */
-export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
+export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
   const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
   const epochs = phase === 1 ? config.phase1Epochs : config.phase2Epochs;
@@ -80,12 +92,15 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
     checkpointEvery: 20,
   });
   const rewards = [verdictReward(model), formatReward<JudgeMeta>(model)];
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards, outDir: join(outDir, `phase${phase}`), quiet: options.quiet ?? false, label: `stage1 phase ${phase}` });
+  const phaseDir = join(outDir, `phase${phase}`);
+  const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
+  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards, outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) });
+  await selection?.finish(grpo.maxSteps);
   return metrics;
 }
 
 /** Both phases in order (phase 2 starts from phase 1's weights, with its own learning rate). */
-export async function trainEvaluator(model: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: { quiet?: boolean } = {}): Promise<{ phase1: StepMetrics[]; phase2: StepMetrics[] }> {
+export async function trainEvaluator(model: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<{ phase1: StepMetrics[]; phase2: StepMetrics[] }> {
   const phase1 = await trainJudgePhase(model, 1, dataDir, outDir, input, options);
   const phase2 = await trainJudgePhase(model, 2, dataDir, outDir, input, options);
   return { phase1, phase2 };
