@@ -33,6 +33,6 @@ export function registerDataCommands(program: Command): void {
       { seed: opts.seed, testPromptsPerInstruction: opts.testPrompts, ...(opts.humanDecisions ? { humanDecisions: opts.humanDecisions } : {}) },
       { ...(source ? { source } : {}), ...(checkConfig ? { autoCheck: new (await import('../backends/openai/feasibility.ts')).ChatFeasibilityCheck(checkConfig) } : {}) },
     );
-    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl and ${opts.out}/vie-test.jsonl\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n\nwrote ${opts.out}/vie-train.jsonl, vie-val.jsonl and vie-test.jsonl\n`);
   });
 }
