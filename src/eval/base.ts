@@ -3,8 +3,9 @@
  *  - generator: oracle accuracy per descriptor family on direct concrete prompts;
  *  - gap: oracle compliance of images from naive `instruction + prompt` vs from the oracle's
  *    concrete elaboration, on Simple and Hard test instructions;
- *  - zero-shot judge on the VIE test quadruplets, one blind seeded order per pair (src/world/blind.ts):
- *    accuracy, valid-format rate, position bias;
+ *  - zero-shot judge on the VIE test quadruplets (plain negatives), one blind seeded order per pair
+ *    (src/world/blind.ts): accuracy, valid-format rate, position bias; and Table 1 over every
+ *    hard-negative kind, both orders (`table1`, as the main job reports it);
  *  - zero-shot reprompter: valid-format rate and failure types (A.4.3).
  */
 import { join } from 'node:path';
@@ -25,12 +26,13 @@ import { parseRepromptOutput, repromptContext } from '../model/templates.ts';
 import { SeerJudge } from '../seer/roles.ts';
 import { judgeBlind } from '../world/blind.ts';
 import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
+import { judgeAccuracy, type JudgeAccuracy } from './judge-accuracy.ts';
 
 export interface BaseEvalResult {
   image_tokenizer: { n: number; mse: number; psnr_db: number; oracle_on_round_trips: Record<Family, number>; oracle_on_renders: Record<Family, number> };
   generator: { n: number; by_family: Record<Family, number>; all_families: number; oracle_on_renders: Record<Family, number> };
   gap: Record<'simple' | 'hard', { n: number; naive_compliance: number; elaborated_compliance: number }>;
-  judge: { n: number; accuracy: number; valid_format: number; answered_a: number };
+  judge: { n: number; accuracy: number; valid_format: number; answered_a: number; table1: JudgeAccuracy };
   reprompter: { n: number; valid_format: number; failures: Record<FailureType, number>; examples: { instruction: string; prompt: string; output: string }[] };
 }
 
@@ -75,7 +77,9 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   const pairs = [];
   for (const r of judgeRows) pairs.push({ instruction: r.instruction, prompt: r.prompt, candidate: await readPng(join(dataDir, r.quadruplet.positive)), baseline: await readPng(join(dataDir, r.quadruplet.negative)), key: r.id });
   // SeerJudge answers "tie" exactly when its output breaks the format.
-  const reads = (await judgeBlind(new SeerJudge(model, { maxNewTokens: 40, seed }), pairs, { seed })).flatMap((v) => v.reads);
+  const reads = (await judgeBlind(new SeerJudge(model, { seed }), pairs, { seed })).flatMap((v) => v.reads);
+  // Table 1 as the main job measures it: every hard-negative kind, both orders.
+  const table1 = await judgeAccuracy(new SeerJudge(model, { seed }), dataDir);
   const valid = reads.filter((x) => x.answer.verdict !== 'tie').length;
   const correct = reads.filter((x) => x.outcome === 'candidate').length;
   const saidA = reads.filter((x) => x.answer.verdict === 'A').length;
@@ -94,7 +98,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
     image_tokenizer: { n, mse: round4(mse), psnr_db: round4(10 * Math.log10((255 * 255) / Math.max(mse, 1e-9))), oracle_on_round_trips: familyAccuracy(oracle.detect(roundTrips)), oracle_on_renders: familyAccuracy(onRenders) },
     generator: { n, by_family: familyAccuracy(detected), all_families: round4(allRight), oracle_on_renders: familyAccuracy(onRenders) },
     gap,
-    judge: { n: judgeRows.length, accuracy: round4(correct / Math.max(1, judgeRows.length)), valid_format: round4(valid / Math.max(1, judgeRows.length)), answered_a: round4(saidA / Math.max(1, valid)) },
+    judge: { n: judgeRows.length, accuracy: round4(correct / Math.max(1, judgeRows.length)), valid_format: round4(valid / Math.max(1, judgeRows.length)), answered_a: round4(saidA / Math.max(1, valid)), table1 },
     reprompter: {
       n: rows.length,
       valid_format: round4(parsed.filter((p) => p.ok).length / Math.max(1, rows.length)),

@@ -24,7 +24,7 @@ export class SeerJudge implements PairwiseJudge {
   constructor(model: SeerMini, options: Partial<DecodeOptions> & { name?: string } = {}) {
     this.model = model;
     this.name = options.name ?? 'seer-judge';
-    this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 48, seed: options.seed ?? 0 };
+    this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 64, seed: options.seed ?? 0 }; // room for both descriptions and the recall (Stage 1's completion length)
   }
 
   async judge(queries: readonly JudgeQuery[]): Promise<JudgeAnswer[]> {
