@@ -39,7 +39,11 @@ export function reportMarkdown(results: Json): string {
   };
   kindTable('## Table 1 by negative kind — test renders', t1);
   kindTable('## Table 1 by negative kind — the base generator\'s own test images (pairs the oracle verifies on the drawn pixels)', results.table1Generated as Record<string, Json> | undefined);
-  const validation = (results.validation ?? {}) as { table1?: Record<string, Json>; table1Generated?: Record<string, Json> };
+  const validation = (results.validation ?? {}) as { table1?: Record<string, Json>; table1Generated?: Record<string, Json>; stage2VsNaive?: Json | null };
+  if (validation.stage2VsNaive) {
+    const c = pick(validation.stage2VsNaive, 'total', null);
+    lines.push('', `Validation — Stage 2's reprompts vs naive (oracle-judged): ${fmt(c.winRatio)} [${fmt(c.low)}, ${fmt(c.high)}], case sign-test p=${c.pValue === undefined ? '–' : c.pValue.toPrecision(2)}`);
+  }
   kindTable('## Validation — Table 1 by negative kind, renders (recipe choices read this, never the test set)', validation.table1);
   kindTable('## Validation — Table 1 by negative kind, the base generator\'s own images', validation.table1Generated);
   const fidelity = (results.rewardFidelity ?? {}) as Record<string, Record<string, number>>;

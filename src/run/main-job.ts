@@ -18,7 +18,11 @@ import type { SeerMini } from '../model/umm.ts';
 import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import { OracleJudge } from '../world/judge.ts';
-import { SeerJudge } from '../seer/roles.ts';
+import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { winRatioTable } from '../eval/win-ratio.ts';
+import { naivePrompt } from '../world/roles.ts';
+import { Rng } from '../core/rng.ts';
+import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { writeReport } from '../reports/report.ts';
@@ -54,6 +58,7 @@ const runOptionsSchema = z.object({
   outDir: z.string(),
   seed: z.number().int().describe('training seed: GRPO sampling and updates').default(0),
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
+  policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper").default('base'),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
@@ -129,11 +134,14 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // epochs of judging garble the shared language model's reprompts ("the user wants a: that
     // home. => render it as an at sunset"), and Stage 2 from there drifted into text that lost the
     // subject in 94 of 120 test cases. The Stage-1 copy is the frozen evaluator (docs/seer.md).
-    const policy = loadSeerMini(opts.checkpoint).model;
+    const policy = loadSeerMini(opts.policyInit === 'stage1' ? stage1Dir : opts.checkpoint).model;
     const evaluator = loadSeerMini(stage1Dir).model;
     await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
-    saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed });
-    finish('stage2', { checkpoint: stage2Dir });
+    saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed, policyInit: opts.policyInit });
+    // Stage 2 on validation (what a recipe choice such as --policy-init reads): the reprompter vs
+    // naive concatenation, same frozen generator, oracle-judged.
+    const validation = existsSync(valFile) ? await repromptWinRatio(policy, base, readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
+    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation } : {}) });
   }
 
   if (!done('evaluation')) {
@@ -157,7 +165,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     stepSeconds: timings,
     /** Test renders, every negative kind pooled (byKind inside). */
     table1: pickPart('test'),
-    validation: { table1: pickPart('validation'), table1Generated: pickPart('validationGenerated') },
+    validation: { table1: pickPart('validation'), table1Generated: pickPart('validationGenerated'), stage2VsNaive: read<{ validationVsNaive?: unknown }>('stage2').validationVsNaive ?? null },
     ...evaluation,
   };
   writeJson(join(out, 'results.json'), results);
@@ -166,3 +174,13 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
 }
 
 export type { SeerMini };
+
+/** The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, base generator). */
+async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<unknown> {
+  const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
+  const seer = (await new SeerReprompter(policy).reprompt(requests, { seed })).map((o) => o.reprompt);
+  const naive = rows.map((r) => naivePrompt(r));
+  const seeds = Array.from({ length: imageSeeds }, (_, i) => new Rng(seed).fork(`image-${i}`).int(1 << 30));
+  const table = await winRatioTable({ rows, seer, baseline: naive, generator: new SeerMiniGenerator(base), judge: new OracleJudge(), imageSeeds: seeds, seed });
+  return { total: table.total, id: table.id };
+}
