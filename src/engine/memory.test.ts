@@ -47,7 +47,8 @@ describe('engine memory', () => {
 
   it('sampling frees each step: repeated calls leave no live blocks behind', () => {
     const model = new Transformer({ textVocab: 300, imageVocab: 100, dModel: 64, nLayers: 2, nHeads: 4, contextLength: 128 });
-    const run = () => sample(model, [[1, 2, 3], [4, 5]], { maxNewTokens: 100, temperature: 1, topP: 0.9, seed: 3 });
+    // Rows 0 and 2 share a context: the prefix cache and its fork are freed too.
+    const run = () => sample(model, [[1, 2, 3], [4, 5], [1, 2, 3]], { maxNewTokens: 100, temperature: 1, topP: 0.9, seed: 3 });
     run();
     const before = engine.memory().liveBytes;
     for (let i = 0; i < 5; i++) run();
