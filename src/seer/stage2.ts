@@ -8,7 +8,8 @@
  * reprompter and the evaluator, so training either moves generation (measured: Stage 1 alone took
  * World-GenEval subject accuracy from 0.92 to 0.32). "Generator frozen" is therefore implemented by
  * drawing with the untouched base model, judging with a frozen copy of the Stage-1 model, and
- * training only the policy copy; inference draws with the same base generator.
+ * training only the policy copy; inference draws with the same base generator. Because that
+ * generator is frozen, its images are memoised per (prompt, image seed) (./image-cache.ts).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
+import { memoiseImages } from './image-cache.ts';
 
 export const stage2ConfigSchema = z.object({
   epochs: z.number().positive().describe('passes over the 300 (instruction, prompt) pairs (paper: 10)').default(1),
@@ -57,7 +59,8 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
   const judge = new SeerJudge(evaluator, { name: 'seer-eval (frozen)' });
   const rewards = [
-    relativeToNaiveReward({ model: policyModel, judge, generate: async (p, s) => generator.generateImages(p, s), soft: config.soft, seed: config.seed }),
+    // The naive image of a prompt is the same for its G completions (same seed): drawn once, cached.
+    relativeToNaiveReward({ model: policyModel, judge, generate: memoiseImages(async (p, s) => generator.generateImages(p, s)), soft: config.soft, seed: config.seed }),
     formatReward<RepromptMeta>(policyModel),
   ];
   const grpo = parseGrpoConfig({
