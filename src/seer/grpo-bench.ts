@@ -12,6 +12,7 @@ import { bothOrders } from '../world/blind.ts';
 import { judgeContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import type { JudgeMeta } from './rewards.ts';
 import { stage1ConfigSchema, stage1GrpoConfig, stage1Rewards } from './stage1.ts';
@@ -49,13 +50,16 @@ export function stage1BenchPrompts(model: SeerMini, pairs: number): GrpoPrompt<J
   return prompts;
 }
 
-/** `steps` Stage-1 phase-2 GRPO steps on `model` (trained in place: pass a fresh copy). */
-export async function benchStage1Step(model: SeerMini, options: { steps: number }): Promise<GrpoStepBench> {
+/**
+ * `steps` Stage-1 phase-2 GRPO steps on `model` (trained in place: pass a fresh copy), with
+ * Stage 1's thread set-up unless `blasThreads` says otherwise (null: leave the engine's).
+ */
+export async function benchStage1Step(model: SeerMini, options: { steps: number; blasThreads?: number | null }): Promise<GrpoStepBench> {
   const config = stage1ConfigSchema.parse({});
   const pairs = Math.ceil((options.steps * config.promptsPerStep) / 2);
   const prompts = stage1BenchPrompts(model, pairs);
   const grpo = { ...stage1GrpoConfig(config, 2, prompts.length), maxSteps: options.steps };
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), quiet: true });
+  const { metrics } = await withBlasThreads(options.blasThreads === undefined ? config.blasThreads : options.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), quiet: true }));
   const steps = metrics.map(stepTimes);
   const rest = steps.length > 1 ? steps.slice(1) : steps;
   const med = (key: keyof GrpoStepTimes) => median(rest.map((s) => s[key]));

@@ -22,6 +22,7 @@ import { alignmentContext, judgeContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
+import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
@@ -38,6 +39,7 @@ export const stage1ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
+  blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
 });
 export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
@@ -82,7 +84,7 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) });
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
   await selection?.finish(grpo.maxSteps);
   return metrics;
 }

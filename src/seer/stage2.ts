@@ -20,6 +20,7 @@ import { repromptContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
@@ -35,6 +36,7 @@ export const stage2ConfigSchema = z.object({
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   maxRows: z.number().int().positive().optional(),
+  blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
 });
 export type Stage2Config = z.infer<typeof stage2ConfigSchema>;
@@ -75,6 +77,6 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
     seed: config.seed,
     checkpointEvery: 10,
   });
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' });
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
 }
