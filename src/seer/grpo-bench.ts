@@ -11,24 +11,24 @@ import { renderSpec } from '../world/render.ts';
 import { bothOrders } from '../world/blind.ts';
 import { judgeContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
+import type { GrpoPhaseSeconds } from '../model/bench.ts';
+import type { Completion, SamplingOptions } from '../rl/policy.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
 import { withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import type { JudgeMeta } from './rewards.ts';
 import { stage1ConfigSchema, stage1GrpoConfig, stage1Rewards } from './stage1.ts';
 
-export interface GrpoStepTimes {
-  step: number;
-  rollout: number;
+export interface GrpoStepTimes extends GrpoPhaseSeconds {
   reward: number;
-  reference: number;
-  update: number;
 }
 
 export interface GrpoStepBench {
   /** Context length of each distinct prompt and the mean completion length over the steps. */
   contextTokens: number[];
   meanCompletionLength: number;
+  /** Per step, the completion length of each of the B rows (what a reference must reproduce). */
+  completionLengths: number[][];
   /** Per step (the first is a warm-up), seconds. */
   steps: GrpoStepTimes[];
   /** Median over the steps after the first. */
@@ -59,16 +59,29 @@ export async function benchStage1Step(model: SeerMini, options: { steps: number;
   const pairs = Math.ceil((options.steps * config.promptsPerStep) / 2);
   const prompts = stage1BenchPrompts(model, pairs);
   const grpo = { ...stage1GrpoConfig(config, 2, prompts.length), maxSteps: options.steps };
-  const { metrics } = await withBlasThreads(options.blasThreads === undefined ? config.blasThreads : options.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), quiet: true }));
+  const policy = new RecordingPolicy(model);
+  const { metrics } = await withBlasThreads(options.blasThreads === undefined ? config.blasThreads : options.blasThreads, () => trainGrpo({ config: grpo, model: policy, prompts, rewards: stage1Rewards(model), quiet: true }));
   const steps = metrics.map(stepTimes);
   const rest = steps.length > 1 ? steps.slice(1) : steps;
   const med = (key: keyof GrpoStepTimes) => median(rest.map((s) => s[key]));
   return {
     contextTokens: prompts.map((p) => p.context.length),
     meanCompletionLength: metrics.reduce((s, m) => s + (m['completions/mean_length'] ?? 0), 0) / Math.max(1, metrics.length),
+    completionLengths: policy.lengths,
     steps,
     median: { step: med('step'), rollout: med('rollout'), reward: med('reward'), reference: med('reference'), update: med('update') },
   };
+}
+
+/** SeerMiniPolicy that notes the completion lengths it samples (the default recipe has no dynamic sampling: one call a step). */
+class RecordingPolicy extends SeerMiniPolicy {
+  readonly lengths: number[][] = [];
+
+  override async sample(contexts: readonly (readonly number[])[], options: SamplingOptions): Promise<Completion[]> {
+    const out = await super.sample(contexts, options);
+    this.lengths.push(out.map((c) => c.tokens.length));
+    return out;
+  }
 }
 
 function stepTimes(m: StepMetrics): GrpoStepTimes {
