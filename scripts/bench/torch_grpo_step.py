@@ -14,37 +14,11 @@ same token work.
 """
 import argparse
 import json
-import math
 import time
 
 import torch
 
-
-class Block(torch.nn.Module):
-    def __init__(self, d, h):
-        super().__init__()
-        self.h = h
-        self.ln1 = torch.nn.LayerNorm(d)
-        self.qkv = torch.nn.Linear(d, 3 * d)
-        self.proj = torch.nn.Linear(d, d)
-        self.ln2 = torch.nn.LayerNorm(d)
-        self.fc = torch.nn.Linear(d, 4 * d)
-        self.out = torch.nn.Linear(4 * d, d)
-
-    def forward(self, x, past=None):
-        B, T, d = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
-        q, k, v = (t.view(B, T, self.h, d // self.h).transpose(1, 2) for t in (q, k, v))
-        if past is not None:
-            k = torch.cat([past[0], k], 2)
-            v = torch.cat([past[1], v], 2)
-        Tk = k.shape[2]
-        att = (q @ k.transpose(2, 3)) / math.sqrt(d // self.h)
-        mask = torch.ones(T, Tk, dtype=torch.bool).triu(Tk - T + 1)
-        att = att.masked_fill(mask, -1e9).softmax(-1)
-        y = (att @ v).transpose(1, 2).reshape(B, T, d)
-        x = x + self.proj(y)
-        return x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x)), approximate="tanh")), (k, v)
+from torch_step import Block  # the same block as the training-step reference, with a KV cache
 
 
 class Model(torch.nn.Module):
@@ -59,9 +33,10 @@ class Model(torch.nn.Module):
     def forward(self, ids, start=0, past=None, keep=None):
         T = ids.shape[1]
         x = self.emb(ids) + self.pos(torch.arange(start, start + T))[None]
+        mask = torch.ones(T, start + T, dtype=torch.bool).triu(start + 1)  # keys after each query
         new = []
         for i, blk in enumerate(self.blocks):
-            x, kv = blk(x, None if past is None else past[i])
+            x, kv = blk.attend(x, mask, None if past is None else past[i])
             new.append(kv)
         h = self.lnf(x if keep is None else x[:, -keep:])
         return self.head(h), new
