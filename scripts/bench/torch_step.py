@@ -26,14 +26,20 @@ class Block(torch.nn.Module):
         self.out = torch.nn.Linear(4 * d, d)
 
     def forward(self, x, mask):
+        return self.attend(x, mask)[0]
+
+    def attend(self, x, mask, past=None):
+        """The block with an optional KV cache `past` = (k, v); returns the output and (k, v)."""
         B, T, d = x.shape
         q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
         q, k, v = (t.view(B, T, self.h, d // self.h).transpose(1, 2) for t in (q, k, v))
+        if past is not None:
+            k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         att = (q @ k.transpose(2, 3)) / math.sqrt(d // self.h)
         att = att.masked_fill(mask, -1e9).softmax(-1)
         y = (att @ v).transpose(1, 2).reshape(B, T, d)
         x = x + self.proj(y)
-        return x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+        return x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x)), approximate="tanh")), (k, v)
 
 
 def main():

@@ -3,7 +3,9 @@
  * per-token policy-gradient loss, −mean(log π(token) · advantage), the shape of a GRPO update),
  * its effective GFLOP/s, and KV-cache sampling tokens/s through the real sampler. The PyTorch
  * reference is scripts/bench/torch_step.py: the same model, loss and optimizer, run by Debian's
- * python3-torch on the same machine (`runTorchReference`), with the same thread set-up.
+ * python3-torch on the same machine (`runTorchReference`), with the same thread set-up. The GRPO
+ * workload (src/seer/grpo-bench.ts) has its PyTorch counterpart done TRL's way in
+ * scripts/bench/torch_grpo_step.py (`runTorchGrpoReference`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -102,20 +104,44 @@ export function benchSampling(shape: BenchShape, options: { threads: number; bat
 export type TorchReference = { ok: true; stepSeconds: number[]; medianStepSeconds: number } | { ok: false; reason: string };
 
 const TORCH_SCRIPT = fileURLToPath(new URL('../../scripts/bench/torch_step.py', import.meta.url));
+const TORCH_GRPO_SCRIPT = fileURLToPath(new URL('../../scripts/bench/torch_grpo_step.py', import.meta.url));
 
 /** The same step in PyTorch (Debian python3-torch), in a child process. */
 export function runTorchReference(shape: BenchShape, options: { threads: number; steps: number }): TorchReference {
-  if (!existsSync(TORCH_SCRIPT)) return { ok: false, reason: `${TORCH_SCRIPT} is missing` };
-  const args = [TORCH_SCRIPT, '--threads', String(options.threads), '--steps', String(options.steps), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--vocab', String(shape.vocab), '--batch', String(shape.batch), '--seq', String(shape.seq)];
+  const args = ['--threads', String(options.threads), '--steps', String(options.steps), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--vocab', String(shape.vocab), '--batch', String(shape.batch), '--seq', String(shape.seq)];
+  const out = runTorchScript<{ stepSeconds: number[]; median: number }>(TORCH_SCRIPT, args, options.threads);
+  return out.ok ? { ok: true, stepSeconds: out.value.stepSeconds, medianStepSeconds: out.value.median } : out;
+}
+
+export interface GrpoPhaseSeconds {
+  step: number;
+  rollout: number;
+  reference: number;
+  update: number;
+}
+
+export type TorchGrpoReference = { ok: true; steps: GrpoPhaseSeconds[]; median: GrpoPhaseSeconds } | { ok: false; reason: string };
+
+/**
+ * One Stage-1 GRPO step done TRL's way in PyTorch (scripts/bench/torch_grpo_step.py): `lengths`
+ * holds, per step, the B completion lengths seer drew, so both engines do the same token work.
+ */
+export function runTorchGrpoReference(shape: { dModel: number; nLayers: number; nHeads: number; vocab: number; prompts: number; G: number; promptLength: number }, options: { threads: number; lengths: number[][] }): TorchGrpoReference {
+  const args = ['--threads', String(options.threads), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--heads', String(shape.nHeads), '--vocab', String(shape.vocab), '--prompts', String(shape.prompts), '--G', String(shape.G), '--prompt-len', String(shape.promptLength), '--lengths', JSON.stringify(options.lengths)];
+  const out = runTorchScript<{ steps: GrpoPhaseSeconds[]; median: GrpoPhaseSeconds }>(TORCH_GRPO_SCRIPT, args, options.threads);
+  return out.ok ? { ok: true, ...out.value } : out;
+}
+
+function runTorchScript<R>(script: string, args: string[], threads: number): { ok: true; value: R } | { ok: false; reason: string } {
+  if (!existsSync(script)) return { ok: false, reason: `${script} is missing` };
   // The same thread set-up as ours: OpenBLAS's pool sized like libtorch's, passive OpenMP waits.
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(options.threads), OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env });
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const run = spawnSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', env });
   if (run.error || run.status !== 0) {
     const why = run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`;
     return { ok: false, reason: `PyTorch reference failed (${why}); it needs \`apt-get install python3-torch libopenblas0-pthread\`` };
   }
-  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { stepSeconds: number[]; median: number };
-  return { ok: true, stepSeconds: out.stepSeconds, medianStepSeconds: out.median };
+  return { ok: true, value: JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as R };
 }
 
 export function medianOf(values: readonly number[]): number {

@@ -1,15 +1,23 @@
 /**
  * Per-token log-probabilities and entropies of given completions after given contexts — the
  * quantity GRPO needs (log π(o_t | q, o_<t), paper Eq. 1–2) and the pretraining loss uses.
- * Differentiable unless called inside `noGrad`. Rows are right-padded to the longest row; the
- * decoder is causal, so the padding never reaches a real position.
+ * Differentiable unless called inside `noGrad`.
  *
- * Only the C positions that predict completion tokens go through log-softmax (not all T of them):
- * at V ≈ 1–2.5k that is most of the head's cost saved for short completions.
+ * Shared prefixes (./prefix.ts): rows with the same context — GRPO's G completions of one prompt —
+ * forward that context once. Pass 1 runs the P distinct contexts [P, Lp] (right-padded: the
+ * decoder is causal, so padding never reaches a real position) and keeps their keys/values; pass 2
+ * runs every row's completion tokens but the last [B, C−1], attending to its prefix's keys/values
+ * (forked by `indexSelect`, whose backward sums the G rows' gradients into the shared prefix) with
+ * the prefix padding masked. The same maths as one forward over each `context + completion`
+ * (src/model/logprobs.test.ts proves log-probs and parameter gradients equal in float64).
+ *
+ * Only the C positions that predict completion tokens — the context's last position, then each
+ * completion position but the last — go through the output head and log-softmax.
  */
 import { SeerError } from '../core/errors.ts';
 import { T, type Tensor } from '../engine/torch.ts';
-import type { Transformer } from './transformer.ts';
+import { allDistinct, forkCache, forkRows, groupByContext } from './prefix.ts';
+import type { KvCache, Transformer } from './transformer.ts';
 
 export interface TokenLogProbs {
   /** [B, C] log p(completion[b][k] | context[b], completion[b][<k]); 0 beyond a row's length. */
@@ -27,37 +35,61 @@ export function tokenLogProbs(model: Transformer, contexts: readonly (readonly n
   }
   const lengths = completions.map((c) => c.length);
   const C = Math.max(1, ...lengths);
-  const full = contexts.map((c, b) => [...c, ...(completions[b] as readonly number[])]);
-  const L = Math.max(...full.map((f) => f.length));
+  const L = Math.max(...contexts.map((c, b) => c.length + (completions[b] as readonly number[]).length));
   contexts.forEach((c, b) => {
     if (c.length === 0) throw new SeerError('bad_input', `row ${b}: the context is empty (it needs at least a <bos> token)`);
   });
   if (L > model.config.contextLength) {
     throw new SeerError('bad_input', `a row has ${L} tokens but the model's context length is ${model.config.contextLength}: shorten the prompt or the completion`);
   }
-  const ids = new Int32Array(B * L);
-  const pos = new Int32Array(B * L);
-  const at = new Int32Array(B * C);
-  const targets = new Int32Array(B * C);
-  full.forEach((seq, b) => {
-    for (let t = 0; t < L; t++) {
-      ids[b * L + t] = seq[t] ?? 0;
-      pos[b * L + t] = t;
+  const groups = groupByContext(contexts);
+  const { distinct, rowGroup } = groups;
+  const P = distinct.length;
+  const Lp = Math.max(...distinct.map((c) => c.length));
+  const d = model.config.dModel;
+  // Pass 1: each distinct context once, right-padded.
+  const prefixIds = new Int32Array(P * Lp);
+  const prefixPos = new Int32Array(P * Lp);
+  const lastAt = new Int32Array(P);
+  distinct.forEach((ctx, p) => {
+    for (let t = 0; t < Lp; t++) {
+      prefixIds[p * Lp + t] = ctx[t] ?? 0;
+      prefixPos[p * Lp + t] = t;
     }
-    const ctxLen = (contexts[b] as readonly number[]).length;
-    for (let k = 0; k < C; k++) {
-      at[b * C + k] = Math.min(ctxLen - 1 + k, L - 1); // position whose logits predict completion token k
-      targets[b * C + k] = k < (lengths[b] as number) ? ((completions[b] as readonly number[])[k] as number) : 0;
-    }
+    lastAt[p] = ctx.length - 1;
   });
-  const V = model.vocabSize;
-  const logits = model.forward(T.fromInt32(ids, [B, L]), T.fromInt32(pos, [B, L])); // [B, L, V]
-  const index = T.expand(T.unsqueeze(T.fromInt32(at, [B, C]), 2), [B, C, V]); // [B, C, V]
-  const logSoftmax = T.logSoftmax(T.gather(logits, 1, index), -1); // [B, C, V]
+  const cache: KvCache = { keys: [], values: [], length: 0 };
+  const prefixHidden = model.hidden(T.fromInt32(prefixIds, [P, Lp]), T.fromInt32(prefixPos, [P, Lp]), { cache }); // [P, Lp, d]
+  const last = T.gather(prefixHidden, 1, T.expand(T.fromInt32(lastAt, [P, 1, 1]), [P, 1, d])); // [P, 1, d]
+  let scored = allDistinct(groups) ? last : forkRows(last, rowGroup); // [B, 1, d]: predicts completion token 0
+  // Pass 2: completion tokens 0..C−2 (their outputs predict tokens 1..C−1) after their prefix.
+  if (C > 1) {
+    const Cin = C - 1;
+    const ids = new Int32Array(B * Cin);
+    const pos = new Int32Array(B * Cin);
+    const pad = new Int32Array(B * (Lp + Cin));
+    contexts.forEach((ctx, b) => {
+      const completion = completions[b] as readonly number[];
+      for (let k = 0; k < Cin; k++) {
+        ids[b * Cin + k] = completion[k] ?? 0;
+        pos[b * Cin + k] = Math.min(ctx.length + k, model.config.contextLength - 1); // clamped only past a row's end
+      }
+      pad.fill(1, b * (Lp + Cin) + ctx.length, b * (Lp + Cin) + Lp); // the prefix's right padding
+    });
+    const rowsCache = allDistinct(groups) ? cache : forkCache(cache, rowGroup); // [B, H, Lp, hd] per layer
+    const keyPad = T.toBool(T.fromInt32(pad, [B, Lp + Cin])); // [B, Lp + Cin]
+    const completionHidden = model.hidden(T.fromInt32(ids, [B, Cin]), T.fromInt32(pos, [B, Cin]), { cache: rowsCache, keyPad }); // [B, C−1, d]
+    scored = T.cat([scored, completionHidden], 1); // [B, C, d]
+  }
+  const targets = new Int32Array(B * C);
+  completions.forEach((completion, b) => {
+    for (let k = 0; k < (lengths[b] as number); k++) targets[b * C + k] = completion[k] as number;
+  });
+  const logSoftmax = T.logSoftmax(model.head(scored), -1); // [B, C, V]
   const picked = T.gather(logSoftmax, 2, T.unsqueeze(T.fromInt32(targets, [B, C]), 2)); // [B, C, 1]
   const mask = new Float32Array(B * C);
   lengths.forEach((n, b) => mask.fill(1, b * C, b * C + n));
-  const valid = T.cast(T.fromFloat32(mask, [B, C]), logits.dtype() === 'Double' ? 'float64' : 'float32'); // [B, C]
+  const valid = T.cast(T.fromFloat32(mask, [B, C]), logSoftmax.dtype() === 'Double' ? 'float64' : 'float32'); // [B, C]
   const logp = T.mul(T.reshape(picked, [B, C]), valid);
   const entropy = T.mul(T.neg(T.sum(T.mul(T.exp(logSoftmax), logSoftmax), [2])), valid); // [B, C]
   return { logp, entropy, lengths };

@@ -69,6 +69,17 @@ describe('SEER-Mini (tiny recipe)', () => {
     expect(() => loadSeerMini(join(dir, 'nowhere'))).toThrow(SeerError);
   });
 
+  it('scores answers of different lengths after each context as one shared-prefix batch', () => {
+    const contexts = [model.encode([{ text: '<user> draw: a cat <assistant>' }]), model.encode([{ text: '<user> hello <assistant>' }])];
+    const answers = ['yes', 'a red cat </answer>'];
+    const scores = model.scoreAnswers(contexts, answers);
+    contexts.forEach((ctx, b) => answers.forEach((answer, k) => {
+      const alone = noGrad(() => tidy(() => Array.from(model.completionLogProbs([ctx], [model.text.encode(answer)]).logp.toFloat32()))).reduce((s, v) => s + v, 0);
+      expect(scores[b]![k]!).toBeCloseTo(alone, 4);
+    }));
+    expect(scores[0]![1]!).toBeLessThan(scores[0]![0]!); // the longer answer is less likely
+  });
+
   it('keeps generation and understanding parameters in separate groups', () => {
     const gen = model.transformer.parameters.filter((p) => p.group === 'generation').map((p) => p.name);
     expect(gen).toEqual(['image_embedding', 'image_head']);

@@ -1,9 +1,9 @@
 /**
  * Sampling: the KV cache and left padding give the same logits as recomputing the whole sequence;
- * temperature and top-p shape the draw as specified; the logits processor and stop tokens are
- * obeyed; the same seed gives the same tokens. Runs on a randomly initialised model (no training).
+ * rows sharing a context are prefilled once and forked; temperature and top-p shape the draw as
+ * specified; the logits processor and stop tokens are obeyed; the same seed gives the same tokens. Runs on a randomly initialised model (no training).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { T, engine, noGrad, tidy } from '../engine/torch.ts';
 import { pick, sample } from './sampling.ts';
@@ -106,6 +106,33 @@ describe('sample (batched, KV cache)', () => {
     expect(out[0]!.tokens[3]).toBe(stop);
     expect(out[1]).toMatchObject({ truncated: true });
     expect(out[1]!.tokens).toHaveLength(10);
+  });
+
+  it('prefills a shared context once and forks it: each row matches full recomputation and draws what it draws alone', () => {
+    const a = [1, 2, 3, 4, 5, 6];
+    const b = [7, 8];
+    const contexts = [a, b, a, a, b];
+    const rowSeeds = [11, 12, 13, 14, 15];
+    const opts = { maxNewTokens: 10, temperature: 1, topP: 0.95, seed: 0, rowSeeds };
+    const forward = model.hidden.bind(model);
+    const shapes: number[][] = [];
+    const hidden = vi.spyOn(model, 'hidden').mockImplementation((ids, pos, o) => (shapes.push(ids.shape()), forward(ids, pos, o)));
+    const seen: Float32Array[][] = contexts.map(() => []);
+    const out = sample(model, contexts, { ...opts, logitsProcessor: (l, row) => void seen[row]!.push(l.slice()) });
+    hidden.mockRestore();
+    expect(shapes[0]).toEqual([2, 6]); // the two distinct contexts, once each
+    expect(shapes.slice(1).every((s) => s.join() === '5,1')).toBe(true); // then one token per row
+    contexts.forEach((ctx, r) => {
+      const tokens = out[r]!.tokens;
+      tokens.forEach((_, step) => {
+        const reference = fullLogits([...ctx, ...tokens.slice(0, step)]);
+        let diff = 0;
+        for (let k = 0; k < V; k++) diff = Math.max(diff, Math.abs(seen[r]![step]![k]! - reference[k]!));
+        expect(diff, `row ${r} step ${step}`).toBeLessThan(1e-4);
+      });
+      expect(tokens, `row ${r}`).toEqual(sample(model, [ctx], { ...opts, rowSeeds: [rowSeeds[r]!] })[0]!.tokens);
+    });
+    expect(out[0]!.tokens).not.toEqual(out[2]!.tokens); // forked rows still draw their own streams
   });
 
   it('never runs past the context length', () => {

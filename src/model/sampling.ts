@@ -1,12 +1,14 @@
 /**
  * Batched autoregressive sampling with a KV cache (transformers.js style: logits processors,
  * sampler, stopping criteria). Contexts of different lengths are left-padded; a key-padding mask
- * hides the pads and positions restart at each row's first real token. Seeded per row: the same
- * seed gives the same tokens. Each decoding step frees its intermediates at once, so memory stays
+ * hides the pads and positions restart at each row's first real token. Rows with the same context
+ * are prefilled once and fork its cache (./prefix.ts). Seeded per row: the same seed gives the
+ * same tokens. Each decoding step frees its intermediates at once, so memory stays
  * at the KV cache's size (O(T), not O(T²)) however long the completion.
  */
 import { Rng, hashSeed } from '../core/rng.ts';
 import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
+import { allDistinct, forkCache, forkRows, groupByContext } from './prefix.ts';
 import type { KvCache, Transformer } from './transformer.ts';
 
 /** Edit `logits` [V] of row `row` in place before sampling (e.g. −Infinity outside allowed tokens). */
@@ -41,22 +43,38 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const stop = new Set(options.stopTokens ?? []);
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);
+  // Rows with the same context (GRPO's G completions of a prompt) share one prefill: the P
+  // distinct contexts run once and their KV cache, key padding and last logits fork to the rows.
+  const groups = groupByContext(contexts);
+  const { distinct, rowGroup } = groups;
+  const P = distinct.length;
   return noGrad(() =>
     tidy(() => {
-      const cache: KvCache = { keys: [], values: [], length: 0 };
-      const ids = new Int32Array(B * maxLen);
-      const pos = new Int32Array(B * maxLen);
-      const pad = new Int32Array(B * maxLen);
-      contexts.forEach((ctx, b) => {
+      let cache: KvCache = { keys: [], values: [], length: 0 };
+      const ids = new Int32Array(P * maxLen);
+      const pos = new Int32Array(P * maxLen);
+      const pad = new Int32Array(P * maxLen);
+      distinct.forEach((ctx, p) => {
         const offset = maxLen - ctx.length;
         for (let t = 0; t < maxLen; t++) {
-          ids[b * maxLen + t] = t < offset ? (options.padToken ?? 0) : (ctx[t - offset] as number);
-          pos[b * maxLen + t] = Math.max(0, t - offset);
-          pad[b * maxLen + t] = t < offset ? 1 : 0;
+          ids[p * maxLen + t] = t < offset ? (options.padToken ?? 0) : (ctx[t - offset] as number);
+          pos[p * maxLen + t] = Math.max(0, t - offset);
+          pad[p * maxLen + t] = t < offset ? 1 : 0;
         }
       });
-      let keyPad: Tensor = T.toBool(T.fromInt32(pad, [B, maxLen])); // [B, T_keys], true = pad
-      let logits = decodeStep(model, cache, keyPad, ids, pos, B, maxLen); // [B·V]
+      let keyPad: Tensor = T.toBool(T.fromInt32(pad, [P, maxLen])); // [P, T_keys], true = pad
+      let logits = decodeStep(model, cache, keyPad, ids, pos, P, maxLen); // [P·V]
+      if (!allDistinct(groups)) {
+        const prefix = cache;
+        cache = tidy(() => forkCache(prefix, rowGroup)); // [B, H, T, hd] per layer
+        for (const t of [...prefix.keys, ...prefix.values]) t.dispose();
+        const forked: Tensor = tidy(() => forkRows(keyPad, rowGroup)); // [B, T_keys]
+        keyPad.dispose();
+        keyPad = forked;
+        const perRow = new Float32Array(B * V);
+        rowGroup.forEach((p, b) => perRow.set(logits.subarray(p * V, (p + 1) * V), b * V));
+        logits = perRow; // [B·V]
+      }
       const nextPos = contexts.map((c) => c.length);
       for (let step = 0; step < steps; step++) {
         const chosen = new Int32Array(B);
@@ -91,8 +109,8 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
 function decodeStep(model: Transformer, cache: KvCache, keyPad: Tensor, ids: Int32Array, pos: Int32Array, B: number, Tlen: number): Float32Array {
   const replaced = [...cache.keys, ...cache.values];
   const logits = tidy(() => {
-    const out = model.forward(T.fromInt32(ids, [B, Tlen]), T.fromInt32(pos, [B, Tlen]), { cache, keyPad }); // [B, Tlen, V]
-    const last = T.reshape(T.narrow(out, 1, Tlen - 1, 1), [B, model.vocabSize]).toFloat32();
+    const hidden = model.hidden(T.fromInt32(ids, [B, Tlen]), T.fromInt32(pos, [B, Tlen]), { cache, keyPad }); // [B, Tlen, d]
+    const last = T.reshape(model.head(T.narrow(hidden, 1, Tlen - 1, 1)), [B, model.vocabSize]).toFloat32(); // the head at the last position only
     return { last, keep: [...cache.keys, ...cache.values] };
   }).last;
   for (const t of replaced) t.dispose();

@@ -147,6 +147,19 @@ export class Transformer {
    * padding during sampling). With `cache`, the new keys/values are appended (KV-cache decoding).
    */
   forward(ids: Tensor, positions: Tensor, options: { cache?: KvCache; keyPad?: Tensor } = {}): Tensor {
+    return this.head(this.hidden(ids, positions, options)); // [B, T, V]
+  }
+
+  /** The output head: logits [..., V] of final hidden states [..., d]. */
+  head(hidden: Tensor): Tensor {
+    return T.matmul(hidden, T.cat([this.textHead, this.imageHead], 1)); // [..., V]
+  }
+
+  /**
+   * `forward` without the output head: the final-LayerNorm hidden states [B, T, d], so a caller
+   * that scores only some positions runs the head (d × V per position) only there.
+   */
+  hidden(ids: Tensor, positions: Tensor, options: { cache?: KvCache; keyPad?: Tensor } = {}): Tensor {
     const { nHeads, dModel } = this.config;
     const headDim = dModel / nHeads;
     const [B, Tq] = ids.shape() as [number, number];
@@ -180,8 +193,7 @@ export class Transformer {
       x = T.add(x, m);
     });
     if (options.cache) options.cache.length = Tk;
-    const hf = T.layerNorm(x, this.lnFw, this.lnFb, 1e-5); // [B, T, d]
-    return T.matmul(hf, T.cat([this.textHead, this.imageHead], 1)); // [B, T, V]
+    return T.layerNorm(x, this.lnFw, this.lnFb, 1e-5); // [B, T, d]
   }
 
   /** Export weights by name (for checkpoints). */

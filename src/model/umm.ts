@@ -114,19 +114,21 @@ export class SeerMini {
     return T.mulScalar(T.sum(T.mul(logp, T.fromFloat32(mask, [B, maxC]))), -1 / Math.max(1, total));
   }
 
-  /** Log-probability of each candidate answer string after each context (for yes/no and a/b scoring). */
+  /**
+   * Log-probability of each candidate answer string after each context (for yes/no and a/b
+   * scoring). One batch of contexts × answers: each context is forwarded once for all answers
+   * (shared prefix, ./prefix.ts).
+   */
   scoreAnswers(contexts: readonly (readonly number[])[], answers: readonly string[]): number[][] {
+    const encoded = answers.map((a) => this.text.encode(a));
+    const A = encoded.length;
     return noGrad(() =>
       tidy(() => {
-        const rows: number[][] = contexts.map(() => []);
-        for (const answer of answers) {
-          const tokens = this.text.encode(answer);
-          const { logp } = this.completionLogProbs(contexts, contexts.map(() => tokens));
-          const data = logp.toFloat32();
-          const n = tokens.length;
-          contexts.forEach((_, b) => rows[b]!.push(Array.from(data.subarray(b * n, (b + 1) * n)).reduce((s, v) => s + v, 0)));
-        }
-        return rows;
+        const { logp } = this.completionLogProbs(contexts.flatMap((c) => encoded.map(() => c)), contexts.flatMap(() => encoded)); // [N·A, C]
+        const C = logp.shape()[1] as number;
+        const data = logp.toFloat32();
+        // Padding beyond an answer's length is 0, so a row's sum is the answer's log-probability.
+        return contexts.map((_, b) => encoded.map((_, k) => data.subarray((b * A + k) * C, (b * A + k + 1) * C).reduce((s, v) => s + v, 0)));
       }),
     );
   }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainGrpo, type GrpoPrompt, type RewardFunction } from './trainer.ts';
+import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from './trainer.ts';
 import { TabularPolicy } from './tabular-policy.ts';
 import { parseGrpoConfig, learningRateAt } from './config.ts';
 import { SeerError } from '../core/errors.ts';
@@ -26,6 +26,9 @@ const pattern: RewardFunction<null> = {
 // Logged but weightless: checks per-function metrics without competing with the pattern.
 const short: RewardFunction<null> = { name: 'short', weight: 0, score: (batch) => batch.map(({ completion }) => (completion.truncated ? 0 : 1)) };
 
+/** Metrics without the wall-clock `timing/*` entries, which no two runs share. */
+const withoutTimings = (metrics: readonly StepMetrics[]) => metrics.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('timing/'))));
+
 const config = (over: Record<string, unknown> = {}) =>
   parseGrpoConfig({ numGenerations: 8, generationBatchSize: 16, maxSteps: 60, learningRate: 0.1, beta: 0.04, maxCompletionLength: 6, seed: 3, ...over });
 
@@ -41,9 +44,14 @@ describe('GRPO trainer', () => {
       const last5 = reward.slice(-5).reduce((x, y) => x + y, 0) / 5;
       expect(last5, `seed ${seed}`).toBeGreaterThan(0.9);
       if (seed === 3) {
-        expect(await run(3)).toEqual(metrics);
-        for (const key of ['loss', 'reward', 'reward_std', 'frac_reward_zero_std', 'kl', 'entropy', 'clip_ratio/low_mean', 'clip_ratio/high_mean', 'clip_ratio/region_mean', 'completions/mean_length', 'completions/clipped_ratio', 'rewards/pattern/mean', 'rewards/pattern/std', 'rewards/short/mean', 'rewards/short/std', 'grad_norm', 'learning_rate'])
+        expect(withoutTimings(await run(3))).toEqual(withoutTimings(metrics));
+        for (const key of ['loss', 'reward', 'reward_std', 'frac_reward_zero_std', 'kl', 'entropy', 'clip_ratio/low_mean', 'clip_ratio/high_mean', 'clip_ratio/region_mean', 'completions/mean_length', 'completions/clipped_ratio', 'rewards/pattern/mean', 'rewards/pattern/std', 'rewards/short/mean', 'rewards/short/std', 'grad_norm', 'learning_rate', 'timing/rollout', 'timing/reward', 'timing/reference', 'timing/update', 'timing/step'])
           expect(metrics[0], key).toHaveProperty(key);
+        for (const m of metrics) {
+          const phases = m['timing/rollout']! + m['timing/reward']! + m['timing/reference']! + m['timing/update']!;
+          expect(Math.min(m['timing/rollout']!, m['timing/reward']!, m['timing/update']!)).toBeGreaterThan(0);
+          expect(phases).toBeLessThanOrEqual(m['timing/step']! + 1e-9);
+        }
         expect(metrics.at(-1)!.entropy).toBeLessThan(metrics[0]!.entropy!); // the policy sharpens
       }
     }
@@ -58,7 +66,7 @@ describe('GRPO trainer', () => {
       onStep: (m) => { if (m.step === 5) throw new Error('killed'); },
     })).rejects.toThrow('killed');
     const resumed = await trainGrpo({ config: cfg, model: new TabularPolicy(6, 0, 1), prompts, rewards: [pattern], quiet: true, outDir: dir });
-    expect(resumed.metrics).toEqual(whole.metrics);
+    expect(withoutTimings(resumed.metrics)).toEqual(withoutTimings(whole.metrics));
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
     expect(lines).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await resumed.model.saveState()).toEqual(await whole.model.saveState());
@@ -86,7 +94,7 @@ describe('GRPO trainer', () => {
     expect(killedAt).toBeGreaterThanOrEqual(5);
     expect(killedAt).toBeLessThan(12);
     const resumed = await trainGrpo({ config: parseGrpoConfig(cfg), model: new TabularPolicy(6, 0, 1), prompts, rewards: [pattern], quiet: true, outDir: dir });
-    expect(resumed.metrics).toEqual(whole.metrics);
+    expect(withoutTimings(resumed.metrics)).toEqual(withoutTimings(whole.metrics));
     expect(await resumed.model.saveState()).toEqual(await whole.model.saveState());
   });
 

@@ -8,7 +8,8 @@
  *     dL/dlogp from `policyLoss`, `backward` → AdamW step per pass
  *
  * With μ > 1 the old log-probs are those of the first pass (taken before any update), cached —
- * no extra forward pass. Metrics use TRL's names and average over all passes; checkpoints are
+ * no extra forward pass. Metrics use TRL's names and average over all passes, plus verl's per-phase
+ * wall seconds (`timing/rollout|reward|reference|update|step`); checkpoints are
  * atomic (./checkpoint.ts) and every random choice derives from (seed, step), so a killed run
  * resumes to exactly the numbers of an uninterrupted one.
  *
@@ -95,6 +96,7 @@ export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metr
 async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, reference: PolicyModel | null): Promise<StepMetrics> {
   const { config, model, rewards } = options;
   const G = config.numGenerations;
+  const stepStart = performance.now();
   const batch = promptsForStep(options.prompts, config.generationBatchSize / G, config.seed, step);
   const rollout = await sampleGroups(model, rewards, batch, config, step);
   const { completions, scored, groupPrompts } = rollout;
@@ -103,7 +105,9 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
   const mask: number[][] = completions.map((c) => c.tokens.map(() => (config.maskTruncatedCompletions && c.truncated ? 0 : 1)));
   const tokensOf = (from: number, to: number) => mask.slice(from, to).reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const totalTokens = tokensOf(0, mask.length);
+  const referenceStart = performance.now();
   const ref = reference ? (await reference.logProbs(rows, { grad: false })).logp.map((r) => Array.from(r)) : null;
+  const updateStart = performance.now();
 
   const lr = learningRateAt(config, step);
   const micro = config.generationBatchSize / config.gradientAccumulationSteps;
@@ -145,6 +149,7 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
     sums.gradNorm += model.step({ lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm });
   }
 
+  const stepEnd = performance.now();
   const mu = config.numIterations;
   const perToken = Math.max(1, totalTokens) * mu;
   const metrics: StepMetrics = {
@@ -162,6 +167,13 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
     'completions/clipped_ratio': mean(completions.map((c) => (c.truncated ? 1 : 0))),
     grad_norm: sums.gradNorm / mu,
     learning_rate: lr,
+    // Seconds per phase of this step, verl's `timing/*`: sampling (with dynamic-sampling redraws),
+    // reward functions, the reference's log-probs, and the μ passes of log-probs, backward and AdamW.
+    'timing/rollout': rollout.seconds.rollout,
+    'timing/reward': rollout.seconds.reward,
+    'timing/reference': (updateStart - referenceStart) / 1000,
+    'timing/update': (stepEnd - updateStart) / 1000,
+    'timing/step': (stepEnd - stepStart) / 1000,
   };
   if (config.dynamicSampling > 0) metrics['dynamic_sampling/resampled_groups'] = rollout.resampledGroups;
   rewards.forEach((fn, k) => {
@@ -178,26 +190,38 @@ interface Rollout<M> {
   scored: ScoredBatch;
   /** Group redraws made by dynamic sampling (a group redrawn twice counts twice). */
   resampledGroups: number;
+  /** Wall seconds spent in `model.sample` and in the reward functions. */
+  seconds: { rollout: number; reward: number };
 }
 
 /** G completions per prompt, scored; with dynamic sampling, groups whose rewards are all equal are redrawn. */
 async function sampleGroups<M>(model: PolicyModel, rewards: readonly RewardFunction<M>[], batch: readonly GrpoPrompt<M>[], config: GrpoConfig, step: number): Promise<Rollout<M>> {
   const G = config.numGenerations;
   const groupPrompts = batch.flatMap((p) => Array.from({ length: G }, () => p));
-  const score = (completions: readonly Completion[]) => scoreRewards(rewards, groupPrompts.map((prompt, i) => ({ prompt, completion: completions[i] as Completion })));
-  let completions = await model.sample(groupPrompts.map((p) => p.context), samplingFor(config, step, 0));
+  const seconds = { rollout: 0, reward: 0 };
+  const timed = async <R>(phase: keyof typeof seconds, work: () => Promise<R>): Promise<R> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      seconds[phase] += (performance.now() - start) / 1000;
+    }
+  };
+  const score = (completions: readonly Completion[]) => timed('reward', () => scoreRewards(rewards, groupPrompts.map((prompt, i) => ({ prompt, completion: completions[i] as Completion }))));
+  const draw = (contexts: number[][], attempt: number) => timed('rollout', () => model.sample(contexts, samplingFor(config, step, attempt)));
+  let completions = await draw(groupPrompts.map((p) => p.context), 0);
   let scored = await score(completions);
   let resampledGroups = 0;
   for (let attempt = 1; attempt <= config.dynamicSampling; attempt++) {
     const redo = batch.flatMap((_, g) => (hasZeroStd(scored.total.slice(g * G, (g + 1) * G)) ? [g] : []));
     if (redo.length === 0) break;
     resampledGroups += redo.length;
-    const fresh = await model.sample(redo.flatMap((g) => Array.from({ length: G }, () => (batch[g] as GrpoPrompt<M>).context)), samplingFor(config, step, attempt));
+    const fresh = await draw(redo.flatMap((g) => Array.from({ length: G }, () => (batch[g] as GrpoPrompt<M>).context)), attempt);
     completions = completions.slice();
     redo.forEach((g, k) => completions.splice(g * G, G, ...fresh.slice(k * G, (k + 1) * G)));
     scored = await score(completions);
   }
-  return { groupPrompts, completions, scored, resampledGroups };
+  return { groupPrompts, completions, scored, resampledGroups, seconds };
 }
 
 function hasZeroStd(rewards: readonly number[]): boolean {

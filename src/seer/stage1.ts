@@ -20,8 +20,9 @@ import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
 import { negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { parseGrpoConfig } from '../rl/config.ts';
-import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
+import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
+import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
@@ -38,6 +39,7 @@ export const stage1ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
+  blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
 });
 export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
@@ -79,11 +81,21 @@ export interface JudgePhaseOptions {
 export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
   const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
+  const grpo = stage1GrpoConfig(config, phase, prompts.length);
+  const phaseDir = join(outDir, `phase${phase}`);
+  const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
+  await selection?.finish(grpo.maxSteps);
+  return metrics;
+}
+
+/** The GRPO settings of one curriculum phase over `promptCount` prompts (also what `seer bench` times). */
+export function stage1GrpoConfig(config: Stage1Config, phase: 1 | 2, promptCount: number): GrpoConfig {
   const epochs = phase === 1 ? config.phase1Epochs : config.phase2Epochs;
-  const grpo = parseGrpoConfig({
+  return parseGrpoConfig({
     numGenerations: config.numGenerations,
     generationBatchSize: config.numGenerations * config.promptsPerStep,
-    maxSteps: Math.max(1, Math.round((epochs * prompts.length) / config.promptsPerStep)),
+    maxSteps: Math.max(1, Math.round((epochs * promptCount) / config.promptsPerStep)),
     learningRate: phase === 1 ? config.phase1LearningRate : config.phase2LearningRate,
     beta: config.beta,
     maxCompletionLength: config.maxCompletionLength,
@@ -91,12 +103,10 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
     seed: config.seed + phase,
     checkpointEvery: 20,
   });
-  const rewards = [verdictReward(model), formatReward<JudgeMeta>(model)];
-  const phaseDir = join(outDir, `phase${phase}`);
-  const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards, outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) });
-  await selection?.finish(grpo.maxSteps);
-  return metrics;
+}
+
+export function stage1Rewards(model: SeerMini): RewardFunction<JudgeMeta>[] {
+  return [verdictReward(model), formatReward<JudgeMeta>(model)];
 }
 
 /** Both phases in order (phase 2 starts from phase 1's weights, with its own learning rate). */

@@ -8,7 +8,8 @@
  * reprompter and the evaluator, so training either moves generation (measured: Stage 1 alone took
  * World-GenEval subject accuracy from 0.92 to 0.32). "Generator frozen" is therefore implemented by
  * drawing with the untouched base model, judging with a frozen copy of the Stage-1 model, and
- * training only the policy copy; inference draws with the same base generator.
+ * training only the policy copy; inference draws with the same base generator. Because that
+ * generator is frozen, its images are memoised per (prompt, image seed) (./image-cache.ts).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -19,9 +20,11 @@ import { repromptContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
+import { memoiseImages } from './image-cache.ts';
 
 export const stage2ConfigSchema = z.object({
   epochs: z.number().positive().describe('passes over the 300 (instruction, prompt) pairs (paper: 10)').default(1),
@@ -33,6 +36,7 @@ export const stage2ConfigSchema = z.object({
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   maxRows: z.number().int().positive().optional(),
+  blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
 });
 export type Stage2Config = z.infer<typeof stage2ConfigSchema>;
@@ -57,7 +61,8 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
   const judge = new SeerJudge(evaluator, { name: 'seer-eval (frozen)' });
   const rewards = [
-    relativeToNaiveReward({ model: policyModel, judge, generate: async (p, s) => generator.generateImages(p, s), soft: config.soft, seed: config.seed }),
+    // The naive image of a prompt is the same for its G completions (same seed): drawn once, cached.
+    relativeToNaiveReward({ model: policyModel, judge, generate: memoiseImages(async (p, s) => generator.generateImages(p, s)), soft: config.soft, seed: config.seed }),
     formatReward<RepromptMeta>(policyModel),
   ];
   const grpo = parseGrpoConfig({
@@ -72,6 +77,6 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
     seed: config.seed,
     checkpointEvery: 10,
   });
-  const { metrics } = await trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' });
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
 }
