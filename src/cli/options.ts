@@ -22,9 +22,9 @@ export const THREADS_HELP = 'libtorch + BLAS threads';
  * the command's first lines on stderr, with a loud warning and the fix for a slow set-up. Every
  * command that trains or samples calls this first. Loads the engine lazily.
  */
-export async function startEngine(threads: number): Promise<import('../engine/blas.ts').EngineReport> {
+export async function startEngine(threads: number, blasThreads = threads): Promise<import('../engine/blas.ts').EngineReport> {
   const { engine } = await import('../engine/torch.ts');
   const { announceEngine } = await import('../engine/blas.ts');
-  engine.setThreads(threads);
+  engine.setThreads(threads, blasThreads);
   return announceEngine();
 }

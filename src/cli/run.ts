@@ -23,7 +23,7 @@ export function registerRunCommands(program: Command): void {
       if (opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);
       if (opts.imageSource !== 'generator' && opts.imageSource !== 'render') throw new SeerError('bad_input', `--image-source must be "generator" or "render", got "${opts.imageSource}"`);
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
-      await startEngine(opts.threads);
+      await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
       const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, policyInit: opts.policyInit, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${Number(results.wallSeconds).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);

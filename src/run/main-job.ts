@@ -71,7 +71,10 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const recipe = RUN_RECIPES[opts.recipe];
   const out = opts.outDir;
   ensureDir(out);
-  engine.setThreads(opts.threads);
+  // One OpenBLAS thread for the whole job: at these shapes a second BLAS thread spin-waits
+  // (sched_yield) more than it computes — smoke run 31.7 s → 22.0 s, system CPU 11.4 s → 1.9 s,
+  // results identical (docs/engine.md).
+  engine.setThreads(opts.threads, 1);
   // What the engine really got (BLAS, threads, GEMM speed): a slow set-up explains a slow run.
   writeJson(join(out, 'engine.json'), engineReport({ gemmRepeats: 3 }));
   const say = (msg: string) => { if (!opts.quiet) process.stderr.write(`seer run: ${msg}\n`); };
