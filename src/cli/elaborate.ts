@@ -28,7 +28,7 @@ export function registerElaborateCommands(program: Command): void {
       const { SeerMiniGenerator } = await import('../model/generator.ts');
       const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
       const { elaborate } = await import('../seer/elaborate.ts');
-      const { writePng } = await import('../world/image.ts');
+      const { writePng } = await import('../image/image.ts');
       const { writeJson } = await import('../core/io.ts');
       await startEngine(opts.threads);
       const fromRun: Partial<ReturnType<typeof runCheckpoints>> = opts.run ? runCheckpoints(opts.run) : {};

@@ -58,7 +58,7 @@ export function registerEvalCommands(program: Command): void {
   addEndpointOptions(versusCmd, 'judge-', 'an external judge instead of the oracle');
   versusCmd.action(async (opts: Record<string, unknown> & { data: string; checkpoint?: string; generatorCheckpoint?: string; kind: string; limit?: number; imageSeeds: number; seed: number; threads: number; json?: boolean }) => {
     const { SeerError } = await import('../core/errors.ts');
-    const { BASELINE_KINDS, versus, formatVersus } = await import('../backends/versus.ts');
+    const { BASELINE_KINDS, versus, formatVersus } = await import('../eval/versus.ts');
     if (!(BASELINE_KINDS as readonly string[]).includes(opts.kind)) throw new SeerError('bad_input', `--kind must be one of ${BASELINE_KINDS.join(', ')}, got "${opts.kind}"`);
     const baseline = endpointConfig(opts, '');
     if (!baseline) throw new SeerError('bad_input', 'seer eval versus needs --base-url and --model for the baseline (e.g. a vLLM server, or another `seer serve`)');
@@ -67,7 +67,7 @@ export function registerEvalCommands(program: Command): void {
     const { SeerReprompter } = await import('../seer/roles.ts');
     const { SeerMiniGenerator } = await import('../model/generator.ts');
     const { OpenAIJudge, OpenAIReprompter, OpenAIImageGenerator } = await import('../backends/openai/models.ts');
-    const { OracleJudge } = await import('../world/judge.ts');
+    const { OracleJudge } = await import('../oracle/judge.ts');
     const { readJsonl } = await import('../core/io.ts');
     const { testRowSchema } = await import('../data/schemas.ts');
     const { Rng } = await import('../core/rng.ts');

@@ -16,8 +16,8 @@ export function registerOracleCommands(program: Command): void {
     .option('--detector <dir>', 'detector folder (default: the shipped assets/oracle)')
     .option('--p-change <p>', 'chance each family leaves its default (0.55 busy scenes; 0.25 VIE-like)', Number, 0.55)
     .action(async (opts: { json?: boolean; n: number; seed: number; detector?: string; pChange: number }) => {
-      const { AttributeDetector } = await import('../world/oracle/detector.ts');
-      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const { AttributeDetector } = await import('../oracle/detector.ts');
+      const { evaluateOracle } = await import('../oracle/evaluate.ts');
       const result = evaluateOracle(AttributeDetector.load(opts.detector), { n: opts.n, seed: opts.seed, pChange: opts.pChange });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -39,8 +39,8 @@ export function registerOracleCommands(program: Command): void {
     .option('--seed <n>', 'seed', parseInteger, 0)
     .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
     .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean; threads: number }) => {
-      const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
-      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../oracle/detector.ts');
+      const { evaluateOracle } = await import('../oracle/evaluate.ts');
       await startEngine(opts.threads);
       const started = Date.now();
       const out = opts.out ?? DEFAULT_DETECTOR_DIR;

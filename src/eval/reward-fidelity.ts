@@ -2,7 +2,7 @@
  * Reward fidelity: does SEER's own judge give Stage 2 the reward the oracle (standing in for human
  * raters) would? For each test case and image seed, the frozen generator draws the reprompt's image
  * and the naive image (the exact pair Eq. 9 compares); SEER's judge and the oracle each judge it
- * blind, in the same seeded order Stage 2 uses (world/blind.ts). Reported:
+ * blind, in the same seeded order Stage 2 uses (roles/blind.ts). Reported:
  *  - `agreement`: share of pairs the oracle decides (not a tie) on which the judge picks the same
  *    image — the number that says whether Stage 2 optimises the right thing (target ≥ 0.85);
  *  - `oracleTies` / `identical`: pairs the oracle calls a tie, and pairs whose images are
@@ -13,9 +13,9 @@
  * The paper has no such number; it is ours (issue: "no measure of the reward Stage 2 gets").
  */
 import type { TestRow } from '../data/schemas.ts';
-import { judgeBlind, outcomeScore } from '../world/blind.ts';
-import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
-import { naivePrompt } from '../world/roles.ts';
+import { judgeBlind, outcomeScore } from '../roles/blind.ts';
+import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import { round4 } from './splits.ts';
 
 export interface RewardFidelity {

@@ -4,7 +4,7 @@
  * reprompt — as token sequences built from the templates in ./templates.ts.
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
-import type { RgbImage } from '../world/image.ts';
+import type { RgbImage } from '../image/image.ts';
 import { generateContext, type Segment } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';

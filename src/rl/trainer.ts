@@ -13,7 +13,7 @@
  * atomic (./checkpoint.ts) and every random choice derives from (seed, step), so a killed run
  * resumes to exactly the numbers of an uninterrupted one.
  *
- *   npx vitest run src/rl/trainer.test.ts      # the learning test on ./tabular-policy.ts
+ *   npx vitest run src/rl/trainer.test.ts      # the learning test on ./tabular-policy.testkit.ts
  *
  * Departures: from TRL — the loss gradient is computed analytically per token and handed to the
  * model instead of autograd through the objective; `maxSteps` counts generation batches (μ

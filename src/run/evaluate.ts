@@ -28,10 +28,10 @@ import { averageWords, winRatioTable } from '../eval/win-ratio.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
-import { writePng } from '../world/image.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { writePng } from '../image/image.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import { naivePrompt, type Reprompter } from '../world/roles.ts';
+import { naivePrompt, type Reprompter } from '../roles/roles.ts';
 
 export interface EvaluationSettings {
   imageSeeds: number;

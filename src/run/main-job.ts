@@ -17,10 +17,10 @@ import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkp
 import type { SeerMini } from '../model/umm.ts';
 import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
 import { winRatioTable } from '../eval/win-ratio.ts';
-import { naivePrompt } from '../world/roles.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import { Rng } from '../core/rng.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';

@@ -7,7 +7,7 @@
 import { noGrad, tidy } from '../engine/torch.ts';
 import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../world/roles.ts';
+import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
 export interface DecodeOptions {
   temperature: number;
