@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { cpus, loadavg } from 'node:os';
+import { mean } from '../core/math.ts';
 import { parsePositiveInteger, startEngine } from './options.ts';
 
 interface BenchOptions {
@@ -136,7 +137,7 @@ async function benchGrpo(opts: BenchOptions, say: (line: string) => void): Promi
       const model = loadSeerMini(BASE_CHECKPOINT_DIR).model;
       const run = await benchStage1Step(model, { steps });
       seer.push(run.median);
-      contextTokens = Math.round(run.contextTokens.reduce((a, b) => a + b, 0) / run.contextTokens.length);
+      contextTokens = Math.round(mean(run.contextTokens));
       meanLength = run.meanCompletionLength;
       for (const p of model.transformer.parameters) p.tensor.dispose();
       if (opts.reference && reason === undefined) {

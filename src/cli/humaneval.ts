@@ -9,7 +9,7 @@
 import { Option, type Command } from 'commander';
 import { SeerError } from '../core/errors.ts';
 import { writeFileAtomic, writeJsonl } from '../core/io.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, seedOption } from './options.ts';
 
 const DEFAULT_DB = 'runs/humaneval/humaneval.sqlite';
 const DEFAULT_PORT = 8787;
@@ -69,7 +69,7 @@ export function registerHumanEvalCommands(program: Command): void {
     .option('--candidates <file>', 'candidates.jsonl of the dataset builder: a verification study of the auto_check=pass rows')
     .option('--name <name>', 'study name')
     .option('--raters <n>', 'raters to invite now', parseInteger, 6)
-    .option('--seed <n>', 'seed of the per-rater item order and left/right sides', parseInteger, 0)
+    .addOption(seedOption('seed of the per-rater item order and left/right sides', 0))
     .addOption(urlOption())
     .option('--json', 'print JSON')
     .action(async (opts: { db: string; run?: string; pairs?: string; vs?: string[]; candidates?: string; name?: string; raters: number; seed: number; url: string; json?: boolean }) => {
@@ -148,7 +148,7 @@ export function registerHumanEvalCommands(program: Command): void {
     .option('--csv <file>', 'also write the results table as CSV')
     .option('--votes-csv <file>', 'also write every vote as CSV')
     .option('--resamples <n>', 'bootstrap resamples', parsePositiveInteger, 2000)
-    .option('--seed <n>', 'bootstrap seed', parseInteger, 0)
+    .addOption(seedOption('bootstrap seed', 0))
     .action(async (opts: { db: string; study: string; json?: boolean; csv?: string; votesCsv?: string; resamples: number; seed: number }) => {
       const { studyResults, resultsCsv, votesCsv } = await import('../humaneval/results.ts');
       const store = await openStore(opts.db);

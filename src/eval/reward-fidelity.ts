@@ -12,6 +12,7 @@
  *    judge is more generous than the raters would be — what a reward-hacking policy exploits).
  * The paper has no such number; it is ours (issue: "no measure of the reward Stage 2 gets").
  */
+import { finiteMean } from '../core/math.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { judgeBlind, outcomeScore } from '../roles/blind.ts';
 import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
@@ -50,7 +51,6 @@ export async function rewardFidelity(options: {
   const decided = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome !== 'tie');
   const ties = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome === 'tie' && !o.identical);
   const share = (xs: readonly { o: { outcome: string }; j: { outcome: string } }[]) => (xs.length ? round4(xs.filter(({ o, j }) => o.outcome === j.outcome).length / xs.length) : Number.NaN);
-  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   return {
     pairs: pairs.length,
     decided: decided.length,
@@ -58,7 +58,7 @@ export async function rewardFidelity(options: {
     oracleTies: round4(byOracle.filter((o) => o.outcome === 'tie').length / Math.max(1, pairs.length)),
     identical: round4(byOracle.filter((o) => o.identical).length / Math.max(1, pairs.length)),
     judgeOnTies: ties.length ? round4(ties.filter(({ j }) => j.outcome === 'candidate').length / ties.length) : Number.NaN,
-    rewardGap: round4(mean(byJudge.map((v) => outcomeScore(v.outcome))) - mean(byOracle.map((v) => outcomeScore(v.outcome)))),
+    rewardGap: round4(finiteMean(byJudge.map((v) => outcomeScore(v.outcome))) - finiteMean(byOracle.map((v) => outcomeScore(v.outcome)))),
     agreementWhenRepromptWins: share(decided.filter(({ o }) => o.outcome === 'candidate')),
     agreementWhenNaiveWins: share(decided.filter(({ o }) => o.outcome === 'baseline')),
   };

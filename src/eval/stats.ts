@@ -14,6 +14,7 @@
  */
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
+import { mean } from '../core/math.ts';
 import { outcomeOfScore, outcomeScore, type BlindOutcome } from '../roles/blind.ts';
 
 export type Verdict = 'seer' | 'baseline' | 'tie';
@@ -36,12 +37,6 @@ export function winRatio(verdicts: readonly Verdict[]): number {
   return sum / verdicts.length;
 }
 
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
 
 /** log(k!) by summation, cached; exact enough for n up to millions. */
 const logFactorialCache: number[] = [0];

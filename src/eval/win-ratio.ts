@@ -8,12 +8,21 @@
  * image seeds; cases at exactly 0.5 are ties and are dropped; `wins` / `losses` / `ties` count
  * cases).
  */
+import { Rng } from '../core/rng.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { judgeBlind } from '../roles/blind.ts';
 import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
 import type { RgbImage } from '../image/image.ts';
 import { bootstrapClusterMean, caseSignTest, seerVerdict, verdictScore, type Verdict } from './stats.ts';
 import { bySplit, round4, type SplitTable } from './splits.ts';
+
+/**
+ * The image seeds an evaluation draws every case with, derived once from its seed: the i-th is
+ * `Rng(seed).fork('image-i')`, so every command and the main job draw the same images.
+ */
+export function evaluationImageSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => new Rng(seed).fork(`image-${i}`).int(1 << 30));
+}
 
 export interface RatioCell {
   /** Votes: cases × image seeds. */

@@ -12,6 +12,7 @@ import { Transformer } from './transformer.ts';
 import { sample, type SampledSequence } from './sampling.ts';
 import { tokenLogProbs, type TokenLogProbs } from './logprobs.ts';
 
+/** How SEER-Mini decodes text (every text-decoding role and the GRPO policy use this one shape). */
 export interface TextSampling {
   maxNewTokens: number;
   temperature: number;
