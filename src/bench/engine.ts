@@ -24,7 +24,7 @@ export interface BenchShape {
   seq: number;
 }
 
-/** The shape ENGINE-NOTES.md's peer measured PyTorch at. */
+/** The shape of the PyTorch comparison behind the engine choice (docs/engine.md, "Decision"). */
 export const PEER_SHAPE: BenchShape = { dModel: 128, nLayers: 4, nHeads: 4, vocab: 2500, batch: 16, seq: 200 };
 /** SEER-Mini's real shape: the base checkpoint's vocabulary (649 text + 256 image), pretraining batch 32, T 90–180. */
 export const DEFAULT_SHAPE: BenchShape = { dModel: 128, nLayers: 4, nHeads: 4, vocab: 905, batch: 32, seq: 128 };

@@ -54,7 +54,7 @@ export function registerBenchCommands(program: Command): void {
     .option('--threads <list>', 'libtorch thread counts to measure, comma-separated', parseThreads, [1, 2])
     .option('--steps <n>', 'training steps per measurement (the first is a warm-up)', parsePositiveInteger, 4)
     .option('--repeats <n>', 'measurements per configuration (the machine is shared: report ranges)', parsePositiveInteger, 3)
-    .option('--shape <name>', "peer (V2500, B16×T200: ENGINE-NOTES' PyTorch figure), default (SEER-Mini: V905, B32×T128) or both", parseShape, 'both')
+    .option('--shape <name>', "peer (V2500, B16×T200: the engine choice's PyTorch comparison, docs/engine.md), default (SEER-Mini: V905, B32×T128) or both", parseShape, 'both')
     .option('--reference', 'also run the step in PyTorch (needs apt-get install python3-torch libopenblas0-pthread)')
     .option('--no-sampling', 'skip the sampling measurement')
     .option('--workload <name>', 'train (the synthetic training step), grpo (Stage-1 GRPO steps on the base checkpoint at the default recipe\'s shapes; the reference does it TRL\'s way) or all', parseWorkload, 'train')

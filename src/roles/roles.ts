@@ -69,8 +69,9 @@ export interface TextOptions {
  * A unified multimodal model (paper §1: one backbone that understands and generates) at inference:
  * it reprompts, judges pairs, generates images and answers questions about an image.
  *
- * Departure from ARCHITECTURE.md's sketch (sampleText / tokenLogProbs / encodeImages): those are
- * the trainer's view and stay on `SeerMini`; this is the role view that an HTTP model or an ONNX
+ * Departure from an earlier sketch that put the trainer's operations on this interface (sampleText /
+ * tokenLogProbs / encodeImages): those are the trainer's view and stay on `SeerMini`
+ * (src/model/umm.ts); this is the role view that an HTTP model or an ONNX
  * model can also offer, so every one of them runs the same conformance suite.
  */
 export interface UnifiedModel extends Reprompter, PairwiseJudge, ImageGenerator {
