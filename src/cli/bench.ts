@@ -1,15 +1,16 @@
 /**
  * `seer bench [--json] [--threads 1,2] [--repeats 3] [--shape both] [--reference] [--workload train|grpo|all]`:
  * SEER-Mini's dimensions, training-step time, effective GFLOP/s and KV-cache sampling tokens/s on
- * this machine; with --reference, the same step in PyTorch (scripts/bench/torch_step.py),
+ * this machine; with --reference, the same step in PyTorch (src/bench/torch_step.py),
  * interleaved with ours so both see the same load, and the ratio. `--workload grpo` times Stage-1
  * GRPO steps at the default recipe's shapes instead (per phase), against PyTorch doing the same
- * step TRL's way (scripts/bench/torch_grpo_step.py). The machine is shared: each figure is
+ * step TRL's way (src/bench/torch_grpo_step.py). The machine is shared: each figure is
  * reported as min / median / max over repeats, with the load average at the start.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { cpus, loadavg } from 'node:os';
+import { mean } from '../core/math.ts';
 import { parsePositiveInteger, startEngine } from './options.ts';
 
 interface BenchOptions {
@@ -53,12 +54,12 @@ export function registerBenchCommands(program: Command): void {
     .option('--threads <list>', 'libtorch thread counts to measure, comma-separated', parseThreads, [1, 2])
     .option('--steps <n>', 'training steps per measurement (the first is a warm-up)', parsePositiveInteger, 4)
     .option('--repeats <n>', 'measurements per configuration (the machine is shared: report ranges)', parsePositiveInteger, 3)
-    .option('--shape <name>', "peer (V2500, B16×T200: ENGINE-NOTES' PyTorch figure), default (SEER-Mini: V905, B32×T128) or both", parseShape, 'both')
+    .option('--shape <name>', "peer (V2500, B16×T200: the engine choice's PyTorch comparison, docs/engine.md), default (SEER-Mini: V905, B32×T128) or both", parseShape, 'both')
     .option('--reference', 'also run the step in PyTorch (needs apt-get install python3-torch libopenblas0-pthread)')
     .option('--no-sampling', 'skip the sampling measurement')
     .option('--workload <name>', 'train (the synthetic training step), grpo (Stage-1 GRPO steps on the base checkpoint at the default recipe\'s shapes; the reference does it TRL\'s way) or all', parseWorkload, 'train')
     .action(async (opts: BenchOptions) => {
-      const { benchTrainStep, benchSampling, runTorchReference, medianOf, DEFAULT_SHAPE, PEER_SHAPE } = await import('../model/bench.ts');
+      const { benchTrainStep, benchSampling, runTorchReference, medianOf, DEFAULT_SHAPE, PEER_SHAPE } = await import('../bench/engine.ts');
       const range = (xs: number[]): Range => ({ min: Math.min(...xs), median: medianOf(xs), max: Math.max(...xs) });
       const shapes = { peer: [PEER_SHAPE], default: [DEFAULT_SHAPE], both: [PEER_SHAPE, DEFAULT_SHAPE] }[opts.shape];
       const say = (line: string) => {
@@ -112,15 +113,15 @@ export function registerBenchCommands(program: Command): void {
 }
 
 /**
- * Stage-1 GRPO steps (src/seer/grpo-bench.ts) on a fresh copy of the base checkpoint per repeat,
+ * Stage-1 GRPO steps (src/bench/grpo.ts) on a fresh copy of the base checkpoint per repeat,
  * each followed by the PyTorch step done TRL's way with the same completion lengths; per thread
  * count, the range over repeats of each run's median step and phase seconds.
  */
 async function benchGrpo(opts: BenchOptions, say: (line: string) => void): Promise<Record<string, unknown>[]> {
   const { engine } = await import('../engine/torch.ts');
   const { BASE_CHECKPOINT_DIR, loadSeerMini } = await import('../model/checkpoint.ts');
-  const { medianOf, runTorchGrpoReference } = await import('../model/bench.ts');
-  const { benchStage1Step } = await import('../seer/grpo-bench.ts');
+  const { medianOf, runTorchGrpoReference } = await import('../bench/engine.ts');
+  const { benchStage1Step } = await import('../bench/grpo.ts');
   const { stage1ConfigSchema } = await import('../seer/stage1.ts');
   const stage1 = stage1ConfigSchema.parse({});
   const steps = Math.max(3, opts.steps);
@@ -136,7 +137,7 @@ async function benchGrpo(opts: BenchOptions, say: (line: string) => void): Promi
       const model = loadSeerMini(BASE_CHECKPOINT_DIR).model;
       const run = await benchStage1Step(model, { steps });
       seer.push(run.median);
-      contextTokens = Math.round(run.contextTokens.reduce((a, b) => a + b, 0) / run.contextTokens.length);
+      contextTokens = Math.round(mean(run.contextTokens));
       meanLength = run.meanCompletionLength;
       for (const p of model.transformer.parameters) p.tensor.dispose();
       if (opts.reference && reason === undefined) {

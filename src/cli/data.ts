@@ -1,7 +1,7 @@
 /** `seer data …`: build the VIE dataset. */
 import type { Command } from 'commander';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { checkpointOption, parsePositiveInteger, seedOption } from './options.ts';
 import { addEndpointOptions, endpointConfig } from './external.ts';
 
 export function registerDataCommands(program: Command): void {
@@ -10,11 +10,11 @@ export function registerDataCommands(program: Command): void {
     .command('build')
     .description('build the VIE train/test sets (600 candidates → filter → 300; 40 test instructions)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--seed <n>', 'seed', parseInteger, 0)
+    .addOption(seedOption())
     .option('--test-prompts <n>', 'prompts per test instruction', parsePositiveInteger, 3)
     .option('--human-decisions <file>', 'decisions.jsonl from `seer humaneval decisions` (rejected candidates are dropped)')
     .option('--image-source <name>', 'renderer | model (SEER-Mini\'s generator, keeps only what it can realise)', 'renderer')
-    .option('--checkpoint <dir>', 'with --image-source model: the SEER-Mini checkpoint (default: the shipped base)')
+    .addOption(checkpointOption('with --image-source model: the SEER-Mini checkpoint (default: the shipped base)'))
     .option('--json', 'print the summary as JSON');
   addEndpointOptions(build, 'check-', 'automated check by an external chat model with image input, instead of the oracle (A.1.2)');
   build.action(async (opts: Record<string, unknown> & { out: string; seed: number; testPrompts: number; humanDecisions?: string; imageSource: string; checkpoint?: string; json?: boolean }) => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
+import { checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerElaborateCommands(program: Command): void {
   program
@@ -12,14 +12,14 @@ export function registerElaborateCommands(program: Command): void {
     .requiredOption('--instruction <text>', 'visual instruction, e.g. "Make the object look scary, yet undeniably cute."')
     .requiredOption('--prompt <text>', 'prompt, e.g. "a cat"')
     .option('--run <dir>', 'a finished `seer run`: reprompt with its Stage-2 model, judge with its Stage-1 model, draw with its base')
-    .option('--checkpoint <dir>', 'SEER-Mini checkpoint that reprompts (default: the shipped base)')
+    .addOption(checkpointOption('SEER-Mini checkpoint that reprompts (default: the shipped base)'))
     .option('--judge <dir>', 'checkpoint whose judge picks among candidates (default: same as --checkpoint)')
     .option('--generator <dir>', 'checkpoint whose frozen generator draws (default: the shipped base)')
     .option('--out <dir>', 'folder for naive.png, seer.png, side-by-side.png and result.json', 'runs/elaborate')
-    .option('--seed <n>', 'seed', parseInteger, 0)
+    .addOption(seedOption())
     .option('--best-of <n>', 'sample N reprompts, keep the one the model\'s own judge prefers', parsePositiveInteger, 1)
     .option('--rounds <k>', 'retry until the own judge prefers the reprompt over the naive image, up to K rounds', parsePositiveInteger, 1)
-    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .addOption(threadsOption())
     .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number; threads: number }) => {
       for (const flag of ['instruction', 'prompt'] as const) {
         if (opts[flag].trim() === '') throw new SeerError('bad_input', `--${flag} is empty: give the ${flag === 'instruction' ? 'visual instruction, e.g. --instruction "Make the object look scary, yet undeniably cute."' : 'prompt to elaborate, e.g. --prompt "a cat"'}`);
@@ -28,7 +28,7 @@ export function registerElaborateCommands(program: Command): void {
       const { SeerMiniGenerator } = await import('../model/generator.ts');
       const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
       const { elaborate } = await import('../seer/elaborate.ts');
-      const { writePng } = await import('../world/image.ts');
+      const { writePng } = await import('../image/image.ts');
       const { writeJson } = await import('../core/io.ts');
       await startEngine(opts.threads);
       const fromRun: Partial<ReturnType<typeof runCheckpoints>> = opts.run ? runCheckpoints(opts.run) : {};

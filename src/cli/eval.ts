@@ -3,18 +3,18 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { addEndpointOptions, endpointConfig } from './external.ts';
-import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
+import { checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerEvalCommands(program: Command): void {
   const evalCmd = program.command('eval').description('evaluate models on the VIE world');
   evalCmd
     .command('base')
     .description('measure the cognitive gap of a checkpoint: generator, naive vs elaborated, zero-shot judge and reprompter')
-    .option('--checkpoint <dir>', 'SEER-Mini checkpoint (default: the shipped base)')
+    .addOption(checkpointOption('SEER-Mini checkpoint (default: the shipped base)'))
     .option('--data <dir>', 'VIE dataset folder (built there if missing)', 'runs/vie')
-    .option('--seed <n>', 'seed', parseInteger, 0)
+    .addOption(seedOption())
     .option('--json', 'print JSON only')
-    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .addOption(threadsOption())
     .action(async (opts: { checkpoint?: string; data: string; seed: number; json?: boolean; threads: number }) => {
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { evaluateBase } = await import('../eval/base.ts');
@@ -34,7 +34,7 @@ export function registerEvalCommands(program: Command): void {
     .option('--testset <file>', 'VIE-format test JSONL (default: the run\'s own data/vie-test.jsonl); quadruplet images resolve against its folder')
     .option('--out <dir>', 'output folder (default: RUN/eval-<testset name>)')
     .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
-    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .addOption(threadsOption())
     .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
       const { evaluateRunOnTestset } = await import('../run/evaluate.ts');
       await startEngine(opts.threads);
@@ -46,19 +46,19 @@ export function registerEvalCommands(program: Command): void {
     .command('versus')
     .description('Tables 2–3 against a real model: SEER vs an external reprompter (through SEER\'s generator) or an external UMM (its own images), pairwise-judged')
     .option('--data <dir>', 'VIE dataset folder (built there if missing)', 'runs/vie')
-    .option('--checkpoint <dir>', 'SEER-Mini checkpoint whose reprompter is SEER (default: the shipped base)')
+    .addOption(checkpointOption('SEER-Mini checkpoint whose reprompter is SEER (default: the shipped base)'))
     .option('--generator-checkpoint <dir>', 'frozen generator for SEER (and Table 2 baselines); default: --checkpoint')
     .option('--kind <kind>', 'reprompter (Table 2) | umm (Table 3: it draws the naive prompt) | umm-think (it reprompts, then draws)', 'reprompter')
     .option('--limit <n>', 'use the first N test rows', parsePositiveInteger)
     .option('--image-seeds <n>', 'image seeds per test row', parsePositiveInteger, 1)
-    .option('--seed <n>', 'seed', parseInteger, 0)
-    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .addOption(seedOption())
+    .addOption(threadsOption())
     .option('--json', 'print JSON only');
   addEndpointOptions(versusCmd, '', 'the baseline (required)');
   addEndpointOptions(versusCmd, 'judge-', 'an external judge instead of the oracle');
   versusCmd.action(async (opts: Record<string, unknown> & { data: string; checkpoint?: string; generatorCheckpoint?: string; kind: string; limit?: number; imageSeeds: number; seed: number; threads: number; json?: boolean }) => {
     const { SeerError } = await import('../core/errors.ts');
-    const { BASELINE_KINDS, versus, formatVersus } = await import('../backends/versus.ts');
+    const { BASELINE_KINDS, versus, formatVersus } = await import('../eval/versus.ts');
     if (!(BASELINE_KINDS as readonly string[]).includes(opts.kind)) throw new SeerError('bad_input', `--kind must be one of ${BASELINE_KINDS.join(', ')}, got "${opts.kind}"`);
     const baseline = endpointConfig(opts, '');
     if (!baseline) throw new SeerError('bad_input', 'seer eval versus needs --base-url and --model for the baseline (e.g. a vLLM server, or another `seer serve`)');
@@ -67,10 +67,10 @@ export function registerEvalCommands(program: Command): void {
     const { SeerReprompter } = await import('../seer/roles.ts');
     const { SeerMiniGenerator } = await import('../model/generator.ts');
     const { OpenAIJudge, OpenAIReprompter, OpenAIImageGenerator } = await import('../backends/openai/models.ts');
-    const { OracleJudge } = await import('../world/judge.ts');
+    const { OracleJudge } = await import('../oracle/judge.ts');
     const { readJsonl } = await import('../core/io.ts');
     const { testRowSchema } = await import('../data/schemas.ts');
-    const { Rng } = await import('../core/rng.ts');
+    const { evaluationImageSeeds } = await import('../eval/win-ratio.ts');
     await startEngine(opts.threads);
     if (!existsSync(join(opts.data, 'vie-test.jsonl'))) {
       const { buildVie } = await import('../data/vie.ts');
@@ -86,7 +86,7 @@ export function registerEvalCommands(program: Command): void {
       generator: new SeerMiniGenerator(drawer),
       external: { name: baseline.model, reprompter: new OpenAIReprompter(baseline), generator: new OpenAIImageGenerator(baseline) },
       judge: judgeConfig ? new OpenAIJudge(judgeConfig) : new OracleJudge(),
-      imageSeeds: Array.from({ length: opts.imageSeeds }, (_, i) => new Rng(opts.seed).fork(`image-${i}`).int(1 << 30)),
+      imageSeeds: evaluationImageSeeds(opts.seed, opts.imageSeeds),
       seed: opts.seed,
     });
     process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatVersus(result)}\n`);

@@ -9,14 +9,14 @@
 import { Option, type Command } from 'commander';
 import { SeerError } from '../core/errors.ts';
 import { writeFileAtomic, writeJsonl } from '../core/io.ts';
-import { parseInteger, parsePositiveInteger } from './options.ts';
+import { parseInteger, parsePositiveInteger, seedOption } from './options.ts';
 
 const DEFAULT_DB = 'runs/humaneval/humaneval.sqlite';
 const DEFAULT_PORT = 8787;
 
 async function openStore(db: string) {
-  const { openDatabase } = await import('../server/db.ts');
-  const { HumanEvalStore } = await import('../server/store.ts');
+  const { openDatabase } = await import('../humaneval/db.ts');
+  const { HumanEvalStore } = await import('../humaneval/store.ts');
   return new HumanEvalStore(openDatabase(db));
 }
 
@@ -41,7 +41,7 @@ export function registerHumanEvalCommands(program: Command): void {
     .option('--host <host>', 'address to bind; anything but loopback exposes the app to the network', '127.0.0.1')
     .option('--admin-token <token>', 'admin token (default: $SEER_HUMANEVAL_ADMIN_TOKEN, else a new random one)')
     .action(async (opts: { db: string; port: number; host: string; adminToken?: string }) => {
-      const { startServer } = await import('../server/serve.ts');
+      const { startServer } = await import('../humaneval/serve.ts');
       const server = await startServer({
         db: opts.db,
         port: opts.port,
@@ -69,14 +69,14 @@ export function registerHumanEvalCommands(program: Command): void {
     .option('--candidates <file>', 'candidates.jsonl of the dataset builder: a verification study of the auto_check=pass rows')
     .option('--name <name>', 'study name')
     .option('--raters <n>', 'raters to invite now', parseInteger, 6)
-    .option('--seed <n>', 'seed of the per-rater item order and left/right sides', parseInteger, 0)
+    .addOption(seedOption('seed of the per-rater item order and left/right sides', 0))
     .addOption(urlOption())
     .option('--json', 'print JSON')
     .action(async (opts: { db: string; run?: string; pairs?: string; vs?: string[]; candidates?: string; name?: string; raters: number; seed: number; url: string; json?: boolean }) => {
       const sources = [opts.run, opts.pairs, opts.candidates].filter((x) => x !== undefined).length;
       if (sources !== 1) throw new SeerError('bad_input', 'give exactly one of --run DIR, --pairs FILE or --candidates FILE');
       if (opts.candidates !== undefined && opts.vs) throw new SeerError('bad_input', '--vs applies to pairwise studies, not to --candidates');
-      const { createPairwiseStudy, createVerificationStudy } = await import('../server/studies.ts');
+      const { createPairwiseStudy, createVerificationStudy } = await import('../humaneval/studies.ts');
       const store = await openStore(opts.db);
       try {
         const created =
@@ -148,9 +148,9 @@ export function registerHumanEvalCommands(program: Command): void {
     .option('--csv <file>', 'also write the results table as CSV')
     .option('--votes-csv <file>', 'also write every vote as CSV')
     .option('--resamples <n>', 'bootstrap resamples', parsePositiveInteger, 2000)
-    .option('--seed <n>', 'bootstrap seed', parseInteger, 0)
+    .addOption(seedOption('bootstrap seed', 0))
     .action(async (opts: { db: string; study: string; json?: boolean; csv?: string; votesCsv?: string; resamples: number; seed: number }) => {
-      const { studyResults, resultsCsv, votesCsv } = await import('../server/results.ts');
+      const { studyResults, resultsCsv, votesCsv } = await import('../humaneval/results.ts');
       const store = await openStore(opts.db);
       try {
         const results = studyResults(store, opts.study, { resamples: opts.resamples, seed: opts.seed });
@@ -184,7 +184,7 @@ export function registerHumanEvalCommands(program: Command): void {
     .requiredOption('--study <id>', 'verification study id')
     .requiredOption('--out <file>', 'decisions.jsonl to write')
     .action(async (opts: { db: string; study: string; out: string }) => {
-      const { decisions } = await import('../server/results.ts');
+      const { decisions } = await import('../humaneval/results.ts');
       const store = await openStore(opts.db);
       try {
         const study = store.requireStudy(opts.study);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger, startEngine } from './options.ts';
+import { parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerModelCommands(program: Command): void {
   program
@@ -11,10 +11,10 @@ export function registerModelCommands(program: Command): void {
     .description('pretrain SEER-Mini on the VIE world (writes OUT/model, metrics.jsonl, train-state)')
     .option('--recipe <name>', 'default | tiny', 'default')
     .requiredOption('--out <dir>', 'run folder')
-    .option('--seed <n>', 'seed', parseInteger, 0)
+    .addOption(seedOption())
     .option('--resume', 'continue from the last checkpoint in --out')
     .option('--steps <n>', 'override the recipe\'s step count', parsePositiveInteger)
-    .option('--threads <n>', 'override the recipe\'s libtorch threads', parsePositiveInteger)
+    .addOption(threadsOption('override the recipe\'s libtorch threads', null))
     .action(async (opts: { recipe: string; out: string; seed: number; resume?: boolean; steps?: number; threads?: number }) => {
       const { pretrain, RECIPES, pretrainRecipeSchema } = await import('../pretrain/train.ts');
       if (opts.recipe !== 'default' && opts.recipe !== 'tiny') throw new SeerError('bad_input', `--recipe must be "default" or "tiny", got "${opts.recipe}"`);

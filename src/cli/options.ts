@@ -1,5 +1,9 @@
-/** Shared option parsers for the CLI: integers and seeds that fail with a clear message. */
-import { InvalidArgumentError } from 'commander';
+/**
+ * Shared CLI options: parsers for integers that fail with a clear message, factories for the flags
+ * many commands share (`--seed`, `--threads`, `--checkpoint`), and `startEngine`, which every
+ * command that trains or samples calls first.
+ */
+import { InvalidArgumentError, Option } from 'commander';
 
 export function parseInteger(value: string): number {
   const n = Number(value);
@@ -16,6 +20,22 @@ export function parsePositiveInteger(value: string): number {
 /** The shared `--threads` flag (libtorch's and OpenBLAS's pools; 2 cores on the reference machine). */
 export const THREADS_FLAGS = '--threads <n>';
 export const THREADS_HELP = 'libtorch + BLAS threads';
+
+/** `--seed <n>`: an integer seed (default 0). */
+export function seedOption(description = 'seed', defaultValue = 0): Option {
+  return new Option('--seed <n>', description).argParser(parseInteger).default(defaultValue);
+}
+
+/** `--threads <n>`: a positive thread count; `defaultValue` null leaves it unset (a recipe decides). */
+export function threadsOption(description = THREADS_HELP, defaultValue: number | null = 2): Option {
+  const option = new Option(THREADS_FLAGS, description).argParser(parsePositiveInteger);
+  return defaultValue === null ? option : option.default(defaultValue);
+}
+
+/** `--checkpoint <dir>`: a SEER-Mini checkpoint folder; what it is for (and its default) goes in `description`. */
+export function checkpointOption(description: string): Option {
+  return new Option('--checkpoint <dir>', description);
+}
 
 /**
  * Set the engine's threads and print what it really got (libtorch, BLAS, threads, GEMM speed) as

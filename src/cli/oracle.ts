@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
+import { parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerOracleCommands(program: Command): void {
   const oracle = program.command('oracle').description('the oracle judge (stands in for human raters)');
@@ -12,12 +12,12 @@ export function registerOracleCommands(program: Command): void {
     .description('accuracy of the attribute detector on held-out renders, overall and per family')
     .option('--json', 'print JSON only')
     .option('--n <count>', 'held-out renders', parsePositiveInteger, 1000)
-    .option('--seed <n>', 'seed of the held-out set', parseInteger, 1)
+    .addOption(seedOption('seed of the held-out set', 1))
     .option('--detector <dir>', 'detector folder (default: the shipped assets/oracle)')
     .option('--p-change <p>', 'chance each family leaves its default (0.55 busy scenes; 0.25 VIE-like)', Number, 0.55)
     .action(async (opts: { json?: boolean; n: number; seed: number; detector?: string; pChange: number }) => {
-      const { AttributeDetector } = await import('../world/oracle/detector.ts');
-      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const { AttributeDetector } = await import('../oracle/detector.ts');
+      const { evaluateOracle } = await import('../oracle/evaluate.ts');
       const result = evaluateOracle(AttributeDetector.load(opts.detector), { n: opts.n, seed: opts.seed, pChange: opts.pChange });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -36,11 +36,11 @@ export function registerOracleCommands(program: Command): void {
     .option('--steps <n>', 'optimizer steps (the shipped detector: 8000)', parsePositiveInteger, 8000)
     .option('--batch <n>', 'images per step', parsePositiveInteger, 64)
     .option('--resume', 'continue from the checkpoint in --out')
-    .option('--seed <n>', 'seed', parseInteger, 0)
-    .option(THREADS_FLAGS, THREADS_HELP, parsePositiveInteger, 2)
+    .addOption(seedOption())
+    .addOption(threadsOption())
     .action(async (opts: { out?: string; steps: number; batch: number; seed: number; resume?: boolean; threads: number }) => {
-      const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../world/oracle/detector.ts');
-      const { evaluateOracle } = await import('../world/oracle/evaluate.ts');
+      const { AttributeDetector, DEFAULT_DETECTOR_DIR } = await import('../oracle/detector.ts');
+      const { evaluateOracle } = await import('../oracle/evaluate.ts');
       await startEngine(opts.threads);
       const started = Date.now();
       const out = opts.out ?? DEFAULT_DETECTOR_DIR;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { parseInteger, parsePositiveInteger, startEngine, THREADS_FLAGS, THREADS_HELP } from './options.ts';
+import { checkpointOption, parseInteger, seedOption, startEngine, threadsOption, THREADS_HELP } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
   program
@@ -11,13 +11,13 @@ export function registerRunCommands(program: Command): void {
     .description('the main job: dataset → Stage 1 (RLVR) → Stage 2 (RLMT) → Tables 1–5 → results.json, report.md, report.html')
     .option('--recipe <name>', 'default | smoke', 'default')
     .option('--out <dir>', 'run folder', 'runs/seer')
-    .option('--seed <n>', 'training seed (GRPO sampling and updates)', parseInteger, 0)
+    .addOption(seedOption('training seed (GRPO sampling and updates)', 0))
     .option('--data-seed <n>', 'dataset and evaluation seed: keep it fixed across training seeds so they share one test set', parseInteger, 0)
     .option('--policy-init <name>', "Stage 2 starts from base (three copies) or stage1 (one model, as in the paper)", 'base')
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
-    .option('--checkpoint <dir>', 'base SEER-Mini checkpoint (default: the shipped one)')
+    .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
     .option('--resume', 'continue a killed run in --out')
-    .option(THREADS_FLAGS, `${THREADS_HELP} (2 seeds side by side: 1 each)`, parsePositiveInteger, 2)
+    .addOption(threadsOption(`${THREADS_HELP} (2 seeds side by side: 1 each)`, 2))
     .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; policyInit: string; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);

@@ -1,11 +1,11 @@
 /**
  * Where candidate images come from when the dataset is built. The paper generates candidates with
  * its own UMM and keeps only what that UMM can realise (A.1.2); here the source is any
- * `ImageGenerator` (world/roles.ts): the world's renderer (a perfect generator of the descriptor
+ * `ImageGenerator` (roles/roles.ts): the world's renderer (a perfect generator of the descriptor
  * language) or SEER-Mini's frozen generator (src/model/generator.ts).
  */
-import type { RgbImage } from '../world/image.ts';
-import type { ImageGenerator } from '../world/roles.ts';
+import type { RgbImage } from '../image/image.ts';
+import type { ImageGenerator } from '../roles/roles.ts';
 import { parseCaption } from '../world/grammar.ts';
 import { renderSpec } from '../world/render.ts';
 

@@ -9,9 +9,9 @@ import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
 import { SUBJECTS_TEST, SUBJECTS_TRAIN } from '../world/spec.ts';
 import { SeerError } from '../core/errors.ts';
 import { NEGATIVE_KINDS } from './negatives.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { findInstruction } from '../world/instructions.ts';
-import { readPng } from '../world/image.ts';
+import { readPng } from '../image/image.ts';
 
 describe('VIE dataset', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vie-'));

@@ -29,10 +29,10 @@ import { elaborate, evaluateRule } from '../world/rules.ts';
 import { captionOf } from '../world/grammar.ts';
 import { ATTRIBUTE_VALUES, SUBJECTS_TEST, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec, type Subject } from '../world/spec.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
-import { writePng, type RgbImage } from '../world/image.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { writePng, type RgbImage } from '../image/image.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { RendererSource } from './image-source.ts';
-import type { ImageGenerator } from '../world/roles.ts';
+import type { ImageGenerator } from '../roles/roles.ts';
 import { hardNegativeSpecs, NEGATIVE_KINDS, type NegativeKind } from './negatives.ts';
 import { decisionRowSchema, type CandidateRow, type TestRow, type TrainRow } from './schemas.ts';
 

@@ -4,7 +4,7 @@
  *  - gap: oracle compliance of images from naive `instruction + prompt` vs from the oracle's
  *    concrete elaboration, on Simple and Hard test instructions;
  *  - zero-shot judge on the VIE test quadruplets (plain negatives), one blind seeded order per pair
- *    (src/world/blind.ts): accuracy, valid-format rate, position bias; and Table 1 over every
+ *    (src/roles/blind.ts): accuracy, valid-format rate, position bias; and Table 1 over every
  *    hard-negative kind, both orders (`table1`, as the main job reports it);
  *  - zero-shot reprompter: valid-format rate and failure types (A.4.3).
  */
@@ -13,18 +13,18 @@ import { Rng } from '../core/rng.ts';
 import { readJsonl } from '../core/io.ts';
 import { startProgress } from '../core/progress.ts';
 import { captionOf } from '../world/grammar.ts';
-import { readPng, type RgbImage } from '../world/image.ts';
+import { readPng, type RgbImage } from '../image/image.ts';
 import { findInstruction } from '../world/instructions.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { FAMILIES, FAMILY_NAMES, randomSpec, type Family } from '../world/spec.ts';
-import { naivePrompt } from '../world/roles.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import { renderSpec } from '../world/render.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { round4 } from './splits.ts';
 import { parseRepromptOutput, repromptContext } from '../model/templates.ts';
 import { SeerJudge } from '../seer/roles.ts';
-import { judgeBlind } from '../world/blind.ts';
+import { judgeBlind } from '../roles/blind.ts';
 import { classifyReprompt, countFailures, type FailureType } from './failures.ts';
 import { judgeAccuracy, type JudgeAccuracy } from './judge-accuracy.ts';
 

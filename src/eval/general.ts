@@ -7,7 +7,7 @@
 import { Rng } from '../core/rng.ts';
 import { captionOf } from '../world/grammar.ts';
 import { renderSpec } from '../world/render.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { FAMILIES, FAMILY_NAMES, randomSpec, type Family } from '../world/spec.ts';
 import { questionContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';

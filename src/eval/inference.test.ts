@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RendererSource } from '../data/image-source.ts';
 import type { TestRow } from '../data/schemas.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import type { Reprompter } from '../world/roles.ts';
+import type { Reprompter } from '../roles/roles.ts';
 import { inferenceVariants } from './inference.ts';
 
 const row = (id: string, instruction: string, prompt: string, subject: string): TestRow =>

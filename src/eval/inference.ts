@@ -3,14 +3,14 @@
  * `elaborate` (one reprompt; best-of-N picked by the model's own judge; up to K rounds of retrying
  * until the own judge prefers the reprompt), every test case × image seed is drawn by the frozen
  * generator and compared with the naive image of the same seed by the *oracle* (not the model's
- * judge, which chose the candidate), blind (src/world/blind.ts). Reports the win ratio vs naive
+ * judge, which chose the candidate), blind (src/roles/blind.ts). Reports the win ratio vs naive
  * (A.2 scoring, case-level 95% bootstrap interval, sign test over cases with tied cases dropped —
  * the same cell as Tables 2–3), the oracle's mean compliance and the reprompts sampled per case.
  * The model's own judge picks in both orders (elaborate's default).
  */
-import { OracleJudge, resolveQuery } from '../world/judge.ts';
-import { judgeBlind, type BlindPair } from '../world/blind.ts';
-import type { ImageGenerator, PairwiseJudge, Reprompter } from '../world/roles.ts';
+import { OracleJudge, resolveQuery } from '../oracle/judge.ts';
+import { judgeBlind, type BlindPair } from '../roles/blind.ts';
+import type { ImageGenerator, PairwiseJudge, Reprompter } from '../roles/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { elaborate } from '../seer/elaborate.ts';
 import { verdictScore, seerVerdict } from './stats.ts';

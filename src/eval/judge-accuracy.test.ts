@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVie } from '../data/vie.ts';
-import { OracleJudge } from '../world/judge.ts';
-import type { PairwiseJudge } from '../world/roles.ts';
+import { OracleJudge } from '../oracle/judge.ts';
+import type { PairwiseJudge } from '../roles/roles.ts';
 import { judgeAccuracy } from './judge-accuracy.ts';
 
 describe('Table 1 (judge accuracy, both orders)', () => {

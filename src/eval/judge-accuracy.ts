@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { readJsonl } from '../core/io.ts';
 import { NEGATIVE_KINDS, negativesOf, type NegativeKind } from '../data/negatives.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
-import { readPng, type RgbImage } from '../world/image.ts';
-import { judgeBlind } from '../world/blind.ts';
+import { readPng, type RgbImage } from '../image/image.ts';
+import { judgeBlind } from '../roles/blind.ts';
 import { findInstruction } from '../world/instructions.ts';
-import type { OracleJudge } from '../world/judge.ts';
-import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
+import type { OracleJudge } from '../oracle/judge.ts';
+import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
 import { bySplit, round4, type SplitKey, type SplitTable } from './splits.ts';
 
 export interface AccuracyCell {
@@ -44,7 +44,7 @@ export interface JudgedCase extends SplitKey {
 }
 
 /**
- * Score a judge on judged cases: both orders each (world/blind.ts, candidate = the positive), each
+ * Score a judge on judged cases: both orders each (roles/blind.ts, candidate = the positive), each
  * order one item; a pair whose two images are identical counts wrong in both orders (the judge is
  * not asked).
  */

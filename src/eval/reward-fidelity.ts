@@ -2,7 +2,7 @@
  * Reward fidelity: does SEER's own judge give Stage 2 the reward the oracle (standing in for human
  * raters) would? For each test case and image seed, the frozen generator draws the reprompt's image
  * and the naive image (the exact pair Eq. 9 compares); SEER's judge and the oracle each judge it
- * blind, in the same seeded order Stage 2 uses (world/blind.ts). Reported:
+ * blind, in the same seeded order Stage 2 uses (roles/blind.ts). Reported:
  *  - `agreement`: share of pairs the oracle decides (not a tie) on which the judge picks the same
  *    image — the number that says whether Stage 2 optimises the right thing (target ≥ 0.85);
  *  - `oracleTies` / `identical`: pairs the oracle calls a tie, and pairs whose images are
@@ -12,10 +12,11 @@
  *    judge is more generous than the raters would be — what a reward-hacking policy exploits).
  * The paper has no such number; it is ours (issue: "no measure of the reward Stage 2 gets").
  */
+import { finiteMean } from '../core/math.ts';
 import type { TestRow } from '../data/schemas.ts';
-import { judgeBlind, outcomeScore } from '../world/blind.ts';
-import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
-import { naivePrompt } from '../world/roles.ts';
+import { judgeBlind, outcomeScore } from '../roles/blind.ts';
+import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import { round4 } from './splits.ts';
 
 export interface RewardFidelity {
@@ -50,7 +51,6 @@ export async function rewardFidelity(options: {
   const decided = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome !== 'tie');
   const ties = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome === 'tie' && !o.identical);
   const share = (xs: readonly { o: { outcome: string }; j: { outcome: string } }[]) => (xs.length ? round4(xs.filter(({ o, j }) => o.outcome === j.outcome).length / xs.length) : Number.NaN);
-  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   return {
     pairs: pairs.length,
     decided: decided.length,
@@ -58,7 +58,7 @@ export async function rewardFidelity(options: {
     oracleTies: round4(byOracle.filter((o) => o.outcome === 'tie').length / Math.max(1, pairs.length)),
     identical: round4(byOracle.filter((o) => o.identical).length / Math.max(1, pairs.length)),
     judgeOnTies: ties.length ? round4(ties.filter(({ j }) => j.outcome === 'candidate').length / ties.length) : Number.NaN,
-    rewardGap: round4(mean(byJudge.map((v) => outcomeScore(v.outcome))) - mean(byOracle.map((v) => outcomeScore(v.outcome)))),
+    rewardGap: round4(finiteMean(byJudge.map((v) => outcomeScore(v.outcome))) - finiteMean(byOracle.map((v) => outcomeScore(v.outcome)))),
     agreementWhenRepromptWins: share(decided.filter(({ o }) => o.outcome === 'candidate')),
     agreementWhenNaiveWins: share(decided.filter(({ o }) => o.outcome === 'baseline')),
   };

@@ -1,5 +1,5 @@
 /**
- * Statistics for pairwise evaluation, shared by the human-evaluation app (src/server/) and the
+ * Statistics for pairwise evaluation, shared by the human-evaluation app (src/humaneval/) and the
  * evaluation layer: the paper's win ratio (A.2: SEER chosen = 1, tie = 0.5, baseline = 0, averaged
  * over annotators and test cases), an exact two-sided binomial (sign) test, a seeded percentile
  * bootstrap that resamples whole clusters (test cases), Fleiss' κ for many raters, Cohen's κ and
@@ -14,11 +14,12 @@
  */
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
-import { outcomeOfScore, outcomeScore, type BlindOutcome } from '../world/blind.ts';
+import { mean } from '../core/math.ts';
+import { outcomeOfScore, outcomeScore, type BlindOutcome } from '../roles/blind.ts';
 
 export type Verdict = 'seer' | 'baseline' | 'tie';
 
-/** A blind verdict's outcome (src/world/blind.ts) in the evaluation's terms: the candidate is SEER. */
+/** A blind verdict's outcome (src/roles/blind.ts) in the evaluation's terms: the candidate is SEER. */
 export function seerVerdict(outcome: BlindOutcome): Verdict {
   return outcome === 'candidate' ? 'seer' : outcome;
 }
@@ -36,12 +37,6 @@ export function winRatio(verdicts: readonly Verdict[]): number {
   return sum / verdicts.length;
 }
 
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
 
 /** log(k!) by summation, cached; exact enough for n up to millions. */
 const logFactorialCache: number[] = [0];

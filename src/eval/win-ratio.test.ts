@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { winRatioTable, averageWords } from './win-ratio.ts';
 import { RendererSource } from '../data/image-source.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import type { TestRow } from '../data/schemas.ts';
 
 const row = (id: string, split: 'id' | 'ood', difficulty: 'simple' | 'hard'): TestRow => ({

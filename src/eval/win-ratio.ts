@@ -2,18 +2,27 @@
  * Tables 2–3: SEER against another reprompter (or system), judged pairwise by any `PairwiseJudge`
  * (the oracle stands in for the paper's six raters). For every test case and image seed, both
  * reprompts go through the same frozen generator with the same seed; the pair is judged blind
- * (src/world/blind.ts: seeded order per case and seed, identical images a tie); the verdict scores
+ * (src/roles/blind.ts: seeded order per case and seed, identical images a tie); the verdict scores
  * 1 / 0.5 / 0 (A.2). Each cell reports the win ratio over all votes, a 95% bootstrap interval that
  * resamples test cases, and a two-sided sign test over cases (a case's score is the mean over its
  * image seeds; cases at exactly 0.5 are ties and are dropped; `wins` / `losses` / `ties` count
  * cases).
  */
+import { Rng } from '../core/rng.ts';
 import type { TestRow } from '../data/schemas.ts';
-import { judgeBlind } from '../world/blind.ts';
-import type { ImageGenerator, PairwiseJudge } from '../world/roles.ts';
-import type { RgbImage } from '../world/image.ts';
+import { judgeBlind } from '../roles/blind.ts';
+import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
+import type { RgbImage } from '../image/image.ts';
 import { bootstrapClusterMean, caseSignTest, seerVerdict, verdictScore, type Verdict } from './stats.ts';
 import { bySplit, round4, type SplitTable } from './splits.ts';
+
+/**
+ * The image seeds an evaluation draws every case with, derived once from its seed: the i-th is
+ * `Rng(seed).fork('image-i')`, so every command and the main job draw the same images.
+ */
+export function evaluationImageSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => new Rng(seed).fork(`image-${i}`).int(1 << 30));
+}
 
 export interface RatioCell {
   /** Votes: cases × image seeds. */

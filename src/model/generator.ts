@@ -1,10 +1,10 @@
 /**
- * SEER-Mini's frozen generator behind the shared `ImageGenerator` role (world/roles.ts), so the VIE
+ * SEER-Mini's frozen generator behind the shared `ImageGenerator` role (roles/roles.ts), so the VIE
  * builder can keep only the candidates the model itself can realise, as the paper does (A.1.2):
  * `seer data build --image-source model`.
  */
-import type { RgbImage } from '../world/image.ts';
-import type { ImageGenerator } from '../world/roles.ts';
+import type { RgbImage } from '../image/image.ts';
+import type { ImageGenerator } from '../roles/roles.ts';
 import type { SeerMini } from './umm.ts';
 
 export class SeerMiniGenerator implements ImageGenerator {

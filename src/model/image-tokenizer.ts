@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
-import type { RgbImage } from '../world/image.ts';
+import type { RgbImage } from '../image/image.ts';
 
 export const imageTokenizerSchema = z.object({
   kind: z.literal('vq-kmeans'),

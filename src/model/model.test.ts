@@ -11,7 +11,7 @@ import { noGrad, tidy } from '../engine/torch.ts';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 import { SeerError } from '../core/errors.ts';
 import { SeerMiniGenerator } from './generator.ts';
-import { generatorConformance } from '../world/roles.conformance.ts';
+import { generatorConformance } from '../roles/conformance.testkit.ts';
 
 describe('SEER-Mini (tiny recipe)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seer-mini-'));

@@ -2,7 +2,7 @@
  * Thread set-up for a phase of work: run it with OpenBLAS's pool at a given size (libtorch's own
  * OpenMP pool unchanged), then restore the previous size. GRPO on SEER-Mini multiplies small
  * matrices (d 128, at most a few hundred rows once prefixes are shared); OpenBLAS's second thread
- * then mostly spin-waits in sched_yield. Measured on a Stage-1 step (src/seer/grpo-bench.ts,
+ * then mostly spin-waits in sched_yield. Measured on a Stage-1 step (src/bench/grpo.ts,
  * 2 cores, loaded machine): BLAS 2 threads 0.74–0.75 s a step with 3.6–4.5 s system CPU per
  * 10 s run, BLAS 1 thread 0.52–0.58 s with 0.6 s.
  */

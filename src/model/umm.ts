@@ -4,7 +4,7 @@
  * reprompt — as token sequences built from the templates in ./templates.ts.
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
-import type { RgbImage } from '../world/image.ts';
+import type { RgbImage } from '../image/image.ts';
 import { generateContext, type Segment } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
@@ -12,6 +12,7 @@ import { Transformer } from './transformer.ts';
 import { sample, type SampledSequence } from './sampling.ts';
 import { tokenLogProbs, type TokenLogProbs } from './logprobs.ts';
 
+/** How SEER-Mini decodes text (every text-decoding role and the GRPO policy use this one shape). */
 export interface TextSampling {
   maxNewTokens: number;
   temperature: number;

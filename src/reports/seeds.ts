@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
-import { mean } from '../eval/stats.ts';
+import { mean } from '../core/math.ts';
 
 export interface Spread {
   mean: number;

@@ -8,7 +8,7 @@
  * Example input: scripts/grpo_vectors.example.json. Not part of the paper.
  */
 import { z } from 'zod';
-import { groupAdvantages, policyLoss } from './core.ts';
+import { groupAdvantages, KL_ESTIMATORS, LOSS_TYPES, policyLoss, SCALE_REWARDS } from './core.ts';
 import { SeerError } from '../core/errors.ts';
 
 const matrix = z.array(z.array(z.number()));
@@ -16,12 +16,12 @@ const matrix = z.array(z.array(z.number()));
 export const checkCaseSchema = z
   .object({
     config: z.object({
-      loss_type: z.enum(['grpo', 'bnpo', 'dr_grpo', 'dapo']),
+      loss_type: z.enum(LOSS_TYPES),
       beta: z.number().nonnegative(),
       epsilon: z.number().positive(),
       epsilon_high: z.number().positive().nullable(),
-      scale_rewards: z.enum(['group', 'batch', 'none']),
-      kl_estimator: z.enum(['k1', 'k2', 'k3']),
+      scale_rewards: z.enum(SCALE_REWARDS),
+      kl_estimator: z.enum(KL_ESTIMATORS),
     }),
     group_size: z.number().int().min(2),
     max_completion_length: z.number().int().positive(),

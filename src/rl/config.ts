@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { SeerError } from '../core/errors.ts';
+import { KL_ESTIMATORS, LOSS_TYPES, SCALE_REWARDS } from './core.ts';
 
 export const grpoConfigSchema = z
   .object({
@@ -17,7 +18,7 @@ export const grpoConfigSchema = z
     generationBatchSize: z.number().int().positive().describe('completions per optimizer step (prompts × G)').default(32),
     gradientAccumulationSteps: z.number().int().positive().describe('micro-batches per optimizer step').default(1),
     numIterations: z.number().int().positive().describe('μ: optimisation passes per generation batch (paper: 1)').default(1),
-    maxSteps: z.number().int().positive().describe('optimizer steps in total').default(100),
+    maxSteps: z.number().int().positive().describe('GRPO steps (generation batches) in total; each makes numIterations optimizer steps').default(100),
     learningRate: z.number().positive().describe('peak AdamW learning rate').default(1e-5),
     lrSchedule: z.enum(['constant', 'linear', 'cosine']).describe('decay after warmup').default('constant'),
     warmupSteps: z.number().int().nonnegative().describe('linear warmup steps').default(0),
@@ -26,9 +27,9 @@ export const grpoConfigSchema = z
     beta: z.number().nonnegative().describe('KL coefficient to the initial policy (paper: 0.04)').default(0.04),
     epsilon: z.number().positive().lt(1, 'epsilon must be below 1 (the lower clip is 1 − ε); TRL uses 0.2').describe('lower clip ε').default(0.2),
     epsilonHigh: z.number().positive().nullable().describe('upper clip (clip-higher); null = ε').default(null),
-    lossType: z.enum(['grpo', 'bnpo', 'dr_grpo', 'dapo']).describe('token aggregation of the loss').default('grpo'),
-    scaleRewards: z.enum(['group', 'batch', 'none']).describe('std used to scale advantages').default('group'),
-    klEstimator: z.enum(['k1', 'k2', 'k3']).describe('per-token KL estimator').default('k3'),
+    lossType: z.enum(LOSS_TYPES).describe('token aggregation of the loss').default('grpo'),
+    scaleRewards: z.enum(SCALE_REWARDS).describe('std used to scale advantages').default('group'),
+    klEstimator: z.enum(KL_ESTIMATORS).describe('per-token KL estimator').default('k3'),
     temperature: z.number().positive().describe('sampling temperature').default(1),
     topP: z.number().gt(0).max(1).describe('nucleus sampling mass').default(1),
     maxCompletionLength: z.number().int().positive().describe('new tokens per completion').default(64),

@@ -13,10 +13,18 @@
  * batch / no reward scaling are TRL's options, off by default. NaN rewards (a reward function that
  * could not score) get advantage 0 instead of poisoning their group.
  */
+import { mean } from '../core/math.ts';
 
-export type ScaleRewards = 'group' | 'batch' | 'none';
-export type KlEstimator = 'k1' | 'k2' | 'k3';
-export type LossType = 'grpo' | 'bnpo' | 'dr_grpo' | 'dapo';
+/**
+ * The registry of GRPO's option values, defined once: the config schema (./config.ts), the
+ * `seer rl check` vector schema (./check.ts) and the functions below all derive from these lists.
+ */
+export const SCALE_REWARDS = ['group', 'batch', 'none'] as const;
+export const KL_ESTIMATORS = ['k1', 'k2', 'k3'] as const;
+export const LOSS_TYPES = ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as const;
+export type ScaleRewards = (typeof SCALE_REWARDS)[number];
+export type KlEstimator = (typeof KL_ESTIMATORS)[number];
+export type LossType = (typeof LOSS_TYPES)[number];
 
 /** Exponent guard for the importance ratio (verl clamps log-ratios to ±20). */
 export const LOG_RATIO_CLAMP = 20;
@@ -25,8 +33,8 @@ export const STD_EPS = 1e-4;
 /** Sample standard deviation (Bessel); NaN for fewer than two values. */
 export function besselStd(values: readonly number[]): number {
   if (values.length < 2) return Number.NaN;
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
 }
 
 export interface AdvantageResult {
@@ -53,7 +61,7 @@ export function groupAdvantages(rewards: readonly number[], groupIds: readonly s
   const means = new Map<string, number>();
   const stds = new Map<string, number>();
   for (const [id, values] of groups) {
-    means.set(id, values.reduce((s, v) => s + v, 0) / values.length);
+    means.set(id, mean(values));
     stds.set(id, besselStd(values));
   }
   const batchStd = besselStd(rewards.filter(Number.isFinite));

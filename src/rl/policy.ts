@@ -1,7 +1,7 @@
 /**
  * What the GRPO trainer needs from a model, and nothing more. Plain arrays at the boundary, so any
  * model — SEER-Mini on the tensor engine (src/seer/policy.ts), the tabular test policy
- * (./tabular-policy.ts), a remote model with gradients — can be trained. The trainer computes
+ * (./tabular-policy.testkit.ts), a remote model with gradients — can be trained. The trainer computes
  * d loss / d logp with the pure functions of ./core.ts and hands it to `backward`; the model turns
  * it into parameter gradients (in libtorch terms `logp.backward(grad)`).
  *

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from './trainer.ts';
-import { TabularPolicy } from './tabular-policy.ts';
+import { TabularPolicy } from './tabular-policy.testkit.ts';
 import { parseGrpoConfig, learningRateAt } from './config.ts';
 import { SeerError } from '../core/errors.ts';
 
@@ -79,7 +79,7 @@ describe('GRPO trainer', () => {
     // The child trains the same run slowly (30 ms per step) until we kill it mid-run.
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
       const { trainGrpo } = await import(${JSON.stringify(new URL('./trainer.ts', import.meta.url).pathname)});
-      const { TabularPolicy } = await import(${JSON.stringify(new URL('./tabular-policy.ts', import.meta.url).pathname)});
+      const { TabularPolicy } = await import(${JSON.stringify(new URL('./tabular-policy.testkit.ts', import.meta.url).pathname)});
       const { parseGrpoConfig } = await import(${JSON.stringify(new URL('./config.ts', import.meta.url).pathname)});
       const T = [3, 4, 0];
       const pattern = { name: 'pattern', weight: 1, score: (b) => b.map(({ completion }) => { let k = 0; while (k < 3 && completion.tokens[k] === T[k]) k++; return k / 3; }) };

@@ -13,7 +13,7 @@
  * atomic (./checkpoint.ts) and every random choice derives from (seed, step), so a killed run
  * resumes to exactly the numbers of an uninterrupted one.
  *
- *   npx vitest run src/rl/trainer.test.ts      # the learning test on ./tabular-policy.ts
+ *   npx vitest run src/rl/trainer.test.ts      # the learning test on ./tabular-policy.testkit.ts
  *
  * Departures: from TRL — the loss gradient is computed analytically per token and handed to the
  * model instead of autograd through the objective; `maxSteps` counts generation batches (μ
@@ -23,6 +23,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, hashSeed } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
+import { finiteMean } from '../core/math.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
 import { startProgress } from '../core/progress.ts';
 import { besselStd, groupAdvantages, policyLoss } from './core.ts';
@@ -155,16 +156,16 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
   const metrics: StepMetrics = {
     step: step + 1,
     loss: sums.loss / mu,
-    reward: mean(scored.total),
-    reward_std: mean([...groupStd.values()].map((s) => (Number.isFinite(s) ? s : 0))),
+    reward: finiteMean(scored.total),
+    reward_std: finiteMean([...groupStd.values()].map((s) => (Number.isFinite(s) ? s : 0))),
     frac_reward_zero_std: fracZeroStd,
     kl: sums.kl / perToken,
     entropy: sums.entropy / perToken,
     'clip_ratio/low_mean': sums.low / perToken,
     'clip_ratio/high_mean': sums.high / perToken,
     'clip_ratio/region_mean': sums.region / perToken,
-    'completions/mean_length': mean(completions.map((c) => c.tokens.length)),
-    'completions/clipped_ratio': mean(completions.map((c) => (c.truncated ? 1 : 0))),
+    'completions/mean_length': finiteMean(completions.map((c) => c.tokens.length)),
+    'completions/clipped_ratio': finiteMean(completions.map((c) => (c.truncated ? 1 : 0))),
     grad_norm: sums.gradNorm / mu,
     learning_rate: lr,
     // Seconds per phase of this step, verl's `timing/*`: sampling (with dynamic-sampling redraws),
@@ -178,7 +179,7 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
   if (config.dynamicSampling > 0) metrics['dynamic_sampling/resampled_groups'] = rollout.resampledGroups;
   rewards.forEach((fn, k) => {
     const values = (scored.byFunction[k] as number[]).filter(Number.isFinite);
-    metrics[`rewards/${fn.name}/mean`] = mean(values);
+    metrics[`rewards/${fn.name}/mean`] = finiteMean(values);
     metrics[`rewards/${fn.name}/std`] = values.length > 1 ? besselStd(values) : 0;
   });
   return metrics;
@@ -294,7 +295,3 @@ function validateInputs<M>({ config, prompts, rewards }: TrainGrpoOptions<M>): v
   if (config.maxCompletionLength < 1) throw new SeerError('bad_config', 'maxCompletionLength must be at least 1');
 }
 
-function mean(values: readonly number[]): number {
-  const finite = values.filter(Number.isFinite);
-  return finite.length ? finite.reduce((s, v) => s + v, 0) / finite.length : 0;
-}

@@ -18,20 +18,19 @@ import { rewardFidelity } from '../eval/reward-fidelity.ts';
 import { writeHumanEvalPairs, type BaselinePairs } from './pairs.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
 import { writeReport } from '../reports/report.ts';
-import { Rng } from '../core/rng.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
 import { classifyReprompt, countFailures } from '../eval/failures.ts';
 import { generalCapabilities } from '../eval/general.ts';
 import { inferenceVariants } from '../eval/inference.ts';
-import { averageWords, winRatioTable } from '../eval/win-ratio.ts';
+import { averageWords, evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
-import { writePng } from '../world/image.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { writePng } from '../image/image.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import { naivePrompt, type Reprompter } from '../world/roles.ts';
+import { naivePrompt, type Reprompter } from '../roles/roles.ts';
 
 export interface EvaluationSettings {
   imageSeeds: number;
@@ -45,7 +44,7 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
   const generator = new SeerMiniGenerator(models.base);
   const oracle = new OracleJudge();
-  const seeds = Array.from({ length: settings.imageSeeds }, (_, i) => new Rng(settings.seed).fork(`image-${i}`).int(1 << 30));
+  const seeds = evaluationImageSeeds(settings.seed, settings.imageSeeds);
   const reprompters: Record<string, Reprompter> = {
     naive: new NaiveReprompter(),
     'base (CoT)': new SeerReprompter(models.base, { name: 'base (CoT)' }),

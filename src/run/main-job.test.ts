@@ -6,10 +6,10 @@ import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { runSeer } from './main-job.ts';
 import { evaluateRunOnTestset } from './evaluate.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
-import { openDatabase } from '../server/db.ts';
-import { HumanEvalStore } from '../server/store.ts';
-import { createPairwiseStudy } from '../server/studies.ts';
-import { studyResults, type PairwiseResults } from '../server/results.ts';
+import { openDatabase } from '../humaneval/db.ts';
+import { HumanEvalStore } from '../humaneval/store.ts';
+import { createPairwiseStudy } from '../humaneval/studies.ts';
+import { studyResults, type PairwiseResults } from '../humaneval/results.ts';
 import { binomialTest } from '../eval/stats.ts';
 
 interface Counts { n: number; cases: number; low: number; high: number; pValue: number; wins: number; losses: number; ties: number }
@@ -120,8 +120,8 @@ describe('the training pool drawn by the model itself (paper A.1.2)', () => {
     const { loadSeerMini } = await import('../model/checkpoint.ts');
     const { readJsonl } = await import('../core/io.ts');
     const { trainRowSchema } = await import('../data/schemas.ts');
-    const { readPng } = await import('../world/image.ts');
-    const { OracleJudge } = await import('../world/judge.ts');
+    const { readPng } = await import('../image/image.ts');
+    const { OracleJudge } = await import('../oracle/judge.ts');
     const { findInstruction } = await import('../world/instructions.ts');
     const { renderSpec } = await import('../world/render.ts');
     const { parseCaption } = await import('../world/grammar.ts');

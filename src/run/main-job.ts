@@ -17,11 +17,10 @@ import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkp
 import type { SeerMini } from '../model/umm.ts';
 import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
-import { winRatioTable } from '../eval/win-ratio.ts';
-import { naivePrompt } from '../world/roles.ts';
-import { Rng } from '../core/rng.ts';
+import { evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
@@ -183,7 +182,7 @@ async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
   const seer = (await new SeerReprompter(policy).reprompt(requests, { seed })).map((o) => o.reprompt);
   const naive = rows.map((r) => naivePrompt(r));
-  const seeds = Array.from({ length: imageSeeds }, (_, i) => new Rng(seed).fork(`image-${i}`).int(1 << 30));
+  const seeds = evaluationImageSeeds(seed, imageSeeds);
   const table = await winRatioTable({ rows, seer, baseline: naive, generator: new SeerMiniGenerator(base), judge: new OracleJudge(), imageSeeds: seeds, seed });
   return { total: table.total, id: table.id };
 }

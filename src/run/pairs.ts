@@ -4,15 +4,15 @@
  * verdict (the instrument standing in for raters) and SEER's own judge's verdict (the reward Stage 2
  * was trained on), so `seer humaneval create --run DIR` can run the blind study on any finished run
  * and its results can be set beside both. The row format is the app's `pairRowSchema`
- * (src/server/schemas.ts); image paths are relative to the run folder.
+ * (src/humaneval/schemas.ts); image paths are relative to the run folder.
  */
 import { join } from 'node:path';
 import { writeJsonl } from '../core/io.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { seerVerdict, type Verdict } from '../eval/stats.ts';
-import { judgeBlind } from '../world/blind.ts';
-import { writePng, type RgbImage } from '../world/image.ts';
-import type { PairwiseJudge } from '../world/roles.ts';
+import { judgeBlind } from '../roles/blind.ts';
+import { writePng, type RgbImage } from '../image/image.ts';
+import type { PairwiseJudge } from '../roles/roles.ts';
 
 export interface BaselinePairs {
   name: string;

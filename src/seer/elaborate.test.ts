@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { elaborate } from './elaborate.ts';
 import { RendererSource } from '../data/image-source.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import type { PairwiseJudge, Reprompter } from '../world/roles.ts';
+import type { PairwiseJudge, Reprompter } from '../roles/roles.ts';
 
 const instruction = 'Make the object look scary, yet undeniably cute.';
 

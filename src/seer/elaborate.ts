@@ -5,15 +5,15 @@
  * over the naive one, up to K rounds — a simple form of the multi-turn refinement the paper lists as
  * future work (A.5).
  *
- * The judge compares each candidate with the naive image blind (src/world/blind.ts). By default it
+ * The judge compares each candidate with the naive image blind (src/roles/blind.ts). By default it
  * is asked in both orders and its preferences averaged, so the choice cannot depend on which slot
  * a candidate was shown in (a judge that always answers "a" prefers nothing); this doubles the
  * judge calls. With `orders: 'seeded'` it is asked once, all candidates of a round in the same
  * seeded order, so a position bias shifts them alike and best-of-N still ranks by content.
  */
-import type { RgbImage } from '../world/image.ts';
-import { judgeBlind, type BlindOrders } from '../world/blind.ts';
-import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter } from '../world/roles.ts';
+import type { RgbImage } from '../image/image.ts';
+import { judgeBlind, type BlindOrders } from '../roles/blind.ts';
+import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter } from '../roles/roles.ts';
 
 export interface ElaborateResult {
   reasoning: string;

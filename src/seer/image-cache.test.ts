@@ -9,7 +9,7 @@ import { ImageTokenizer } from '../model/image-tokenizer.ts';
 import { TextTokenizer } from '../model/text-tokenizer.ts';
 import { Transformer } from '../model/transformer.ts';
 import { SeerMini } from '../model/umm.ts';
-import type { RgbImage } from '../world/image.ts';
+import type { RgbImage } from '../image/image.ts';
 import { renderSpec } from '../world/render.ts';
 import { defaultSpec } from '../world/spec.ts';
 import { memoiseImages } from './image-cache.ts';

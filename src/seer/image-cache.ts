@@ -8,7 +8,7 @@
  * images are the ones the unwrapped generator returns. Rows that share a key share the image
  * object; callers only read images.
  */
-import type { RgbImage } from '../world/image.ts';
+import type { RgbImage } from '../image/image.ts';
 
 export type GenerateImages = (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
 

@@ -9,7 +9,7 @@ import { defaultSpec } from '../world/spec.ts';
 import { trainGrpo } from '../rl/trainer.ts';
 import { parseGrpoConfig } from '../rl/config.ts';
 import { engine } from '../engine/torch.ts';
-import { policyModelConformance } from '../rl/policy.conformance.ts';
+import { policyModelConformance } from '../rl/policy-conformance.testkit.ts';
 
 function tinyModel(): SeerMini {
   engine.setThreads(1);

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { RendererSource } from '../data/image-source.ts';
 import { thinkAnswer } from '../model/templates.ts';
 import type { RewardInput } from '../rl/trainer.ts';
-import { candidateFirst } from '../world/blind.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { candidateFirst } from '../roles/blind.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
-import { naivePrompt } from '../world/roles.ts';
+import { naivePrompt } from '../roles/roles.ts';
 import { relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 
 const meta: RepromptMeta = { instruction: 'Make it look like it is carved from wood.', prompt: 'a cat', imageSeed: 17 };

@@ -14,7 +14,7 @@
  *    the oracle. Scoring ties 0 instead ("the reprompt added nothing") would rank copying the naive
  *    prompt with losing to it, and reward any change over none, which is how a reprompter learns
  *    to drop the subject; scoring them by slot (as before) was a coin flip.
- *  - Order (src/world/blind.ts): the hard reward shows all G completions of one prompt in the same
+ *  - Order (src/roles/blind.ts): the hard reward shows all G completions of one prompt in the same
  *    seeded order, so a constant position bias shifts the whole group and cancels in the
  *    group-relative advantage; the soft reward asks both orders and averages the probabilities, so
  *    it is order-independent (twice the judge calls).
@@ -22,9 +22,9 @@
  */
 import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
-import type { RgbImage } from '../world/image.ts';
-import { naivePrompt, type PairwiseJudge } from '../world/roles.ts';
-import { judgeBlind, outcomeScore } from '../world/blind.ts';
+import type { RgbImage } from '../image/image.ts';
+import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
+import { judgeBlind, outcomeScore } from '../roles/blind.ts';
 import type { RewardFunction } from '../rl/trainer.ts';
 
 /** What the rewards need of the model: turning completion tokens back into text. */
@@ -59,7 +59,7 @@ export interface RepromptMeta {
 
 /**
  * Stage 2's endogenous reward. `generate` is the frozen generator, `judge` the frozen Stage-1
- * evaluator; the pair is judged blind (src/world/blind.ts), keyed by the GRPO prompt so that one
+ * evaluator; the pair is judged blind (src/roles/blind.ts), keyed by the GRPO prompt so that one
  * group shares its order.
  */
 export function relativeToNaiveReward(options: {

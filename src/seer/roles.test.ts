@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from './roles.ts';
-import { judgeConformance, reprompterConformance } from '../world/roles.conformance.ts';
+import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
 import { thinkAnswer } from '../model/templates.ts';
 

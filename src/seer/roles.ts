@@ -6,22 +6,15 @@
  */
 import { noGrad, tidy } from '../engine/torch.ts';
 import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
-import type { SeerMini } from '../model/umm.ts';
-import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../world/roles.ts';
-
-export interface DecodeOptions {
-  temperature: number;
-  topP: number;
-  maxNewTokens: number;
-  seed: number;
-}
+import type { SeerMini, TextSampling } from '../model/umm.ts';
+import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
 export class SeerJudge implements PairwiseJudge {
   readonly name: string;
   private readonly model: SeerMini;
-  private readonly decode: DecodeOptions;
+  private readonly decode: TextSampling;
 
-  constructor(model: SeerMini, options: Partial<DecodeOptions> & { name?: string } = {}) {
+  constructor(model: SeerMini, options: Partial<TextSampling> & { name?: string } = {}) {
     this.model = model;
     this.name = options.name ?? 'seer-judge';
     this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 64, seed: options.seed ?? 0 }; // room for both descriptions and the recall (Stage 1's completion length)
@@ -52,9 +45,9 @@ function thinkPrefix(output: string): string {
 export class SeerReprompter implements Reprompter {
   readonly name: string;
   private readonly model: SeerMini;
-  private readonly decode: Omit<DecodeOptions, 'seed'>;
+  private readonly decode: Omit<TextSampling, 'seed'>;
 
-  constructor(model: SeerMini, options: Partial<Omit<DecodeOptions, 'seed'>> & { name?: string } = {}) {
+  constructor(model: SeerMini, options: Partial<Omit<TextSampling, 'seed'>> & { name?: string } = {}) {
     this.model = model;
     this.name = options.name ?? 'seer';
     this.decode = { temperature: options.temperature ?? 0.7, topP: options.topP ?? 0.95, maxNewTokens: options.maxNewTokens ?? 64 };

@@ -7,7 +7,7 @@ import { loadSeerMini } from '../model/checkpoint.ts';
 import { buildJudgePrompts, trainEvaluator } from './stage1.ts';
 import { SeerJudge } from './roles.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
-import { OracleJudge } from '../world/judge.ts';
+import { OracleJudge } from '../oracle/judge.ts';
 
 describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small VIE set', () => {
   it('builds both-order judge prompts, trains both curriculum phases and measures Table 1 cells', async () => {

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonl } from '../core/io.ts';
-import { readPng } from '../world/image.ts';
+import { readPng } from '../image/image.ts';
 import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
 import { negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext } from '../model/templates.ts';
@@ -26,7 +26,7 @@ import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
-import { bothOrders } from '../world/blind.ts';
+import { bothOrders } from '../roles/blind.ts';
 
 export const stage1ConfigSchema = z.object({
   phase1Epochs: z.number().positive().describe('passes over the phase-1 pairs (both orders)').default(1),

@@ -4,7 +4,7 @@ import { loadSeerMini } from '../model/checkpoint.ts';
 import { renderSpec } from '../world/render.ts';
 import { defaultSpec } from '../world/spec.ts';
 import { SeerMiniUnified } from '../backends/seer-mini/unified.ts';
-import { fromBase64, toDataUrl } from '../backends/images.ts';
+import { fromBase64, toDataUrl } from '../image/image.ts';
 import { errorBodySchema } from '../backends/openai/wire.ts';
 import { startOpenAIServer, type RunningOpenAIServer } from './serve.ts';
 

@@ -17,10 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { ApiError, errorResponse, parseBody } from '../server/http.ts';
-import type { RgbImage } from '../world/image.ts';
-import type { RepromptRequest, UnifiedModel } from '../world/roles.ts';
-import { fromDataUrl, toBase64Png } from '../backends/images.ts';
+import { ApiError, errorResponse, parseBody } from '../core/http.ts';
+import { type RgbImage, fromDataUrl, toBase64Png } from '../image/image.ts';
+import type { RepromptRequest, UnifiedModel } from '../roles/roles.ts';
 import { parseRequestText } from '../backends/openai/prompts.ts';
 import { chatRequestSchema, imagesRequestSchema, type ChatMessage, type ErrorBody } from '../backends/openai/wire.ts';
 

@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SeerError } from '../core/errors.ts';
-import type { UnifiedModel } from '../world/roles.ts';
+import type { UnifiedModel } from '../roles/roles.ts';
 import { createOpenAIApp, MODES } from './app.ts';
 
 export interface RunningOpenAIServer {

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../core/io.ts';
 import { ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, type SceneSpec } from './spec.ts';
 import { captionOf } from './grammar.ts';
 import { renderSpec } from './render.ts';
-import { encodePng, type RgbImage } from './image.ts';
+import { encodePng, type RgbImage } from '../image/image.ts';
 
 interface GalleryRow {
   family: string;

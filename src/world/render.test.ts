@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSpec } from './render.ts';
-import { decodePng, encodePng } from './image.ts';
+import { decodePng, encodePng } from '../image/image.ts';
 import { defaultSpec, randomSpec, type SceneSpec } from './spec.ts';
 import { Rng } from '../core/rng.ts';
 

@@ -10,7 +10,8 @@ import { createCanvas, type SKRSContext2D, type Path2D } from '@napi-rs/canvas';
 import { Rng, hashSeed } from '../core/rng.ts';
 import type { Background, Colour, Material, SceneSpec } from './spec.ts';
 import { subjectShape } from './subjects.ts';
-import { type RgbImage, mix, shade, hex, applyStylePost } from './image.ts';
+import type { RgbImage } from '../image/image.ts';
+import { mix, shade, hex, applyStylePost } from './colour.ts';
 
 export const DEFAULT_IMAGE_SIZE = 32;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NaiveReprompter, OracleReprompter } from './reprompters.ts';
-import { reprompterConformance } from './roles.conformance.ts';
+import { reprompterConformance } from '../roles/conformance.testkit.ts';
 import { parseCaption } from './grammar.ts';
 import { findInstruction } from './instructions.ts';
 import { evaluateRule } from './rules.ts';

@@ -8,7 +8,7 @@ import { captionOf, parseCaption } from './grammar.ts';
 import { findInstruction } from './instructions.ts';
 import { elaborate } from './rules.ts';
 import { defaultSpec } from './spec.ts';
-import { naivePrompt, type Reprompter, type RepromptRequest, type RepromptResult } from './roles.ts';
+import { naivePrompt, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
 export class NaiveReprompter implements Reprompter {
   readonly name = 'naive';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../../engine/torch.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { generatorConformance, judgeConformance, reprompterConformance, unifiedModelConformance } from '../../world/roles.conformance.ts';
+import { generatorConformance, judgeConformance, reprompterConformance, unifiedModelConformance } from '../../roles/conformance.testkit.ts';
 import { renderSpec } from '../../world/render.ts';
 import { defaultSpec } from '../../world/spec.ts';
 import { startOpenAIServer, type RunningOpenAIServer } from '../../serve/serve.ts';

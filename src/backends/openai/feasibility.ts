@@ -5,8 +5,7 @@
  * An answer that starts with neither yes nor no counts as a rejection, and is counted.
  */
 import type { AutoCheck } from '../../data/vie.ts';
-import type { RgbImage } from '../../world/image.ts';
-import { toDataUrl } from '../images.ts';
+import { type RgbImage, toDataUrl } from '../../image/image.ts';
 import { requestText } from './prompts.ts';
 import { OpenAIClient } from './models.ts';
 import type { OpenAIConfigInput } from './config.ts';

@@ -10,7 +10,7 @@
  * on hosted APIs, so determinism per seed holds only for servers that honour it (`seer serve` does).
  */
 import { SeerError } from '../../core/errors.ts';
-import type { RgbImage } from '../../world/image.ts';
+import { type RgbImage, fromBase64, resizeImage, toDataUrl } from '../../image/image.ts';
 import {
   naivePrompt,
   type ImageGenerator,
@@ -23,8 +23,7 @@ import {
   type RepromptResult,
   type TextOptions,
   type UnifiedModel,
-} from '../../world/roles.ts';
-import { fromBase64, resizeImage, toDataUrl } from '../images.ts';
+} from '../../roles/roles.ts';
 import { apiKeyFrom, parseOpenAIConfig, type OpenAIConfig, type OpenAIConfigInput } from './config.ts';
 import { OpenAIHttp } from './http.ts';
 import { DESCRIBE_SYSTEM, JUDGE_SYSTEM, REPROMPT_SYSTEM, judgeContent, readReprompt, readVerdict, requestText } from './prompts.ts';

@@ -9,7 +9,7 @@
  * fallbacks (an answer tag without think, a bare final "A"/"B"), flagged `validFormat: false`.
  */
 import { parseJudgeOutput, parseRepromptOutput } from '../../model/templates.ts';
-import type { JudgeAnswer, RepromptRequest, RepromptResult, Verdict } from '../../world/roles.ts';
+import type { JudgeAnswer, RepromptRequest, RepromptResult, Verdict } from '../../roles/roles.ts';
 import type { ContentPart } from './wire.ts';
 
 export const REPROMPT_SYSTEM = [

@@ -3,9 +3,9 @@ import { engine } from '../../engine/torch.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { renderSpec } from '../../world/render.ts';
 import { defaultSpec } from '../../world/spec.ts';
-import { unifiedModelConformance } from '../../world/roles.conformance.ts';
+import { unifiedModelConformance } from '../../roles/conformance.testkit.ts';
 import { SeerMiniUnified } from './unified.ts';
-import { resizeImage } from '../images.ts';
+import { resizeImage } from '../../image/image.ts';
 
 describe('SeerMiniUnified (shipped base checkpoint)', () => {
   let model: SeerMiniUnified;

@@ -1,5 +1,5 @@
 /**
- * SEER-Mini behind the shared `UnifiedModel` role (world/roles.ts): the endogenous judge and
+ * SEER-Mini behind the shared `UnifiedModel` role (roles/roles.ts): the endogenous judge and
  * reprompter of src/seer/roles.ts, the frozen generator, and the caption / yes-no modes of
  * model/templates.ts, in one object that `seer serve` puts behind an OpenAI-compatible API.
  *
@@ -11,9 +11,8 @@
 import type { SeerMini } from '../../model/umm.ts';
 import { captionContext, questionContext } from '../../model/templates.ts';
 import { SeerJudge, SeerReprompter } from '../../seer/roles.ts';
-import type { RgbImage } from '../../world/image.ts';
-import type { ImageQuestion, JudgeAnswer, JudgeQuery, RepromptRequest, RepromptResult, TextOptions, UnifiedModel } from '../../world/roles.ts';
-import { resizeImage } from '../images.ts';
+import { type RgbImage, resizeImage } from '../../image/image.ts';
+import type { ImageQuestion, JudgeAnswer, JudgeQuery, RepromptRequest, RepromptResult, TextOptions, UnifiedModel } from '../../roles/roles.ts';
 
 export interface SeerMiniUnifiedOptions {
   name?: string;

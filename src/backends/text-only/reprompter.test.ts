@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TextOnlyReprompter } from './reprompter.ts';
-import { reprompterConformance } from '../../world/roles.conformance.ts';
+import { reprompterConformance } from '../../roles/conformance.testkit.ts';
 import { parseCaption } from '../../world/grammar.ts';
 
 describe('TextOnlyReprompter', () => {

@@ -8,7 +8,7 @@
 import { Rng } from '../../core/rng.ts';
 import { tokenize } from '../../world/grammar.ts';
 import { knowledgeCorpus } from '../../world/knowledge.ts';
-import type { Reprompter, RepromptRequest, RepromptResult } from '../../world/roles.ts';
+import type { Reprompter, RepromptRequest, RepromptResult } from '../../roles/roles.ts';
 import { TrigramLm } from './ngram.ts';
 
 const STOP = new Set(['a', 'an', 'the', 'it', 'make', 'this', 'image', 'look', 'object', 'so', 'is', 'of', 'and', 'yet', 'but', 'more', 'feel', 'like', 'give', 'to', 'its', 'be', 'in', 'on', 'with', 'as', 'out', 'from']);

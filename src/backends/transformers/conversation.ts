@@ -5,7 +5,7 @@
  * (openai/prompts.ts), so an external chat model and Janus get the same task; Janus has no system
  * role, so the instructions lead the user turn; the processor's template adds the assistant turn.
  */
-import type { ImageQuestion, JudgeQuery, RepromptRequest } from '../../world/roles.ts';
+import type { ImageQuestion, JudgeQuery, RepromptRequest } from '../../roles/roles.ts';
 import { DESCRIBE_SYSTEM, JUDGE_SYSTEM, REPROMPT_SYSTEM, requestText } from '../openai/prompts.ts';
 
 export const USER = '<|User|>';

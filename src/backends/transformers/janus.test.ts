@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSeerError } from '../../core/errors.ts';
-import { unifiedModelConformance } from '../../world/roles.conformance.ts';
+import { unifiedModelConformance } from '../../roles/conformance.testkit.ts';
 import { IMAGE_TAG, describeConversation, generateConversation, judgeConversation, repromptConversation } from './conversation.ts';
 import { checkJanusFolder, expectedFiles, type DtypeOption } from './folder.ts';
 import { JanusUnified, fromRawImage, importTransformers } from './janus.ts';

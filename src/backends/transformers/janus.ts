@@ -15,9 +15,8 @@
  */
 import { resolve } from 'node:path';
 import { SeerError } from '../../core/errors.ts';
-import type { RgbImage } from '../../world/image.ts';
-import { naivePrompt, type ImageQuestion, type JudgeAnswer, type JudgeQuery, type RepromptRequest, type RepromptResult, type TextOptions, type UnifiedModel } from '../../world/roles.ts';
-import { resizeImage } from '../images.ts';
+import { type RgbImage, resizeImage } from '../../image/image.ts';
+import { naivePrompt, type ImageQuestion, type JudgeAnswer, type JudgeQuery, type RepromptRequest, type RepromptResult, type TextOptions, type UnifiedModel } from '../../roles/roles.ts';
 import { readReprompt, readVerdict } from '../openai/prompts.ts';
 import { describeConversation, generateConversation, judgeConversation, repromptConversation, type JanusMessage } from './conversation.ts';
 import { checkJanusFolder, type DtypeOption } from './folder.ts';
