@@ -46,7 +46,7 @@ export async function runChecks(): Promise<Check[]> {
   if (!engine.available()) {
     checks.push(check('engine', true, false, 'the tensor engine (native/build/Release/seer_torch.node) is not built or does not load', `${SETUP}, or \`npm ci\` once libtorch-dev is installed`));
   } else {
-    const { blasReport, measureGemmGflops, engineWarnings, MIN_GEMM_GFLOPS, BLAS_FIX } = await import('../engine/blas.ts');
+    const { blasReport, measureGemmGflops, threadWarning, MIN_GEMM_GFLOPS, BLAS_FIX } = await import('../engine/blas.ts');
     const cores = availableParallelism();
     const info = engine.nativeBlasInfo();
     checks.push(check('engine', true, true, `libtorch ${info.torchVersion}, addon loaded`));
@@ -63,15 +63,15 @@ export async function runChecks(): Promise<Check[]> {
       speeds.push(`${gflops.toFixed(0)} GFLOP/s with ${threads} thread(s)`);
     }
     checks.push(check('gemm', true, slowest >= MIN_GEMM_GFLOPS, `512³ SGEMM: ${speeds.join(', ')} (an optimised BLAS gives ≥ ${MIN_GEMM_GFLOPS} on one core)`, BLAS_FIX));
-    const threadProblems = engineWarnings(blas, MIN_GEMM_GFLOPS, engine.threads(), cores).filter((w) => /threads on/.test(w));
+    const threadProblem = threadWarning(engine.threads(), blas.threads, cores);
     const envs = ['OMP_WAIT_POLICY', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
     checks.push(
       check(
         'threads',
         true,
-        threadProblems.length === 0,
+        threadProblem === null,
         `${cores} cores; libtorch ${engine.threads()} and ${blas.threads > 0 ? `OpenBLAS ${blas.threads}` : 'BLAS'} threads (commands set both with --threads)${envs.length ? `; ${envs.join(' ')}` : ''}`,
-        threadProblems.join('; '),
+        threadProblem ?? undefined,
         true,
       ),
     );

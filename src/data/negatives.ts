@@ -15,6 +15,9 @@
  * and then verified on the image by the oracle (see `vie.ts`).
  */
 import type { Rng } from '../core/rng.ts';
+import type { RgbImage } from '../image/image.ts';
+import type { OracleJudge } from '../oracle/judge.ts';
+import type { Rule } from '../world/rules.ts';
 import type { Instruction } from '../world/instructions.ts';
 import { elaborate, evaluateRule } from '../world/rules.ts';
 import { defaultSpec, type Attribute, type SceneSpec, type Subject } from '../world/spec.ts';
@@ -30,6 +33,15 @@ export interface NegativeSpec {
 /** True when `spec` fails "follow the instruction while keeping the subject". */
 export function isNegative(ins: Instruction, subject: Subject, spec: SceneSpec): boolean {
   return spec.subject !== subject || !evaluateRule(ins.rule, spec).satisfied;
+}
+
+/**
+ * The oracle's reading of drawn images, the one rule every judged case uses: a positive follows
+ * the rule and keeps the subject (the oracle's `satisfied` already requires the subject); a
+ * negative does not.
+ */
+export function oracleAccepts(oracle: OracleJudge, image: RgbImage, rule: Rule | null, subject: Subject): boolean {
+  return oracle.assess([image], rule, subject)[0]!.satisfied;
 }
 
 /**

@@ -33,7 +33,7 @@ import { writePng, type RgbImage } from '../image/image.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { RendererSource } from './image-source.ts';
 import type { ImageGenerator } from '../roles/roles.ts';
-import { hardNegativeSpecs, NEGATIVE_KINDS, type NegativeKind } from './negatives.ts';
+import { hardNegativeSpecs, NEGATIVE_KINDS, oracleAccepts, type NegativeKind } from './negatives.ts';
 import { decisionRowSchema, type CandidateRow, type TestRow, type TrainRow } from './schemas.ts';
 
 export const vieConfigSchema = z.object({
@@ -156,7 +156,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
       .map((n) => ({ k, kind: n.kind, caption: captionOf(n.spec), seed: negRng.int(1 << 30) })),
   );
   const negImages = await source.generate(negRequests.map((r) => r.caption), negRequests.map((r) => r.seed));
-  const negVerified = negRequests.map((r, j) => isVerifiedNegative(oracle, negImages[j]!, kept[r.k]!.c.ins, kept[r.k]!.c.prompt.subject));
+  const negVerified = negRequests.map((r, j) => !oracleAccepts(oracle, negImages[j]!, kept[r.k]!.c.ins.rule, kept[r.k]!.c.prompt.subject));
   kept.forEach(({ c, i, score }, k) => {
     const dir = `images/train/${c.id}`;
     const pos = `${dir}/phase1-positive.png`;
@@ -312,12 +312,6 @@ export function pickTestInstructions(pool: readonly Instruction[], total: number
   return out;
 }
 
-/** A negative image is kept only if the oracle agrees it fails "follow i while keeping p". */
-function isVerifiedNegative(oracle: OracleJudge, image: RgbImage, ins: Instruction, subject: Subject): boolean {
-  const [a] = oracle.assess([image], ins.rule, subject);
-  return !(a!.satisfied && a!.subjectKept);
-}
-
 /**
  * A judged case: a positive image the oracle verifies (rule satisfied, subject kept; up to 4
  * draws) and every hard-negative kind whose image the oracle verifies as failing. Null when no
@@ -328,11 +322,10 @@ async function verifiedCase(source: ImageGenerator, oracle: OracleJudge, ins: In
   for (let attempt = 0; attempt < 4; attempt++) {
     const captions = [captionOf(reference), ...specs.map((n) => captionOf(n.spec))];
     const images = await source.generate(captions, captions.map(() => rng.int(1 << 30)));
-    const [positive] = oracle.assess([images[0]!], ins.rule, prompt.subject);
-    if (!positive!.satisfied || !positive!.subjectKept) continue;
+    if (!oracleAccepts(oracle, images[0]!, ins.rule, prompt.subject)) continue;
     const negatives = specs
       .map((n, j) => ({ kind: n.kind, caption: captions[j + 1]!, image: images[j + 1]! }))
-      .filter((n) => isVerifiedNegative(oracle, n.image, ins, prompt.subject));
+      .filter((n) => !oracleAccepts(oracle, n.image, ins.rule, prompt.subject));
     return { positive: images[0]!, negatives };
   }
   return null;

@@ -10,7 +10,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { engine, noGrad, T, tidy } from './torch.ts';
+import { engine, noGrad, T, tidy, type NativeBlasInfo } from './torch.ts';
 
 export type BlasKind = 'openblas' | 'mkl' | 'blis' | 'atlas' | 'reference' | 'unknown' | 'none';
 
@@ -63,8 +63,7 @@ export function classifyBlas(realPath: string | null, exportsOpenblas: boolean):
   return 'unknown';
 }
 
-export function blasReport(): BlasReport {
-  const info = engine.nativeBlasInfo();
+export function blasReport(info: NativeBlasInfo = engine.nativeBlasInfo()): BlasReport {
   let realPath: string | null = null;
   if (info.library !== null) {
     try {
@@ -109,17 +108,23 @@ export function engineWarnings(blas: BlasReport, gemmGflops: number, threads: nu
   } else if (gemmGflops < MIN_GEMM_GFLOPS) {
     out.push(`${speed}, below the ${MIN_GEMM_GFLOPS} GFLOP/s an optimised BLAS gives on one core here (BLAS: ${blas.kind}, ${blas.realPath}); if the machine is not busy, ${BLAS_FIX}`);
   }
-  const pools = Math.max(threads, blas.threads);
-  if (pools > cores) out.push(`${pools} threads on ${cores} cores: oversubscribed pools wait on each other; pass --threads ${cores} or less`);
+  const oversubscribed = threadWarning(threads, blas.threads, cores);
+  if (oversubscribed) out.push(oversubscribed);
   return out;
+}
+
+/** A warning when libtorch's or the BLAS's pool has more threads than the machine has cores. */
+export function threadWarning(threads: number, blasThreads: number, cores: number = availableParallelism()): string | null {
+  const pools = Math.max(threads, blasThreads);
+  return pools > cores ? `${pools} threads on ${cores} cores: oversubscribed pools wait on each other; pass --threads ${cores} or less` : null;
 }
 
 /** Everything `seer doctor` and the long commands' first lines report about the engine. */
 export function engineReport(options: { gemmRepeats?: number } = {}): EngineReport {
-  const blas = blasReport();
+  const info = engine.nativeBlasInfo();
+  const blas = blasReport(info);
   const threads = engine.threads();
   const gemmGflops = measureGemmGflops(512, options.gemmRepeats ?? 5);
-  const info = engine.nativeBlasInfo();
   return { torchVersion: info.torchVersion, threads, blas, gemmGflops, warnings: engineWarnings(blas, gemmGflops, threads) };
 }
 

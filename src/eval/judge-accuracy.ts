@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { readJsonl } from '../core/io.ts';
-import { NEGATIVE_KINDS, negativesOf, type NegativeKind } from '../data/negatives.ts';
+import { NEGATIVE_KINDS, negativesOf, oracleAccepts, type NegativeKind } from '../data/negatives.ts';
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import { readPng, type RgbImage } from '../image/image.ts';
 import { judgeBlind } from '../roles/blind.ts';
@@ -93,15 +93,14 @@ export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, tests
  * negative (fails). `verified` says what share of the attempted pairs survived.
  */
 export async function generatedCases(rows: readonly TestRow[], generator: ImageGenerator, oracle: OracleJudge, seed: number, perCase = NEGATIVES_PER_CASE): Promise<{ cases: JudgedCase[]; attempted: number }> {
-  const attempts = rows.flatMap((r, i) => negativesOf(r.negatives, i, perCase).map((n) => ({ r, n, seed: seed + 7919 * i })));
+  const attempts = rows.flatMap((r, i) => negativesOf(r.negatives, i, perCase).map((n) => ({ r, i, n, seed: seed + 7919 * i })));
   const positives = await generator.generate(rows.map((r) => r.elaboration), rows.map((_, i) => seed + 7919 * i));
   const negatives = await generator.generate(attempts.map((a) => a.n.caption), attempts.map((a) => a.seed + 1));
   const cases: JudgedCase[] = [];
   attempts.forEach((a, j) => {
     const rule = findInstruction(a.r.instruction)?.rule ?? null;
-    const positive = positives[rows.indexOf(a.r)]!;
-    const [p, n] = oracle.assess([positive, negatives[j]!], rule, a.r.subject);
-    if (p!.satisfied && p!.subjectKept && !(n!.satisfied && n!.subjectKept)) {
+    const positive = positives[a.i]!;
+    if (oracleAccepts(oracle, positive, rule, a.r.subject) && !oracleAccepts(oracle, negatives[j]!, rule, a.r.subject)) {
       cases.push({ split: a.r.split, difficulty: a.r.difficulty, kind: a.n.kind, instruction: a.r.instruction, prompt: a.r.prompt, positive, negative: negatives[j]! });
     }
   });

@@ -187,13 +187,14 @@ export function baseReprompt(rng: Rng, ins: Instruction, prompt: PromptItem): { 
   }
   const concept = rng.bool() ? null : rng.pick(Object.keys(CONCEPTS) as Concept[]);
   const cues = concept ? CONCEPTS[concept] : ruleCues(ins.rule);
-  const spec = defaultSpec(prompt.subject);
+  const plain = defaultSpec(prompt.subject);
+  const spec = { ...plain };
   // One cue, or two on different slots half of the time: a Hard rule needs two cues or two
   // concepts, and RL can only amplify what the base model sometimes samples.
   const wanted = rng.bool() ? 2 : 1;
   for (const cue of rng.shuffle(cues)) {
-    if (Object.keys(spec).filter((a) => spec[a as Attribute] !== defaultSpec(prompt.subject)[a as Attribute]).length >= wanted) break;
-    if (spec[cue.attr] !== defaultSpec(prompt.subject)[cue.attr]) continue;
+    if ((Object.keys(spec) as Attribute[]).filter((a) => spec[a] !== plain[a]).length >= wanted) break;
+    if (spec[cue.attr] !== plain[cue.attr]) continue;
     (spec as Record<Attribute, unknown>)[cue.attr] = cue.value;
   }
   return { think: `the user wants ${prompt.text}.${recall ? ` ${recall}` : ''}`, answer: captionOf(spec) };

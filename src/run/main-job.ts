@@ -92,23 +92,25 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
 
   const data = join(out, 'data');
+  const base = loadSeerMini(opts.checkpoint).model;
   if (!done('data')) {
     say('building the VIE dataset');
-    const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model) : undefined;
+    const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(base) : undefined;
     // The base generator passes the oracle's check on ~35% of its draws (measured: 42 of 120 smoke
     // candidates), so it draws each candidate twice for ~300 of 600 to pass, as in the paper.
     const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}) };
     finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
-  const base = loadSeerMini(opts.checkpoint).model;
   // Table 1 of a judge on the test renders, plus the same on validation (renders, and the base
   // generator's own images for the trained judge): validation is what recipe choices read.
   const valFile = join(data, 'vie-val.jsonl');
-  const generated = { validation: existsSync(valFile) ? await generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed) : null };
+  // The validation cases as the base generator draws them: drawn once, and only if a step needs them.
+  let validationDrawn: ReturnType<typeof generatedCases> | undefined;
+  const drawValidation = () => (validationDrawn ??= generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed));
   const table1Of = async (model: SeerMini, withGenerated: boolean) => ({
     test: await judgeAccuracy(new SeerJudge(model), data),
     ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model), data, valFile) } : {}),
-    ...(withGenerated && generated.validation ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model), generated.validation) } : {}),
+    ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model), await drawValidation()) } : {}),
   });
 
   if (!done('table1-zero-shot')) {
