@@ -48,7 +48,7 @@ export interface PretrainExample {
 }
 
 export const DEFAULT_MIX: Record<PretrainTask, number> = {
-  t2i: 0.65, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.05,
+  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1,
 };
 
 /** Instruction texts pretraining may show: the training ones only. */
@@ -60,13 +60,14 @@ const PROMPT_PLACES = ['', 'by the river', 'on the street', 'in the park', 'near
 const TEST_PROMPT_TEXTS = new Set(TEST_PROMPTS.map((p) => p.text));
 
 /**
- * A prompt for a format example: half of the time a training prompt, half a phrase composed from
- * any subject and the world's prompt words — never one of the test prompts. Measured: with the 60
- * training prompts alone, the base reprompter never learned to copy an unseen prompt and replaced
- * the subject in 120 of 120 test cases ("a boat standing by the river" for "a snail at home").
+ * A prompt for a format example: a quarter of the time a training prompt, otherwise a phrase
+ * composed from any subject and the world's prompt words — never one of the test prompts. Measured:
+ * with the 60 training prompts alone, the base reprompter never learned to copy an unseen prompt and
+ * replaced the subject in 120 of 120 test cases ("a boat standing by the river" for "a snail at
+ * home"); with half composed phrases for only the last 1000 steps, in 118 of 120.
  */
 export function pretrainPrompt(rng: Rng): PromptItem {
-  if (rng.bool()) return rng.pick(TRAIN_PROMPTS);
+  if (rng.bool(0.25)) return rng.pick(TRAIN_PROMPTS);
   for (;;) {
     const subject = rng.pick(SUBJECTS);
     const words = [rng.pick(PROMPT_ADJECTIVES), subject, rng.pick(PROMPT_PLACES)].filter(Boolean).join(' ');
