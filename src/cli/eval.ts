@@ -1,5 +1,5 @@
 /** `seer eval …`: measurements of models on the VIE world. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { addEndpointOptions, endpointConfig } from './external.ts';
@@ -12,10 +12,11 @@ export function registerEvalCommands(program: Command): void {
     .description('measure the cognitive gap of a checkpoint: generator, naive vs elaborated, zero-shot judge and reprompter')
     .addOption(checkpointOption('SEER-Mini checkpoint (default: the shipped base)'))
     .option('--data <dir>', 'VIE dataset folder (built there if missing)', 'runs/vie')
+    .addOption(new Option('--split <split>', 'rows to measure the gap, judge and reprompter on: validation (for choosing) or test (for the final report)').choices(['validation', 'test']).default('test'))
     .addOption(seedOption())
     .option('--json', 'print JSON only')
     .addOption(threadsOption())
-    .action(async (opts: { checkpoint?: string; data: string; seed: number; json?: boolean; threads: number }) => {
+    .action(async (opts: { checkpoint?: string; data: string; split: 'validation' | 'test'; seed: number; json?: boolean; threads: number }) => {
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { evaluateBase } = await import('../eval/base.ts');
       await startEngine(opts.threads);
@@ -23,8 +24,12 @@ export function registerEvalCommands(program: Command): void {
         const { buildVie } = await import('../data/vie.ts');
         await buildVie(opts.data, { seed: opts.seed }, { quiet: opts.json ?? false });
       }
+      if (opts.split === 'validation' && !existsSync(join(opts.data, 'vie-val.jsonl'))) {
+        const { SeerError } = await import('../core/errors.ts');
+        throw new SeerError('not_found', `${join(opts.data, 'vie-val.jsonl')} not found: this dataset predates the validation split; rebuild it with \`seer data build --out ${opts.data}\``);
+      }
       const { model } = loadSeerMini(opts.checkpoint);
-      const result = await evaluateBase(model, opts.data, { seed: opts.seed, quiet: opts.json ?? false });
+      const result = await evaluateBase(model, opts.data, { seed: opts.seed, quiet: opts.json ?? false, split: opts.split });
       process.stdout.write(`${JSON.stringify(result, null, opts.json ? 0 : 2)}\n`);
     });
   evalCmd

@@ -7,8 +7,9 @@
  * sparse human verification (decisions from the humaneval app) → the top 300, balanced across
  * categories. Each kept row carries the RLVR quadruplets of both curriculum phases (A.1.4).
  * Each kept row also carries oracle-verified phase-2 hard negatives of every kind (negatives.ts).
- * Validation (vie-val.jsonl): ID instructions with training-pool prompts that were never a
- * candidate pair; every recipe choice reads it, never the test set.
+ * Validation (vie-val.jsonl): ID instructions with validation prompts — training subjects in the
+ * test's wording, which neither pretraining nor RL shows (world/prompts.ts); every recipe choice
+ * reads it, never the test set.
  * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
  * each with several test prompts; each case carries a verified positive and every verified
  * hard-negative kind for Table 1 (renders; the generator's own images are drawn at evaluation).
@@ -28,7 +29,7 @@ import { CATEGORIES, OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, type Category, type I
 import { elaborate, evaluateRule } from '../world/rules.ts';
 import { captionOf } from '../world/grammar.ts';
 import { ATTRIBUTE_VALUES, SUBJECTS_TEST, SUBJECTS_TRAIN, defaultSpec, type Attribute, type SceneSpec, type Subject } from '../world/spec.ts';
-import { TEST_PROMPTS, TRAIN_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
+import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, samplePrompts, type PromptItem } from '../world/prompts.ts';
 import { writePng, type RgbImage } from '../image/image.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { RendererSource } from './image-source.ts';
@@ -43,7 +44,7 @@ export const vieConfigSchema = z.object({
   testPromptsPerInstruction: z.number().int().min(1).describe('test prompts per test instruction (≥3 gives usable intervals)').default(3),
   testInstructionsPerSplit: z.number().int().min(5).multipleOf(5).describe('test instructions per split, Simple:Hard = 2:3 (paper: 20)').default(20),
   valInstructions: z.number().int().min(5).multipleOf(5).describe('validation instructions (ID only: OOD texts stay unseen until the test), Simple:Hard = 2:3').default(20),
-  valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction, from the training prompt pool but never a candidate pair').default(2),
+  valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction (training subjects in the test wording, never trained on)').default(2),
   candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
   imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
   drawsPerCandidate: z.number().int().min(1).max(8).describe('images drawn per candidate (different seeds); the oracle keeps the best-scoring one — a weak generator needs 2 for 300 of 600 to pass').default(1),
@@ -187,10 +188,9 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
 
   // 5. Validation: ID instructions with training-pool prompts that were never a candidate pair —
   //    every recipe choice and early-stopping rule reads this, never the test set.
-  const candidatePairs = new Set(candidates.map((c) => `${c.ins.id}|${c.prompt.text}`));
   const valRng = rng.fork('validation');
   const valInstructions = pickTestInstructions(TRAIN_INSTRUCTIONS, config.valInstructions, valRng);
-  const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, TRAIN_PROMPTS).filter((p) => !candidatePairs.has(`${ins.id}|${p.text}`)), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
+  const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, VALIDATION_PROMPTS), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
   writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
 
   // 6. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.

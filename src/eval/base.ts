@@ -7,6 +7,8 @@
  *    (src/roles/blind.ts): accuracy, valid-format rate, position bias; and Table 1 over every
  *    hard-negative kind, both orders (`table1`, as the main job reports it);
  *  - zero-shot reprompter: valid-format rate and failure types (A.4.3).
+ * Everything but the generator runs on one split's rows: `validation` (vie-val.jsonl, for choosing
+ * a checkpoint or a pretraining recipe) or `test` (vie-test.jsonl, for the final report).
  */
 import { join } from 'node:path';
 import { Rng } from '../core/rng.ts';
@@ -29,6 +31,7 @@ import { classifyReprompt, countFailures, type FailureType } from './failures.ts
 import { judgeAccuracy, type JudgeAccuracy } from './judge-accuracy.ts';
 
 export interface BaseEvalResult {
+  split: BaseEvalSplit;
   image_tokenizer: { n: number; mse: number; psnr_db: number; oracle_on_round_trips: Record<Family, number>; oracle_on_renders: Record<Family, number> };
   generator: { n: number; by_family: Record<Family, number>; all_families: number; oracle_on_renders: Record<Family, number> };
   gap: Record<'simple' | 'hard', { n: number; naive_compliance: number; elaborated_compliance: number }>;
@@ -36,10 +39,13 @@ export interface BaseEvalResult {
   reprompter: { n: number; valid_format: number; failures: Record<FailureType, number>; examples: { instruction: string; prompt: string; output: string }[] };
 }
 
-export async function evaluateBase(model: SeerMini, dataDir: string, options: { seed?: number; generatorN?: number; quiet?: boolean } = {}): Promise<BaseEvalResult> {
+export type BaseEvalSplit = 'validation' | 'test';
+
+export async function evaluateBase(model: SeerMini, dataDir: string, options: { seed?: number; generatorN?: number; quiet?: boolean; split?: BaseEvalSplit } = {}): Promise<BaseEvalResult> {
   const seed = options.seed ?? 0;
   const oracle = new OracleJudge();
-  const rows = readJsonl(join(dataDir, 'vie-test.jsonl'), testRowSchema);
+  const rowsFile = join(dataDir, options.split === 'validation' ? 'vie-val.jsonl' : 'vie-test.jsonl');
+  const rows = readJsonl(rowsFile, testRowSchema);
   const progress = startProgress('eval base', 4, { quiet: options.quiet ?? false });
 
   // 1. Generator on direct concrete prompts (and the image tokenizer's round trips of the same scenes).
@@ -79,7 +85,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   // SeerJudge answers "tie" exactly when its output breaks the format.
   const reads = (await judgeBlind(new SeerJudge(model, { seed }), pairs, { seed })).flatMap((v) => v.reads);
   // Table 1 as the main job measures it: every hard-negative kind, both orders.
-  const table1 = await judgeAccuracy(new SeerJudge(model, { seed }), dataDir);
+  const table1 = await judgeAccuracy(new SeerJudge(model, { seed }), dataDir, rowsFile);
   const valid = reads.filter((x) => x.answer.verdict !== 'tie').length;
   const correct = reads.filter((x) => x.outcome === 'candidate').length;
   const saidA = reads.filter((x) => x.answer.verdict === 'A').length;
@@ -95,6 +101,7 @@ export async function evaluateBase(model: SeerMini, dataDir: string, options: { 
   progress.stop();
 
   return {
+    split: options.split ?? 'test',
     image_tokenizer: { n, mse: round4(mse), psnr_db: round4(10 * Math.log10((255 * 255) / Math.max(mse, 1e-9))), oracle_on_round_trips: familyAccuracy(oracle.detect(roundTrips)), oracle_on_renders: familyAccuracy(onRenders) },
     generator: { n, by_family: familyAccuracy(detected), all_families: round4(allRight), oracle_on_renders: familyAccuracy(onRenders) },
     gap,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { parseCaption } from '../world/grammar.ts';
 import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
-import { TEST_PROMPTS, TRAIN_PROMPTS } from '../world/prompts.ts';
+import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseJudgeOutput } from '../model/templates.ts';
 import { DEFAULT_MIX, PretrainMixer, baseReprompt } from './mix.ts';
@@ -55,7 +55,7 @@ describe('pretraining mixture', () => {
     for (const ins of OOD_INSTRUCTIONS) expect(text.includes(ins.text.toLowerCase()), ins.text).toBe(false);
     const shown = new Set([...text.matchAll(/prompt: (.*?) (?:think about|image a:)/g)].map((m) => m[1]));
     expect(shown.size).toBeGreaterThan(100);
-    for (const p of TEST_PROMPTS) expect(shown.has(p.text), p.text).toBe(false);
+    for (const p of [...TEST_PROMPTS, ...VALIDATION_PROMPTS]) expect(shown.has(p.text), p.text).toBe(false);
     expect(TRAIN_INSTRUCTIONS.some((ins) => text.includes(ins.text.toLowerCase()))).toBe(true);
   });
 

@@ -15,8 +15,8 @@
  *     recall what the instruction means (`baseReprompt`).
  * Images are described by (spec, seed); the pretraining layer renders and tokenizes them.
  *
- * Splits: only training instruction texts appear here, and no test prompt; OOD instruction texts
- * and test prompts never do (the knowledge corpus may say what any concept means and captions and
+ * Splits: only training instruction texts appear here; OOD instruction texts, test prompts and
+ * validation prompts never do (the knowledge corpus may say what any concept means, and captions and
  * composed prompts may use any subject and prompt word — the base model's world knowledge).
  */
 import type { Rng } from '../core/rng.ts';
@@ -25,7 +25,7 @@ import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts
 import { CONCEPTS, type Concept, type Cue } from '../world/concepts.ts';
 import { elaborate, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
-import { TEST_PROMPTS, TRAIN_PROMPTS, type PromptItem } from '../world/prompts.ts';
+import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
@@ -57,11 +57,12 @@ const INSTRUCTIONS = TRAIN_INSTRUCTIONS;
 /** Words a prompt may wrap its subject in (world vocabulary, as any language model knows it). */
 const PROMPT_ADJECTIVES = ['', '', 'small', 'tiny', 'big', 'old', 'vintage', 'antique', 'new'];
 const PROMPT_PLACES = ['', 'by the river', 'on the street', 'in the park', 'near the road', 'in the meadow', 'in the kitchen', 'on the shelf', 'at home', 'by the window', 'in the garden', 'on the table'];
-const TEST_PROMPT_TEXTS = new Set(TEST_PROMPTS.map((p) => p.text));
+/** Held-out prompts a composed phrase must never equal: the test's and the validation's. */
+const HELD_OUT_PROMPT_TEXTS = new Set([...TEST_PROMPTS, ...VALIDATION_PROMPTS].map((p) => p.text));
 
 /**
  * A prompt for a format example: a quarter of the time a training prompt, otherwise a phrase
- * composed from any subject and the world's prompt words — never one of the test prompts. Measured:
+ * composed from any subject and the world's prompt words — never a test or validation prompt. Measured:
  * with the 60 training prompts alone, the base reprompter never learned to copy an unseen prompt and
  * replaced the subject in 120 of 120 test cases ("a boat standing by the river" for "a snail at
  * home"); with half composed phrases for only the last 1000 steps, in 118 of 120.
@@ -72,7 +73,7 @@ export function pretrainPrompt(rng: Rng): PromptItem {
     const subject = rng.pick(SUBJECTS);
     const words = [rng.pick(PROMPT_ADJECTIVES), subject, rng.pick(PROMPT_PLACES)].filter(Boolean).join(' ');
     const text = `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-    if (!TEST_PROMPT_TEXTS.has(text)) return { text, subject };
+    if (!HELD_OUT_PROMPT_TEXTS.has(text)) return { text, subject };
   }
 }
 

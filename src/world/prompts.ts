@@ -37,6 +37,12 @@ function pool(subjects: readonly Subject[], templates: readonly ((s: string) => 
 
 export const TRAIN_PROMPTS: readonly PromptItem[] = pool(SUBJECTS_TRAIN, TRAIN_TEMPLATES);
 export const TEST_PROMPTS: readonly PromptItem[] = pool(SUBJECTS_TEST, TEST_TEMPLATES);
+/**
+ * Validation prompts: training subjects in the test's wording ("a vintage dog"). Neither
+ * pretraining nor RL ever shows them, so validation measures what the test measures — a reprompter
+ * keeping a subject from a phrase it has never read — without touching a test subject.
+ */
+export const VALIDATION_PROMPTS: readonly PromptItem[] = pool(SUBJECTS_TRAIN, TEST_TEMPLATES);
 
 export function contentWords(prompts: readonly PromptItem[]): Set<string> {
   return new Set(prompts.flatMap((p) => tokenize(p.text)).filter((w) => !PROMPT_STOPWORDS.has(w)));
