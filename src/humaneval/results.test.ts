@@ -50,8 +50,10 @@ describe('pairwise results by hand', () => {
     expect(b.win_ratio).toBe(0.625);
     expect(b.cells.all.all.win_ratio).toBe(0.625);
     expect(b.per_rater.map((r) => r.win_ratio)).toEqual([0.5, 0.75]);
-    // 12 wins, 6 losses, 6 ties: p = 2·Σ_{k≤6} C(18,k) / 2^18 = 2·31180 / 262144
-    expect(b.sign_test).toEqual({ wins: 12, losses: 6, ties: 6, p_value: expect.closeTo((2 * 31180) / 262144, 10) });
+    // Sign test over cases (4 votes each: 2 seeds × 2 raters), not the 24 votes: case means
+    // c0 0.75, c1 0.25, c2 0.75, c3 0.5, c4 1, c5 0.5 → 3 wins, 1 loss, 2 ties dropped;
+    // p = 2·Σ_{k≤1} C(4,k) / 2^4 = 10/16 (the vote-level test would claim 12:6, p ≈ 0.24)
+    expect(b.sign_test).toEqual({ wins: 3, losses: 1, ties: 2, p_value: expect.closeTo(10 / 16, 10), unit: 'test case' });
     // agreeing items: case 4 only (2 of 12) → P̄ = 1/6; p = (12, 6, 6)/24 → P̄e = 0.375; κ = (1/6 − 0.375)/0.625 = −1/3
     expect(b.fleiss_kappa.kappa).toBeCloseTo(-1 / 3, 12);
     expect(b.fleiss_kappa.items).toBe(12);

@@ -3,8 +3,9 @@
  *
  * Pairwise (paper A.2): per baseline, the win ratio (SEER 1 / tie 0.5 / baseline 0, averaged over
  * all votes = all raters × all test cases) overall and split by ID/OOD × Simple/Hard; per-rater
- * win ratios; Fleiss' κ over the three verdicts; an exact sign test on non-tie votes; a bootstrap
- * 95% interval that resamples test cases (all votes on all seeds of a case move together); and the
+ * win ratios; Fleiss' κ over the three verdicts; an exact sign test over test cases (a case wins
+ * when its votes' mean score is above 0.5, ties at exactly 0.5 are dropped; votes of one case are
+ * not independent trials); a bootstrap 95% interval that resamples test cases (all votes on all seeds of a case move together); and the
  * agreement of human verdicts with the oracle's and with SEER's own judge's, per vote and per item
  * majority (with Cohen's κ). Verification (A.1.2): per-candidate votes and the majority decision,
  * where a tie — including no votes at all — is a reject: only what humans approved passes.
@@ -15,7 +16,7 @@ import {
   cohenKappa,
   fleissKappa,
   majority,
-  signTest,
+  caseSignTest,
   verdictScore,
   winRatio,
 } from '../eval/stats.ts';
@@ -46,7 +47,8 @@ export interface BaselineResult {
   votes: number;
   win_ratio: number;
   interval: { low: number; high: number; level: number; resamples: number; unit: 'test case' };
-  sign_test: { wins: number; losses: number; ties: number; p_value: number };
+  /** Over test cases: wins, losses and ties count cases, not votes. */
+  sign_test: { wins: number; losses: number; ties: number; p_value: number; unit: 'test case' };
   cells: Record<'id' | 'ood' | 'all', Record<'simple' | 'hard' | 'all', Cell>>;
   per_rater: { rater_id: number; rater: string; votes: number; win_ratio: number }[];
   fleiss_kappa: { kappa: number; items: number };
@@ -116,7 +118,7 @@ function baselineResult(baseline: string, items: readonly ItemRecord[], votes: r
   const byCase = new Map<string, number[]>();
   for (const v of votes) byCase.set(v.case_id, [...(byCase.get(v.case_id) ?? []), verdictScore(v.verdict as Verdict)]);
   const boot = bootstrapClusterMean([...byCase.values()], { resamples: options.resamples ?? 2000, seed: options.seed ?? 0, level: 0.95 });
-  const sign = signTest(verdicts);
+  const sign = caseSignTest([...byCase.values()]);
   const cells = {} as BaselineResult['cells'];
   for (const split of ['id', 'ood', 'all'] as const) {
     cells[split] = {} as Record<'simple' | 'hard' | 'all', Cell>;
@@ -139,7 +141,7 @@ function baselineResult(baseline: string, items: readonly ItemRecord[], votes: r
     votes: votes.length,
     win_ratio: winRatio(verdicts),
     interval: { low: boot.low, high: boot.high, level: 0.95, resamples: boot.resamples, unit: 'test case' },
-    sign_test: { wins: sign.wins, losses: sign.losses, ties: sign.ties, p_value: sign.pValue },
+    sign_test: { wins: sign.wins, losses: sign.losses, ties: sign.ties, p_value: sign.pValue, unit: 'test case' },
     cells,
     per_rater,
     fleiss_kappa: { kappa: fleiss.kappa, items: fleiss.items },
