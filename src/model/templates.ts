@@ -78,6 +78,12 @@ function parseThinkAnswer(text: string): { ok: true; think: string; answer: stri
   return { ok: true, think: (m[1] ?? '').trim(), answer };
 }
 
+/** The model's reasoning up to the answer slot, `<think> … </think> <answer>`: where a verdict is scored. */
+export function thinkPrefix(output: string): string {
+  const m = /<think>([\s\S]*?)<\/think>/.exec(output);
+  return `<think> ${(m?.[1] ?? '').trim()} </think> <answer>`;
+}
+
 export function parseJudgeOutput(text: string): JudgeParse {
   const parsed = parseThinkAnswer(text);
   if (!parsed.ok) return parsed;

@@ -8,7 +8,7 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
+import { relativeToNaiveReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
 
 const meta: RepromptMeta = { instruction: 'Make it look like it is carved from wood.', prompt: 'a cat', imageSeed: 17 };
 const renderer = new RendererSource();
@@ -67,5 +67,41 @@ describe('relative-to-naive reward (Eq. 9) with the renderer and the oracle', ()
     const batch = texts.map((_, i) => ({ prompt: { id: 'row-2', context: [], meta }, completion: { tokens: [i], truncated: false } }));
     const fn = relativeToNaiveReward({ model: { decodeText: (t) => texts[t[0]!]! }, judge: new OracleJudge(), generate: () => Promise.reject(new Error('must not draw')) });
     expect(await fn.score(batch)).toEqual([0, 0]);
+  });
+});
+
+describe('verdict-probability reward (Stage 1, optional)', () => {
+  // The scorer records what it was asked and answers log P(a) = 0, log P(b) = log 3 ⇒ P(A) = 1/4.
+  function scorer(texts: readonly string[]) {
+    const asked: number[][] = [];
+    return {
+      asked,
+      model: {
+        decodeText: (tokens: readonly number[]) => texts[tokens[0]!]!,
+        text: { encode: (s: string) => [...s].map((c) => c.charCodeAt(0)) },
+        scoreAnswers: (contexts: readonly (readonly number[])[], answers: readonly string[]) => {
+          expect(answers).toEqual(['a </answer>', 'b </answer>']);
+          asked.push(...contexts.map((c) => [...c]));
+          return contexts.map(() => [0, Math.log(3)]);
+        },
+      },
+    };
+  }
+
+  it('scores P(label) after the completion\'s own reasoning, and 0 for a broken format', async () => {
+    const texts = [thinkAnswer('a is wooden', 'a'), thinkAnswer('b is wooden', 'b'), 'a'];
+    const { model, asked } = scorer(texts);
+    const batch = [
+      { prompt: { id: 'p', context: [7, 8], meta: { label: 'A' as const } }, completion: { tokens: [0], truncated: false } },
+      { prompt: { id: 'p', context: [7, 8], meta: { label: 'B' as const } }, completion: { tokens: [1], truncated: false } },
+      { prompt: { id: 'p', context: [7, 8], meta: { label: 'A' as const } }, completion: { tokens: [2], truncated: false } },
+    ];
+    const scores = await verdictProbabilityReward(model).score(batch);
+    expect(scores[0]).toBeCloseTo(0.25, 12);
+    expect(scores[1]).toBeCloseTo(0.75, 12);
+    expect(scores[2]).toBe(0);
+    // Only the two valid completions are scored, each as context + "<think> … </think> <answer>" (never the sampled verdict).
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toEqual([7, 8, ...[...'<think> a is wooden </think> <answer>'].map((c) => c.charCodeAt(0))]);
   });
 });

@@ -2,6 +2,10 @@
  * SEER's rewards as plain GRPO reward functions (src/rl/trainer.ts):
  *  - format: 1 when the completion is `<think>…</think>\s*<answer>…</answer>` (both stages);
  *  - verdict (Stage 1, RLVR, Eq. 4): 1 when the judge's verdict matches the label;
+ *  - verdict probability (Stage 1, optional, beyond the paper): the probability the judge gives
+ *    the label after its own sampled reasoning, P(label | context, <think>…</think> <answer>) —
+ *    a dense signal: binary groups whose eight verdicts agree have zero advantage, while the
+ *    probability still ranks their reasonings (a completion that breaks the format earns 0);
  *  - relative-to-naive (Stage 2, RLMT, Eq. 9): 1 when SEER's own frozen evaluator prefers the image
  *    from the reprompt over the image from naive `instruction + prompt` (same image seed), or, as an
  *    option, the evaluator's probability of that preference (the paper's figure calls it P(Yes)).
@@ -20,7 +24,7 @@
  *    it is order-independent (twice the judge calls).
  *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
  */
-import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
+import { hasValidFormat, parseJudgeOutput, parseRepromptOutput, thinkPrefix } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
@@ -47,6 +51,30 @@ export function verdictReward(model: CompletionDecoder, weight = 1): RewardFunct
         const parsed = parseJudgeOutput(model.decodeText(x.completion.tokens));
         return parsed.ok && parsed.verdict === x.prompt.meta.label ? 1 : 0;
       }),
+  };
+}
+
+/** What the verdict-probability reward needs of the model: decoding, encoding and answer scoring. */
+export type AnswerScorer = Pick<SeerMini, 'decodeText' | 'scoreAnswers'> & { text: Pick<SeerMini['text'], 'encode'> };
+
+export function verdictProbabilityReward(model: AnswerScorer, weight = 1): RewardFunction<JudgeMeta> {
+  return {
+    name: 'verdict_prob',
+    weight,
+    score: (batch) => {
+      const texts = batch.map((x) => model.decodeText(x.completion.tokens));
+      const valid = batch.map((_, i) => i).filter((i) => parseJudgeOutput(texts[i]!).ok);
+      const scores = batch.map(() => 0);
+      if (valid.length === 0) return scores;
+      // [valid, 2]: log P("a </answer>"), log P("b </answer>") after context + the completion's own reasoning.
+      const logp = model.scoreAnswers(valid.map((i) => [...batch[i]!.prompt.context, ...model.text.encode(thinkPrefix(texts[i]!))]), ['a </answer>', 'b </answer>']);
+      valid.forEach((i, k) => {
+        const [la, lb] = logp[k] as [number, number];
+        const pA = 1 / (1 + Math.exp(lb - la));
+        scores[i] = batch[i]!.prompt.meta.label === 'A' ? pA : 1 - pA;
+      });
+      return scores;
+    },
   };
 }
 

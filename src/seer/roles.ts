@@ -5,7 +5,7 @@
  * flagged `validFormat: false`).
  */
 import { noGrad, tidy } from '../engine/torch.ts';
-import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext } from '../model/templates.ts';
+import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext, thinkPrefix } from '../model/templates.ts';
 import type { SeerMini, TextSampling } from '../model/umm.ts';
 import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
@@ -34,12 +34,6 @@ export class SeerJudge implements PairwiseJudge {
       return { verdict: parsed.verdict, reasoning: parsed.think, probabilityA };
     });
   }
-}
-
-/** The model's reasoning up to the answer slot: `<think> … </think> <answer>`. */
-function thinkPrefix(output: string): string {
-  const m = /<think>([\s\S]*?)<\/think>/.exec(output);
-  return `<think> ${(m?.[1] ?? '').trim()} </think> <answer>`;
 }
 
 export class SeerReprompter implements Reprompter {

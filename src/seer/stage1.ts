@@ -8,6 +8,9 @@
  * `phase2Negative`). Each pair is shown in both orders within one GRPO step, so position
  * cannot be learned and position-only gradients cancel.
  *
+ * Beyond the paper, as an option (`softVerdict`): the judge's probability of the label after its
+ * own reasoning is added to the 0/1 reward (./rewards.ts).
+ *
  * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
  * stage do not fit a CPU budget; the default recipe says what it uses); the KL reference of each
  * phase is the policy at the start of that phase.
@@ -25,7 +28,7 @@ import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } fro
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { bestOnValidation } from './best-on-validation.ts';
-import { formatReward, verdictReward, type JudgeMeta } from './rewards.ts';
+import { formatReward, verdictProbabilityReward, verdictReward, type JudgeMeta } from './rewards.ts';
 import { bothOrders } from '../roles/blind.ts';
 
 export const stage1ConfigSchema = z.object({
@@ -38,6 +41,7 @@ export const stage1ConfigSchema = z.object({
   maxCompletionLength: z.number().int().positive().describe('judge completions describe both images and recall the instruction: p99 54 tokens, max 62 (measured on 500 pretraining examples)').default(64),
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
+  softVerdict: z.boolean().describe('add the judge\'s probability of the label after its own reasoning to the 0/1 verdict reward (beyond the paper: a dense signal)').default(false),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
   blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
@@ -84,7 +88,7 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
-  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model, config), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
   await selection?.finish(grpo.maxSteps);
   return metrics;
 }
@@ -105,8 +109,8 @@ export function stage1GrpoConfig(config: Stage1Config, phase: 1 | 2, promptCount
   });
 }
 
-export function stage1Rewards(model: SeerMini): RewardFunction<JudgeMeta>[] {
-  return [verdictReward(model), formatReward<JudgeMeta>(model)];
+export function stage1Rewards(model: SeerMini, config: Pick<Stage1Config, 'softVerdict'> = { softVerdict: false }): RewardFunction<JudgeMeta>[] {
+  return [verdictReward(model), formatReward<JudgeMeta>(model), ...(config.softVerdict ? [verdictProbabilityReward(model)] : [])];
 }
 
 /** Both phases in order (phase 2 starts from phase 1's weights, with its own learning rate). */
