@@ -4,8 +4,9 @@
  * its effective GFLOP/s, and KV-cache sampling tokens/s through the real sampler. The PyTorch
  * reference is src/bench/torch_step.py: the same model, loss and optimizer, run by Debian's
  * python3-torch on the same machine (`runTorchReference`), with the same thread set-up. The GRPO
- * workload (src/bench/grpo.ts) has its PyTorch counterpart done TRL's way in
- * src/bench/torch_grpo_step.py (`runTorchGrpoReference`).
+ * workload (src/bench/grpo.ts) has its PyTorch counterparts done TRL's way: the Stage-1 step in
+ * src/bench/torch_grpo_step.py (`runTorchGrpoReference`), the Stage-2 step, reward included, in
+ * src/bench/torch_stage2_step.py (`runTorchStage2Reference`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -105,6 +106,7 @@ export type TorchReference = { ok: true; stepSeconds: number[]; medianStepSecond
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_step.py', import.meta.url));
 const TORCH_GRPO_SCRIPT = fileURLToPath(new URL('./torch_grpo_step.py', import.meta.url));
+const TORCH_STAGE2_SCRIPT = fileURLToPath(new URL('./torch_stage2_step.py', import.meta.url));
 
 /** The same step in PyTorch (Debian python3-torch), in a child process. */
 export function runTorchReference(shape: BenchShape, options: { threads: number; steps: number }): TorchReference {
@@ -129,6 +131,48 @@ export type TorchGrpoReference = { ok: true; steps: GrpoPhaseSeconds[]; median: 
 export function runTorchGrpoReference(shape: { dModel: number; nLayers: number; nHeads: number; vocab: number; prompts: number; G: number; promptLength: number }, options: { threads: number; lengths: number[][] }): TorchGrpoReference {
   const args = ['--threads', String(options.threads), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--heads', String(shape.nHeads), '--vocab', String(shape.vocab), '--prompts', String(shape.prompts), '--G', String(shape.G), '--prompt-len', String(shape.promptLength), '--lengths', JSON.stringify(options.lengths)];
   const out = runTorchScript<{ steps: GrpoPhaseSeconds[]; median: GrpoPhaseSeconds }>(TORCH_GRPO_SCRIPT, args, options.threads);
+  return out.ok ? { ok: true, ...out.value } : out;
+}
+
+/** A Stage-2 step's phases: the reward is the images drawn plus the judging (and the format check). */
+export interface Stage2PhaseSeconds extends GrpoPhaseSeconds {
+  reward: number;
+  images: number;
+  judge: number;
+}
+
+/**
+ * What one seer Stage-2 step asked of the models, as TRL would ask it (src/bench/grpo.ts records
+ * it; src/bench/torch_stage2_step.py replays it). Lengths are tokens.
+ */
+export interface Stage2StepRecord {
+  /** Rollout: each of the B rows' context length (G rows per prompt) and completion length. */
+  contexts: number[];
+  completions: number[];
+  /**
+   * The reward's generator calls as it makes them (reprompt images, then naive images: one row per
+   * valid completion each, before memoisation), each row's generate-context length.
+   */
+  imageCalls: number[][];
+  /** Images the memoised generator really drew (seer's work; TRL's is every row of `imageCalls`). */
+  imagesDrawn: number;
+  /** Judge queries (pairs of distinct images): each context's length and its decoded answer's. */
+  judgeContexts: number[];
+  judgeOutputs: number[];
+  /** Answer scoring: each query's context + reasoning length, and each candidate answer's length. */
+  scoreContexts: number[];
+  answerLengths: number[];
+}
+
+export type TorchStage2Reference = { ok: true; steps: Stage2PhaseSeconds[]; median: Stage2PhaseSeconds } | { ok: false; reason: string };
+
+/** One Stage-2 GRPO step done TRL's way in PyTorch (src/bench/torch_stage2_step.py), replaying seer's `record` (one per step). */
+export function runTorchStage2Reference(
+  shape: { dModel: number; nLayers: number; nHeads: number; vocab: number; textVocab: number; imageCodes: number; G: number; beta: number; learningRate: number },
+  options: { threads: number; record: Stage2StepRecord[] },
+): TorchStage2Reference {
+  const args = ['--threads', String(options.threads), '--d', String(shape.dModel), '--layers', String(shape.nLayers), '--heads', String(shape.nHeads), '--vocab', String(shape.vocab), '--text-vocab', String(shape.textVocab), '--image-codes', String(shape.imageCodes), '--G', String(shape.G), '--beta', String(shape.beta), '--lr', String(shape.learningRate), '--record', JSON.stringify(options.record)];
+  const out = runTorchScript<{ steps: Stage2PhaseSeconds[]; median: Stage2PhaseSeconds }>(TORCH_STAGE2_SCRIPT, args, options.threads);
   return out.ok ? { ok: true, ...out.value } : out;
 }
 

@@ -1,16 +1,18 @@
 /**
- * `seer bench [--json] [--threads 1,2] [--repeats 3] [--shape both] [--reference] [--workload train|grpo|all]`:
+ * `seer bench [--json] [--threads 1,2] [--repeats 3] [--shape both] [--reference] [--workload train|grpo|stage1|stage2|all]`:
  * SEER-Mini's dimensions, training-step time, effective GFLOP/s and KV-cache sampling tokens/s on
  * this machine; with --reference, the same step in PyTorch (src/bench/torch_step.py),
- * interleaved with ours so both see the same load, and the ratio. `--workload grpo` times Stage-1
- * GRPO steps at the default recipe's shapes instead (per phase), against PyTorch doing the same
- * step TRL's way (src/bench/torch_grpo_step.py). The machine is shared: each figure is
- * reported as min / median / max over repeats, with the load average at the start.
+ * interleaved with ours so both see the same load, and the ratio. `--workload grpo` times a
+ * Stage-1 and a Stage-2 GRPO step at the default recipe's shapes instead (per phase; Stage 2's
+ * reward — drawing the images, judging them — included), against PyTorch doing the same steps TRL's
+ * way (src/bench/torch_grpo_step.py, src/bench/torch_stage2_step.py); `stage1` / `stage2` time one
+ * of them. The machine is shared: each figure is reported as min / median / max over repeats, with
+ * the load average at the start.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { cpus, loadavg } from 'node:os';
-import { mean } from '../core/math.ts';
+import type { GrpoBenchRow, GrpoWorkload } from '../bench/grpo.ts';
 import { parsePositiveInteger, startEngine } from './options.ts';
 
 interface BenchOptions {
@@ -21,7 +23,8 @@ interface BenchOptions {
   shape: 'peer' | 'default' | 'both';
   reference?: boolean;
   sampling: boolean;
-  workload: 'train' | 'grpo' | 'all';
+  workload: 'train' | 'grpo' | 'stage1' | 'stage2' | 'all';
+  judgeCheckpoint?: string;
 }
 
 interface Range {
@@ -37,7 +40,7 @@ function parseThreads(value: string): number[] {
 }
 
 function parseWorkload(value: string): BenchOptions['workload'] {
-  if (value !== 'train' && value !== 'grpo' && value !== 'all') throw new InvalidArgumentError(`expected train, grpo or all, got "${value}"`);
+  if (value !== 'train' && value !== 'grpo' && value !== 'stage1' && value !== 'stage2' && value !== 'all') throw new InvalidArgumentError(`expected train, grpo, stage1, stage2 or all, got "${value}"`);
   return value;
 }
 
@@ -57,7 +60,8 @@ export function registerBenchCommands(program: Command): void {
     .option('--shape <name>', "peer (V2500, B16×T200: the engine choice's PyTorch comparison, docs/engine.md), default (SEER-Mini: V905, B32×T128) or both", parseShape, 'both')
     .option('--reference', 'also run the step in PyTorch (needs apt-get install python3-torch libopenblas0-pthread)')
     .option('--no-sampling', 'skip the sampling measurement')
-    .option('--workload <name>', 'train (the synthetic training step), grpo (Stage-1 GRPO steps on the base checkpoint at the default recipe\'s shapes; the reference does it TRL\'s way) or all', parseWorkload, 'train')
+    .option('--workload <name>', 'train (the synthetic training step), grpo (a Stage-1 and a Stage-2 GRPO step on the base checkpoint at the default recipe\'s shapes, reward included for Stage 2; the reference does them TRL\'s way), stage1 or stage2 (one of the two) or all', parseWorkload, 'train')
+    .option('--judge-checkpoint <dir>', "Stage 2's frozen judge, e.g. a run's stage1-model (default: the base checkpoint)")
     .action(async (opts: BenchOptions) => {
       const { benchTrainStep, benchSampling, runTorchReference, medianOf, DEFAULT_SHAPE, PEER_SHAPE } = await import('../bench/engine.ts');
       const range = (xs: number[]): Range => ({ min: Math.min(...xs), median: medianOf(xs), max: Math.max(...xs) });
@@ -68,7 +72,7 @@ export function registerBenchCommands(program: Command): void {
       const results = [];
       const engineInfo = await startEngine(opts.threads[0] ?? 1);
       say(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
-      for (const shape of opts.workload === 'grpo' ? [] : shapes) {
+      for (const shape of opts.workload === 'train' || opts.workload === 'all' ? shapes : []) {
         for (const threads of opts.threads) {
           const seer: number[] = [];
           const torch: number[] = [];
@@ -113,64 +117,13 @@ export function registerBenchCommands(program: Command): void {
 }
 
 /**
- * Stage-1 GRPO steps (src/bench/grpo.ts) on a fresh copy of the base checkpoint per repeat,
- * each followed by the PyTorch step done TRL's way with the same completion lengths; per thread
- * count, the range over repeats of each run's median step and phase seconds.
+ * The GRPO workloads (src/bench/grpo.ts): per thread count, fresh copies of the base checkpoint per
+ * repeat, each run followed by the PyTorch step done TRL's way with the same token work.
  */
-async function benchGrpo(opts: BenchOptions, say: (line: string) => void): Promise<Record<string, unknown>[]> {
-  const { engine } = await import('../engine/torch.ts');
-  const { BASE_CHECKPOINT_DIR, loadSeerMini } = await import('../model/checkpoint.ts');
-  const { medianOf, runTorchGrpoReference } = await import('../bench/engine.ts');
-  const { benchStage1Step } = await import('../bench/grpo.ts');
-  const { stage1ConfigSchema } = await import('../seer/stage1.ts');
-  const stage1 = stage1ConfigSchema.parse({});
-  const steps = Math.max(3, opts.steps);
-  const rows: Record<string, unknown>[] = [];
-  for (const threads of opts.threads) {
-    const seer: Record<'step' | 'rollout' | 'reward' | 'reference' | 'update', number>[] = [];
-    const torch: Record<'step' | 'rollout' | 'reference' | 'update', number>[] = [];
-    let reason: string | undefined;
-    let contextTokens = 0;
-    let meanLength = 0;
-    for (let r = 0; r < opts.repeats; r++) {
-      engine.setThreads(threads);
-      const model = loadSeerMini(BASE_CHECKPOINT_DIR).model;
-      const run = await benchStage1Step(model, { steps });
-      seer.push(run.median);
-      contextTokens = Math.round(mean(run.contextTokens));
-      meanLength = run.meanCompletionLength;
-      for (const p of model.transformer.parameters) p.tensor.dispose();
-      if (opts.reference && reason === undefined) {
-        const t = model.transformer.config;
-        const ref = runTorchGrpoReference({ dModel: t.dModel, nLayers: t.nLayers, nHeads: t.nHeads, vocab: t.textVocab + t.imageVocab, prompts: stage1.promptsPerStep, G: stage1.numGenerations, promptLength: contextTokens }, { threads, lengths: run.completionLengths });
-        if (ref.ok) torch.push(ref.median);
-        else reason = ref.reason;
-      }
-    }
-    const med = <K extends string>(xs: Record<K, number>[], k: K) => medianOf(xs.map((x) => x[k]));
-    const row = {
-      workload: 'stage1-grpo-step',
-      threads,
-      blasThreads: stage1.blasThreads,
-      contextTokens,
-      rows: stage1.promptsPerStep * stage1.numGenerations,
-      meanCompletionLength: meanLength,
-      stepSeconds: { min: Math.min(...seer.map((x) => x.step)), median: med(seer, 'step'), max: Math.max(...seer.map((x) => x.step)) },
-      phases: { rollout: med(seer, 'rollout'), reward: med(seer, 'reward'), reference: med(seer, 'reference'), update: med(seer, 'update') },
-      ...(torch.length
-        ? { pytorchStepSeconds: { min: Math.min(...torch.map((x) => x.step)), median: med(torch, 'step'), max: Math.max(...torch.map((x) => x.step)) }, pytorchPhases: { rollout: med(torch, 'rollout'), reference: med(torch, 'reference'), update: med(torch, 'update') }, ratioToPytorch: med(seer, 'step') / med(torch, 'step') }
-        : {}),
-      ...(reason ? { pytorchError: reason } : {}),
-    };
-    rows.push(row);
-    say(
-      `Stage-1 GRPO step (${row.rows} rows: ${stage1.promptsPerStep} contexts of ~${contextTokens} tokens × G ${stage1.numGenerations}, completions ~${meanLength.toFixed(1)} tokens), ${threads} thread(s): ` +
-        `step ${fmt(row.stepSeconds)} s [rollout ${row.phases.rollout.toFixed(3)}, reference ${row.phases.reference.toFixed(3)}, update ${row.phases.update.toFixed(3)}]` +
-        (row.pytorchStepSeconds && row.pytorchPhases ? `; PyTorch (TRL's way) ${fmt(row.pytorchStepSeconds)} s [rollout ${row.pytorchPhases.rollout.toFixed(3)}, reference ${row.pytorchPhases.reference.toFixed(3)}, update ${row.pytorchPhases.update.toFixed(3)}] → ratio ${row.ratioToPytorch!.toFixed(2)}` : '') +
-        (reason ? `; PyTorch: ${reason}` : ''),
-    );
-  }
-  return rows;
+async function benchGrpo(opts: BenchOptions, say: (line: string) => void): Promise<GrpoBenchRow[]> {
+  const { benchGrpoRows, formatGrpoRow } = await import('../bench/grpo.ts');
+  const workloads: GrpoWorkload[] = opts.workload === 'stage1' ? ['stage1'] : opts.workload === 'stage2' ? ['stage2'] : ['stage1', 'stage2'];
+  return benchGrpoRows({ workloads, threads: opts.threads, repeats: opts.repeats, steps: Math.max(3, opts.steps), reference: opts.reference ?? false, ...(opts.judgeCheckpoint ? { judgeCheckpoint: opts.judgeCheckpoint } : {}), onRow: (row) => say(formatGrpoRow(row)) });
 }
 
 function fmt(r: Range): string {

@@ -74,6 +74,11 @@ export class SeerMini {
     return this.text.decode(tokens.filter((t) => t < this.text.size), { keepSpecial: true }).replace(/<eos>/g, '').trim();
   }
 
+  /** The context the generator draws an image after: the caption's prompt, then `<img>`. */
+  generateContextIds(caption: string): number[] {
+    return [...this.text.encode(generateContext(caption)), this.imgOpen];
+  }
+
   /** The frozen generator: caption → <img> 64 codes </img> → pixels. */
   generateImages(prompts: readonly string[], seeds: readonly number[], options: { temperature?: number; topP?: number } = {}): RgbImage[] {
     const codes = this.image.length;
@@ -82,7 +87,7 @@ export class SeerMini {
     const chunk = 32;
     for (let start = 0; start < prompts.length; start += chunk) {
       const part = prompts.slice(start, start + chunk);
-      const contexts = part.map((p) => [...this.text.encode(generateContext(p)), this.imgOpen]);
+      const contexts = part.map((p) => this.generateContextIds(p));
       // Each image's sampling stream comes from its own seed: same (prompt, seed), same image, in any batch.
       const sequences = sample(this.transformer, contexts, {
         maxNewTokens: codes,

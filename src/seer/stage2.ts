@@ -18,13 +18,14 @@ import { Rng } from '../core/rng.ts';
 import { trainRowSchema } from '../data/schemas.ts';
 import { repromptContext } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { parseGrpoConfig } from '../rl/config.ts';
-import { trainGrpo, type GrpoPrompt, type StepMetrics } from '../rl/trainer.ts';
+import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
+import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
+import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
-import { memoiseImages } from './image-cache.ts';
+import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
 export const stage2ConfigSchema = z.object({
   epochs: z.number().positive().describe('passes over the 300 (instruction, prompt) pairs (paper: 10)').default(1),
@@ -42,14 +43,17 @@ export const stage2ConfigSchema = z.object({
 export type Stage2Config = z.infer<typeof stage2ConfigSchema>;
 
 export function buildRepromptPrompts(model: SeerMini, dataDir: string, seed: number, maxRows?: number): GrpoPrompt<RepromptMeta>[] {
+  return repromptPrompts(model, readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows), seed);
+}
+
+/** Stage 2's GRPO prompts for (instruction, prompt) rows: the reprompt context, and an image seed per row. */
+export function repromptPrompts(model: SeerMini, rows: readonly { id: string; instruction: string; prompt: string }[], seed: number): GrpoPrompt<RepromptMeta>[] {
   const rng = new Rng(seed).fork('image-seeds');
-  return readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema)
-    .slice(0, maxRows)
-    .map((row) => ({
-      id: row.id,
-      context: model.encode([{ text: repromptContext(row.instruction, row.prompt) }]),
-      meta: { instruction: row.instruction, prompt: row.prompt, imageSeed: rng.int(1 << 30) },
-    }));
+  return rows.map((row) => ({
+    id: row.id,
+    context: model.encode([{ text: repromptContext(row.instruction, row.prompt) }]),
+    meta: { instruction: row.instruction, prompt: row.prompt, imageSeed: rng.int(1 << 30) },
+  }));
 }
 
 /**
@@ -59,16 +63,28 @@ export function buildRepromptPrompts(model: SeerMini, dataDir: string, seed: num
 export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini, generator: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage2ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
   const config = stage2ConfigSchema.parse(input);
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
-  const judge = new SeerJudge(evaluator, { name: 'seer-eval (frozen)' });
-  const rewards = [
-    // The naive image of a prompt is the same for its G completions (same seed): drawn once, cached.
-    relativeToNaiveReward({ model: policyModel, judge, generate: memoiseImages(async (p, s) => generator.generateImages(p, s)), soft: config.soft, seed: config.seed }),
-    formatReward<RepromptMeta>(policyModel),
-  ];
-  const grpo = parseGrpoConfig({
+  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)' }), frozenGenerator(generator), config);
+  const grpo = stage2GrpoConfig(config, prompts.length);
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
+  return metrics;
+}
+
+/** The frozen generator's draws, memoised: the naive image of a prompt is the same for its G completions (same seed), so it is drawn once. */
+export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): MemoisedGenerator {
+  return memoiseImages(async (p, s) => generator.generateImages(p, s));
+}
+
+/** Stage 2's rewards (Eq. 9 + format): `judge` is the frozen evaluator, `generate` the frozen generator's (memoised) draws. */
+export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config): RewardFunction<RepromptMeta>[] {
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, seed: config.seed }), formatReward<RepromptMeta>(policyModel)];
+}
+
+/** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
+export function stage2GrpoConfig(config: Stage2Config, promptCount: number): GrpoConfig {
+  return parseGrpoConfig({
     numGenerations: config.numGenerations,
     generationBatchSize: config.numGenerations * config.promptsPerStep,
-    maxSteps: Math.max(1, Math.round((config.epochs * prompts.length) / config.promptsPerStep)),
+    maxSteps: Math.max(1, Math.round((config.epochs * promptCount) / config.promptsPerStep)),
     learningRate: config.learningRate,
     beta: config.beta,
     numIterations: 1,
@@ -77,6 +93,4 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
     seed: config.seed,
     checkpointEvery: 10,
   });
-  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
-  return metrics;
 }
