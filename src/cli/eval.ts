@@ -41,10 +41,10 @@ export function registerEvalCommands(program: Command): void {
     .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
     .addOption(threadsOption())
     .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
-      const { evaluateRunOnTestset } = await import('../run/evaluate.ts');
+      const { evaluateRunToFolder } = await import('../run/evaluate.ts');
       await startEngine(opts.threads);
-      const results = await evaluateRunOnTestset(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
-      process.stdout.write(`evaluated ${String(results.testset)} → results.json, report.md, report.html\n`);
+      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
+      process.stdout.write(`evaluated ${results.testset ?? opts.run} → ${join(outDir, 'results.json')}, report.md, report.html\n`);
     });
 
   const versusCmd = evalCmd

@@ -26,7 +26,7 @@ export function registerRunCommands(program: Command): void {
       await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
       const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, policyInit: opts.policyInit, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
-      process.stdout.write(`done in ${Number(results.wallSeconds).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
+      process.stdout.write(`done in ${(results.wallSeconds ?? 0).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
 
   program

@@ -2,15 +2,17 @@
  * Summarises several `seer run` folders (one per seed) into mean ± sample standard deviation:
  * `seer summarize runs/a runs/b runs/c --out runs/summary` writes `summary.json` (every numeric
  * leaf of results.json that all runs share, as {mean, std, n, values}) and `summary.md` (the
- * headline rows of Tables 1–5). Reads the run folders only.
+ * headline rows of Tables 1–5). Reads the run folders only; each results.json is validated
+ * against the run results schema (run/results.ts).
  *
  * Beyond the paper: the paper reports single runs; we report the spread over seeds.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
 import { mean } from '../core/math.ts';
+import { readRunResults, type RunResults } from '../run/results.ts';
 
 export interface Spread {
   mean: number;
@@ -19,13 +21,11 @@ export interface Spread {
   values: number[];
 }
 
-type Json = { [key: string]: unknown };
-
 /** Numeric leaves of a JSON tree by dotted path (arrays are skipped: galleries, examples). */
 export function numericLeaves(value: unknown, prefix = '', out: Map<string, number> = new Map()): Map<string, number> {
   if (typeof value === 'number' && Number.isFinite(value)) out.set(prefix, value);
   else if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value as Json)) numericLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value)) numericLeaves(v, prefix ? `${prefix}.${k}` : k, out);
   }
   return out;
 }
@@ -38,7 +38,7 @@ export function spread(values: readonly number[]): Spread {
 }
 
 /** Mean ± std of every numeric leaf present in all results (paths missing from any run are dropped). */
-export function summarizeResults(results: readonly Json[]): Record<string, Spread> {
+export function summarizeResults(results: readonly RunResults[]): Record<string, Spread> {
   if (results.length === 0) throw new SeerError('bad_input', 'summarize needs at least one run folder');
   const leaves = results.map((r) => numericLeaves(r));
   const out: Record<string, Spread> = {};
@@ -50,15 +50,16 @@ export function summarizeResults(results: readonly Json[]): Record<string, Sprea
   return out;
 }
 
-export function readRunResults(dir: string): Json {
+/** A finished run folder's results.json, validated. */
+export function readRunFolder(dir: string): RunResults {
   const file = join(dir, 'results.json');
   if (!existsSync(file)) throw new SeerError('not_found', `${file} does not exist: is ${dir} a finished \`seer run\` folder? (resume it with \`seer run --resume --out ${dir}\`)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  return readRunResults(file);
 }
 
 const fmt = (s: Spread | undefined, digits = 2): string => (s ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : '–');
 
-export function summaryMarkdown(dirs: readonly string[], results: readonly Json[], summary: Record<string, Spread>): string {
+export function summaryMarkdown(dirs: readonly string[], results: readonly RunResults[], summary: Record<string, Spread>): string {
   const seeds = results.map((r) => String(r.seed)).join(', ');
   const get = (p: string) => summary[p];
   const lines = [
@@ -87,8 +88,8 @@ export function summaryMarkdown(dirs: readonly string[], results: readonly Json[
 }
 
 export function summarizeRuns(dirs: readonly string[], outDir: string): { summary: Record<string, Spread>; markdown: string } {
-  const results = dirs.map(readRunResults);
-  const recipes = new Set(results.map((r) => String(r.recipe)));
+  const results = dirs.map(readRunFolder);
+  const recipes = new Set(results.map((r) => r.recipe));
   if (recipes.size > 1) throw new SeerError('bad_input', `the runs used different recipes (${[...recipes].join(', ')}): summarise runs of one recipe`);
   const summary = summarizeResults(results);
   const markdown = summaryMarkdown(dirs, results, summary);

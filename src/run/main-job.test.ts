@@ -3,8 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
+import { z } from 'zod';
+import { readJson, writeJson } from '../core/io.ts';
 import { runSeer } from './main-job.ts';
-import { evaluateRunOnTestset } from './evaluate.ts';
+import { evaluateRunToFolder } from './evaluate.ts';
+import { BASELINES, readRunResults, runEvaluationSchema } from './results.ts';
+import type { RatioCell } from '../eval/win-ratio.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
 import { openDatabase } from '../humaneval/db.ts';
 import { HumanEvalStore } from '../humaneval/store.ts';
@@ -12,19 +16,7 @@ import { createPairwiseStudy } from '../humaneval/studies.ts';
 import { studyResults, type PairwiseResults } from '../humaneval/results.ts';
 import { binomialTest } from '../eval/stats.ts';
 
-interface Counts { n: number; cases: number; low: number; high: number; pValue: number; wins: number; losses: number; ties: number }
-interface Results {
-  table1: Record<string, { total: { n: number; accuracy: number } }>;
-  table2: Record<string, { total: Counts & { winRatio: number } }>;
-  general: Record<string, unknown>;
-  gallery: { seer: string }[];
-  inference: Record<string, Counts & { winRatioVsNaive: number; candidatesPerCase: number }>;
-  failures: Record<string, Record<string, number>>;
-  rewardFidelity: Record<string, { pairs: number; identical: number; decided: number }>;
-  humanEvalPairs: number;
-  wallSeconds: number;
-  stepSeconds: Record<string, number>;
-}
+type Counts = Pick<RatioCell, 'n' | 'cases' | 'pValue' | 'wins' | 'losses' | 'ties'>;
 
 describe('seer run --recipe smoke', () => {
   it('runs the whole pipeline and writes every table and file with sane values', async () => {
@@ -32,7 +24,10 @@ describe('seer run --recipe smoke', () => {
     await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
     const out = join(dir, 'run');
     // A 10-step model draws nothing the oracle accepts: its training pool comes from renders.
-    const results = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), imageSource: 'render', quiet: true })) as unknown as Results;
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), imageSource: 'render', quiet: true });
+    // What the run wrote is what it returned, through the schema (a field the schema lacks fails the write).
+    expect(readRunResults(join(out, 'results.json'))).toEqual(results);
+    expect(results.testset).toBe(join(out, 'data', 'vie-test.jsonl'));
     for (const file of ['results.json', 'report.md', 'report.html', 'config.json', 'data/vie-train.jsonl', 'stage1/phase2/metrics.jsonl', 'stage2/metrics.jsonl']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
@@ -43,7 +38,7 @@ describe('seer run --recipe smoke', () => {
       .filter((r) => r.quadruplet)
       .reduce((sum, r) => sum + Math.min(NEGATIVES_PER_CASE, r.negatives?.length ?? 1), 0);
     expect(judgedPairs).toBeGreaterThan(0);
-    for (const name of ['zeroShot', 'phase1Only', 'seerEval']) {
+    for (const name of ['zeroShot', 'phase1Only', 'seerEval'] as const) {
       const { n, accuracy } = results.table1[name]!.total;
       expect(n, name).toBe(2 * judgedPairs); // every judged pair in both orders
       expect(Math.abs(accuracy * n - Math.round(accuracy * n)), name).toBeLessThan(1e-6); // a count of correct answers
@@ -54,25 +49,25 @@ describe('seer run --recipe smoke', () => {
       expect(cell.n % cell.cases, name).toBe(0); // cases × image seeds
       expect(cell.pValue, name).toBeCloseTo(binomialTest(cell.wins, cell.wins + cell.losses), 12);
     };
-    for (const name of ['naive', 'base (CoT)', 'text-only', 'oracle']) {
-      const cell = results.table2[name]!.total;
+    for (const name of BASELINES) {
+      const cell = results.table2[name].total;
       consistent(name, cell);
       expect(cell.low, name).toBeLessThanOrEqual(cell.winRatio);
       expect(cell.winRatio, name).toBeLessThanOrEqual(cell.high);
     }
     // This smoke's 10-step model never writes the reprompt format, so SEER falls back to the naive
     // prompt: its images are the naive images, and blind judging calls every case a tie.
-    const cases = results.table2.naive!.total.cases;
+    const cases = results.table2.naive.total.cases;
     expect(cases).toBe(testRows.length);
-    expect(results.failures.seer!.format).toBe(cases);
-    expect(results.table2.naive!.total).toMatchObject({ winRatio: 0.5, low: 0.5, high: 0.5, wins: 0, losses: 0, ties: cases, pValue: 1 });
+    expect(results.failures.seer.format).toBe(cases);
+    expect(results.table2.naive.total).toMatchObject({ winRatio: 0.5, low: 0.5, high: 0.5, wins: 0, losses: 0, ties: cases, pValue: 1 });
     for (const [name, v] of Object.entries(results.inference)) {
       consistent(name, v);
       expect(v, name).toMatchObject({ winRatioVsNaive: 0.5, wins: 0, losses: 0, ties: v.cases });
     }
     // Reward fidelity: SEER's reprompts are the naive prompt here, so every pair is identical images.
-    expect(results.rewardFidelity.seer).toMatchObject({ pairs: results.table2.naive!.total.n, identical: 1, decided: 0 });
-    expect(results.rewardFidelity['base (CoT)']!.pairs).toBe(results.table2.naive!.total.n);
+    expect(results.rewardFidelity.seer).toMatchObject({ pairs: results.table2.naive.total.n, identical: 1, decided: 0 });
+    expect(results.rewardFidelity['base (CoT)'].pairs).toBe(results.table2.naive.total.n);
     // The human-eval app takes the run's pairs as they are: a study over every baseline, votes, results.
     const store = new HumanEvalStore(openDatabase(join(dir, 'he.sqlite')));
     const { study, raters } = createPairwiseStudy(store, { run: out, raters: 1 });
@@ -89,8 +84,20 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(results.inference)).toEqual(['single', 'best-of-4', 'rounds-3']);
     expect(results.inference['best-of-4']!.candidatesPerCase).toBe(4);
     expect(results.inference.single!.candidatesPerCase).toBe(1);
-    expect(results.wallSeconds).toBeCloseTo(Object.values(results.stepSeconds).reduce((a, b) => a + b, 0), 6);
-    expect(Object.keys(results.stepSeconds)).toEqual(['data', 'table1-zero-shot', 'stage1', 'stage2', 'evaluation']);
+    expect(results.wallSeconds).toBeCloseTo(Object.values(results.stepSeconds ?? {}).reduce((a, b) => a + b, 0), 6);
+    expect(Object.keys(results.stepSeconds ?? {})).toEqual(['data', 'table1-zero-shot', 'stage1', 'stage2', 'evaluation']);
+    // Validation numbers come from training; the test tables from the evaluation step alone.
+    expect(Object.keys(results.validation?.table1 ?? {})).toEqual(['zeroShot', 'phase1Only', 'seerEval']);
+    expect(Object.keys(results.validation?.table1Generated ?? {})).toEqual(['zeroShot', 'seerEval']);
+    expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
+    const stepsDir = join(out, 'steps');
+    const stepRecord = z.record(z.string(), z.record(z.string(), z.unknown()));
+    const zeroShotStep = readJson(join(stepsDir, 'table1-zero-shot.json'), stepRecord);
+    const stage1Step = readJson(join(stepsDir, 'stage1.json'), z.record(z.string(), stepRecord));
+    expect(Object.keys(zeroShotStep)).toEqual(['validation', 'validationGenerated']);
+    expect(Object.keys(stage1Step.seerEval ?? {})).toEqual(['validation', 'validationGenerated']);
+    const evaluationStep = readJson(join(stepsDir, 'evaluation.json'), runEvaluationSchema);
+    expect(evaluationStep.table1).toEqual(results.table1);
     expect(existsSync(join(out, results.gallery[0]!.seer))).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('Table 1');
@@ -99,17 +106,31 @@ describe('seer run --recipe smoke', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
 
     // Resume: a finished run re-reads its steps instead of recomputing them.
-    const again = (await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true })) as unknown as Results;
-    expect(again.table2).toEqual(results.table2);
+    const timings = readFileSync(join(stepsDir, 'timings.json'), 'utf8');
+    const again = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true });
+    expect(again).toEqual(results);
+    expect(readFileSync(join(stepsDir, 'timings.json'), 'utf8')).toBe(timings);
+    // A run whose evaluation finished before Table 1 on the test set moved into it: its steps hold
+    // Table 1 under `test`, and resuming it rebuilds the same results without recomputing a step.
+    const { testset: _testset, table1, ...legacyEvaluation } = evaluationStep;
+    writeJson(join(stepsDir, 'evaluation.json'), legacyEvaluation);
+    writeJson(join(stepsDir, 'table1-zero-shot.json'), { test: table1.zeroShot, ...zeroShotStep });
+    writeJson(join(stepsDir, 'stage1.json'), { phase1Only: { test: table1.phase1Only, ...stage1Step.phase1Only }, seerEval: { test: table1.seerEval, ...stage1Step.seerEval } });
+    const legacy = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true });
+    expect(legacy).toEqual(results);
+    expect(readFileSync(join(stepsDir, 'timings.json'), 'utf8')).toBe(timings);
 
     // `seer eval run --testset FILE`: any VIE-format file; here three rows of the run's own test set.
     const subset = readFileSync(join(out, 'data', 'vie-test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 3);
     writeFileSync(join(out, 'data', 'subset.jsonl'), `${subset.join('\n')}\n`);
-    const evaluated = (await evaluateRunOnTestset(out, { testset: join(out, 'data', 'subset.jsonl') })) as unknown as Results;
-    expect(evaluated.table2.naive!.total).toMatchObject({ n: 3 });
-    expect(existsSync(join(out, 'eval-subset', 'report.md'))).toBe(true);
-    expect(Object.keys(evaluated.table1)).toContain('seerEval');
-    await expect(evaluateRunOnTestset(join(dir, 'nowhere'))).rejects.toThrow(/written by `seer run`/);
+    const { outDir: evalDir, results: evaluated } = await evaluateRunToFolder(out, { testset: join(out, 'data', 'subset.jsonl') });
+    expect(evalDir).toBe(join(out, 'eval-subset'));
+    expect(evaluated.table2.naive.total).toMatchObject({ n: 3 });
+    for (const file of ['results.json', 'report.md', 'report.html', 'eval/pairs.jsonl']) expect(existsSync(join(evalDir, file)), file).toBe(true);
+    expect(readRunResults(join(evalDir, 'results.json'))).toEqual(evaluated);
+    expect(Object.keys(evaluated.table1)).toEqual(['zeroShot', 'phase1Only', 'seerEval']);
+    expect(evaluated.validation).toBeUndefined();
+    await expect(evaluateRunToFolder(join(dir, 'nowhere'))).rejects.toThrow(/written by `seer run`/);
   });
 });
 

@@ -1,14 +1,17 @@
 /**
- * The main job (the layer above cli/: it wires every stage and calls the report writer), `seer run [--recipe default|smoke] [--out runs/NAME] [--seed N] [--resume]`:
- * base checkpoint → VIE dataset → Table 1 zero-shot → Stage 1 phase 1 (Table 1 phase-1-only) →
- * phase 2 (SEER-Eval) → Stage 2 RLMT → evaluation (Tables 1–5, failure types) → results.json,
- * report.md, report.html. Each step writes its outputs and a marker; `--resume` skips finished steps
- * (GRPO stages resume from their own checkpoints).
+ * The main job (the layer above cli/: it wires every stage and calls the report writer), `seer run [--recipe default|smoke] [--out runs/NAME] [--seed N] [--resume]`,
+ * in two steps. Training: base checkpoint → VIE dataset → zero-shot judge on validation →
+ * Stage 1 phase 1 (saved: stage1-phase1-model) → phase 2 (stage1-model) → Stage 2 RLMT
+ * (stage2-model), each with its validation numbers. Evaluation: `evaluateRun` (./evaluate.ts) reads
+ * the saved checkpoints back and computes every test table (Tables 1–5, failure types) → results.json
+ * (validated against ./results.ts), report.md, report.html. Each step writes its outputs and a
+ * marker (steps/NAME.json); `--resume` skips finished steps (GRPO stages resume from their own
+ * checkpoints).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ensureDir, readJsonl, writeJson } from '../core/io.ts';
+import { ensureDir, readJson, readJsonl, writeJson } from '../core/io.ts';
 import { buildVie } from '../data/vie.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { engine } from '../engine/torch.ts';
@@ -25,7 +28,18 @@ import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { writeReport } from '../reports/report.ts';
-import { evaluateSeer } from './evaluate.ts';
+import { evaluateRun } from './evaluate.ts';
+import {
+  generatedAccuracySchema,
+  judgeAccuracySchema,
+  parseWith,
+  runEvaluationSchema,
+  seerEvaluationSchema,
+  versusNaiveSchema,
+  writeRunResults,
+  type RunEvaluation,
+  type RunResults,
+} from './results.ts';
 
 export const RUN_RECIPES = {
   smoke: {
@@ -65,7 +79,28 @@ const runOptionsSchema = z.object({
   threads: z.number().int().positive().describe('libtorch threads (run two seeds side by side with 1 each)').default(2),
 });
 
-export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<Record<string, unknown>> {
+/** What the training steps record (steps/NAME.json), read back on resume. */
+const judgeStepSchema = z.strictObject({
+  /** Table 1 on the test renders: written by runs before the test tables moved to the evaluation step. */
+  test: judgeAccuracySchema.optional(),
+  validation: judgeAccuracySchema.optional(),
+  validationGenerated: generatedAccuracySchema.optional(),
+});
+type JudgeStep = z.infer<typeof judgeStepSchema>;
+const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema, seerEval: judgeStepSchema });
+const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional() });
+const timingsSchema = z.record(z.string(), z.number());
+
+/** The judges that have a value, by name, in Table 1's order. */
+function judges<T>(parts: { zeroShot: T | undefined; phase1Only: T | undefined; seerEval: T | undefined }): { zeroShot?: T; phase1Only?: T; seerEval?: T } {
+  return {
+    ...(parts.zeroShot === undefined ? {} : { zeroShot: parts.zeroShot }),
+    ...(parts.phase1Only === undefined ? {} : { phase1Only: parts.phase1Only }),
+    ...(parts.seerEval === undefined ? {} : { seerEval: parts.seerEval }),
+  };
+}
+
+export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<RunResults> {
   const opts = runOptionsSchema.parse(input);
   const recipe = RUN_RECIPES[opts.recipe];
   const out = opts.outDir;
@@ -80,7 +115,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const done = (step: string) => existsSync(join(out, 'steps', `${step}.json`));
   // Wall time of each finished step, kept across resumes (work lost to a kill is not counted).
   const timingsFile = join(out, 'steps', 'timings.json');
-  const timings: Record<string, number> = existsSync(timingsFile) ? (JSON.parse(readFileSync(timingsFile, 'utf8')) as Record<string, number>) : {};
+  const timings: Record<string, number> = existsSync(timingsFile) ? readJson(timingsFile, timingsSchema) : {};
   let stepStarted = Date.now();
   const finish = (step: string, value: unknown) => {
     writeJson(join(out, 'steps', `${step}.json`), value);
@@ -88,7 +123,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     writeJson(timingsFile, timings);
     stepStarted = Date.now();
   };
-  const read = <T>(step: string): T => JSON.parse(readFileSync(join(out, 'steps', `${step}.json`), 'utf8')) as T;
+  const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
 
   const data = join(out, 'data');
@@ -101,21 +136,21 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}) };
     finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
-  // Table 1 of a judge on the test renders, plus the same on validation (renders, and the base
-  // generator's own images for the trained judge): validation is what recipe choices read.
+  // A judge's Table 1 on validation (renders, and the base generator's own images): what recipe
+  // choices read. The test tables are the evaluation step's, from the saved checkpoints.
   const valFile = join(data, 'vie-val.jsonl');
   // The validation cases as the base generator draws them: drawn once, and only if a step needs them.
   let validationDrawn: ReturnType<typeof generatedCases> | undefined;
   const drawValidation = () => (validationDrawn ??= generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed));
-  const table1Of = async (model: SeerMini, withGenerated: boolean) => ({
-    test: await judgeAccuracy(new SeerJudge(model), data),
+  const validationOf = async (model: SeerMini, withGenerated: boolean): Promise<JudgeStep> => ({
     ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model), data, valFile) } : {}),
     ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model), await drawValidation()) } : {}),
   });
 
+  // (The step keeps its name from when it also judged the test set, so older runs resume.)
   if (!done('table1-zero-shot')) {
-    say('Table 1: zero-shot judge');
-    finish('table1-zero-shot', await table1Of(base, true));
+    say('Table 1 on validation: zero-shot judge');
+    finish('table1-zero-shot', await validationOf(base, true));
   }
   const stage1Dir = join(out, 'stage1-model');
   if (!done('stage1')) {
@@ -124,12 +159,12 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const config = { ...recipe.stage1, seed: opts.seed };
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
-    const phase1Accuracy = await table1Of(model, false);
+    const phase1Accuracy = await validationOf(model, false);
     // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
     const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m), data, valFile)).total.accuracy;
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
-    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await table1Of(model, true) });
+    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });
   }
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
@@ -148,39 +183,48 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation } : {}) });
   }
 
+  const zeroShot = read('table1-zero-shot', judgeStepSchema);
+  const stage1 = read('stage1', stage1StepSchema);
   if (!done('evaluation')) {
-    say('evaluation: Tables 2–5 and failure types');
-    const rows = readJsonl(join(data, 'vie-test.jsonl'), testRowSchema);
-    const models = { base, stage1: loadSeerMini(stage1Dir).model, stage2: loadSeerMini(stage2Dir).model };
-    finish('evaluation', await evaluateSeer(models, rows, out, { imageSeeds: recipe.imageSeeds, generalN: recipe.generalN, inferenceRows: recipe.inferenceRows, seed: opts.dataSeed }));
+    say('evaluation: Tables 1–5 and failure types on the test set, from the saved checkpoints');
+    finish('evaluation', await evaluateRun(out, { outDir: out, base }));
   }
-
-  type Table1Step = { test: unknown; validation?: unknown; validationGenerated?: unknown };
-  const stage1 = read<{ phase1Only: Table1Step; seerEval: Table1Step }>('stage1');
-  const zeroShot = read<Table1Step>('table1-zero-shot');
-  const evaluation = read<Record<string, unknown>>('evaluation');
-  const judges = { zeroShot, phase1Only: stage1.phase1Only, seerEval: stage1.seerEval };
-  const pickPart = (part: keyof Table1Step) => Object.fromEntries(Object.entries(judges).flatMap(([k, v]) => (v[part] === undefined ? [] : [[k, v[part]]])));
-  const results = {
+  const evaluation = readEvaluationStep(join(out, 'steps', 'evaluation.json'), {
+    testset: join(data, 'vie-test.jsonl'),
+    table1: judges({ zeroShot: zeroShot.test, phase1Only: stage1.phase1Only.test, seerEval: stage1.seerEval.test }),
+  });
+  const results = writeRunResults(join(out, 'results.json'), {
     recipe: opts.recipe,
     seed: opts.seed,
     dataSeed: opts.dataSeed,
     wallSeconds: Object.values(timings).reduce((a, b) => a + b, 0),
     stepSeconds: timings,
-    /** Test renders, every negative kind pooled (byKind inside). */
-    table1: pickPart('test'),
-    validation: { table1: pickPart('validation'), table1Generated: pickPart('validationGenerated'), stage2VsNaive: read<{ validationVsNaive?: unknown }>('stage2').validationVsNaive ?? null },
+    validation: {
+      table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only.validation, seerEval: stage1.seerEval.validation }),
+      table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
+      stage2VsNaive: read('stage2', stage2StepSchema).validationVsNaive ?? null,
+    },
     ...evaluation,
-  };
-  writeJson(join(out, 'results.json'), results);
+  });
   writeReport(out, results);
   return results;
+}
+
+/**
+ * The evaluation step's record. A run whose evaluation finished before Table 1 on the test set
+ * moved into this step recorded only `evaluateSeer`'s part: its Table 1 and test set come from
+ * the training steps (`legacy`), so resuming it recomputes nothing.
+ */
+function readEvaluationStep(file: string, legacy: Pick<RunEvaluation, 'testset' | 'table1'>): RunEvaluation {
+  const raw = readJson(file, z.record(z.string(), z.unknown()));
+  if ('table1' in raw) return parseWith(runEvaluationSchema, raw, file);
+  return { ...legacy, ...parseWith(seerEvaluationSchema, raw, file) };
 }
 
 export type { SeerMini };
 
 /** The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, base generator). */
-async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<unknown> {
+async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<z.infer<typeof versusNaiveSchema>> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
   const seer = (await new SeerReprompter(policy).reprompt(requests, { seed })).map((o) => o.reprompt);
   const naive = rows.map((r) => naivePrompt(r));

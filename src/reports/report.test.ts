@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeRunResults } from '../run/results.ts';
+import { evalRunResults, fixtureResults } from '../run/results.testkit.ts';
+import { reportMarkdown, writeReport } from './report.ts';
+
+const golden = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+describe('the run report', () => {
+  it('renders a main-job run\'s results as it always has (report.md and report.html)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seer-report-'));
+    expect(reportMarkdown(fixtureResults())).toBe(golden('report.md'));
+    writeReport(dir, fixtureResults());
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(golden('report.md'));
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(golden('report.html'));
+  });
+
+  it('renders `seer eval run` results: no wall time, no validation sections, the judges it has', () => {
+    const md = reportMarkdown(evalRunResults());
+    expect(md).toBe(golden('eval-report.md'));
+    expect(md).not.toContain('Validation');
+    expect(md).not.toContain('| phase1Only |');
+  });
+
+  it('reads the folder\'s results.json when given no results, validated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seer-report-'));
+    writeRunResults(join(dir, 'results.json'), fixtureResults());
+    writeReport(dir);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(golden('report.md'));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ ...fixtureResults(), seed: 'zero' }));
+    expect(() => writeReport(dir)).toThrow(/results\.json does not fit its schema .*at seed: /);
+  });
+
+  it('shows a cell with nothing to measure as a dash', () => {
+    const fx = fixtureResults();
+    const md = reportMarkdown({ ...fx, rewardFidelity: { ...fx.rewardFidelity, seer: { ...fx.rewardFidelity.seer, agreement: Number.NaN, judgeOnTies: Number.NaN } } });
+    expect(md).toMatch(/\n\| seer \| – \| 1\.00 \| 0\.06 \| 0\.83 \| 0\.00 \| – \| 0\.45 \| 240 \|\n/);
+  });
+});
