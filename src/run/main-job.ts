@@ -72,6 +72,7 @@ const runOptionsSchema = z.object({
   seed: z.number().int().describe('training seed: GRPO sampling and updates').default(0),
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
   policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper").default('base'),
+  stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
@@ -124,7 +125,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     stepStarted = Date.now();
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
-  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
+  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
 
   const data = join(out, 'data');
   const base = loadSeerMini(opts.checkpoint).model;
@@ -156,7 +157,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('stage1')) {
     say('Stage 1: RLVR (phase 1 then phase 2)');
     const model = loadSeerMini(opts.checkpoint).model;
-    const config = { ...recipe.stage1, seed: opts.seed };
+    const config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', seed: opts.seed };
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await validationOf(model, false);
