@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeRunResults } from '../run/results.ts';
-import { evalRunResults, fixtureResults } from '../run/results.testkit.ts';
+import { writeRunResults } from './results.ts';
+import { evalRunResults, fixtureResults } from './results.testkit.ts';
 import { reportMarkdown, writeReport } from './report.ts';
 
 const golden = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');

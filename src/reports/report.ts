@@ -1,7 +1,7 @@
 /**
  * Writes a run's report from what the run wrote: `report.md` (every table) and `report.html`
  * (the same tables, training curves drawn as inline SVG from the GRPO metrics files, and a gallery
- * of naive vs SEER images). Reads the run folder only: the results as `RunResults` (run/results.ts),
+ * of naive vs SEER images). Reads the run folder only: the results as `RunResults` (./results.ts),
  * validated when read from results.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/io.ts';
 import type { AccuracyCell, JudgeAccuracy } from '../eval/judge-accuracy.ts';
 import type { SplitTable } from '../eval/splits.ts';
-import { BASELINES, readRunResults, type RunResults } from '../run/results.ts';
+import { BASELINES, readRunResults, type RunResults } from './results.ts';
 
 type Part = 'overall' | 'simple' | 'hard';
 const SPLITS: readonly (readonly ['total', null] | readonly ['id' | 'ood', Part])[] = [['total', null], ['id', 'overall'], ['id', 'simple'], ['id', 'hard'], ['ood', 'overall'], ['ood', 'simple'], ['ood', 'hard']];

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeJson } from '../core/io.ts';
-import { writeRunResults, type RunResults } from '../run/results.ts';
-import { fixtureResults } from '../run/results.testkit.ts';
+import { writeRunResults, type RunResults } from './results.ts';
+import { fixtureResults } from './results.testkit.ts';
 import { numericLeaves, summarizeResults, summarizeRuns } from './seeds.ts';
 
 /** The fixture run with its seed, SEER-Eval's total accuracy and the win ratio vs naive set. */

@@ -3,7 +3,7 @@
  * `seer summarize runs/a runs/b runs/c --out runs/summary` writes `summary.json` (every numeric
  * leaf of results.json that all runs share, as {mean, std, n, values}) and `summary.md` (the
  * headline rows of Tables 1–5). Reads the run folders only; each results.json is validated
- * against the run results schema (run/results.ts).
+ * against the run results schema (./results.ts).
  *
  * Beyond the paper: the paper reports single runs; we report the spread over seeds.
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
 import { mean } from '../core/math.ts';
-import { readRunResults, type RunResults } from '../run/results.ts';
+import { readRunResults, type RunResults } from './results.ts';
 
 export interface Spread {
   mean: number;

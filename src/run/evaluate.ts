@@ -36,7 +36,7 @@ import { writePng } from '../image/image.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt, type Reprompter } from '../roles/roles.ts';
-import { writeRunResults, type Baseline, type RunEvaluation, type RunResults, type SeerEvaluation } from './results.ts';
+import { writeRunResults, type Baseline, type RunEvaluation, type RunResults, type SeerEvaluation } from '../reports/results.ts';
 
 export interface EvaluationSettings {
   imageSeeds: number;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { readJson, writeJson } from '../core/io.ts';
 import { runSeer } from './main-job.ts';
 import { evaluateRunToFolder } from './evaluate.ts';
-import { BASELINES, readRunResults, runEvaluationSchema } from './results.ts';
+import { BASELINES, readRunResults, runEvaluationSchema } from '../reports/results.ts';
 import type { RatioCell } from '../eval/win-ratio.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
 import { openDatabase } from '../humaneval/db.ts';

@@ -39,7 +39,7 @@ import {
   writeRunResults,
   type RunEvaluation,
   type RunResults,
-} from './results.ts';
+} from '../reports/results.ts';
 
 export const RUN_RECIPES = {
   smoke: {

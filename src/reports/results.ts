@@ -188,7 +188,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   const first = parsed.error.issues[0];
   const where = first ? `at ${issuePath(first.path)}: ${first.message}` : parsed.error.message;
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-  throw new SeerError(code, `${what} does not fit its schema (src/run/results.ts) ${where}${more}`, { cause: parsed.error });
+  throw new SeerError(code, `${what} does not fit its schema (src/reports/results.ts) ${where}${more}`, { cause: parsed.error });
 }
 
 /** Read a results.json, validated: a SeerError names the file and the first field that does not fit. */
