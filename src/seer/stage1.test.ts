@@ -22,7 +22,7 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     expect(prompts.map((p) => p.meta.label)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
 
     const { phase1, phase2 } = await trainEvaluator(model, data, join(dir, 'stage1'), {
-      maxRows: 2, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 40,
+      maxRows: 2, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 64, // the base's judge format: p99 54 tokens
     }, { quiet: true });
     expect(phase1.length).toBe(2);
     expect(phase2.length).toBe(2);
