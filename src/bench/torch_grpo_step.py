@@ -48,6 +48,30 @@ def token_logps(model, ids, C):
     return logits.log_softmax(-1).gather(2, ids[:, -C:, None])[..., 0]
 
 
+def grpo_update(policy, reference, opt, params, ids, C, lengths, G, beta):
+    """TRL's GRPO update on rows `ids` [B, P + C] whose completions have `lengths`: advantages of
+    random rewards per group of G, reference log-probs, then policy log-probs, loss, backward, clip,
+    AdamW. Returns the seconds of (reference, update)."""
+    t0 = time.perf_counter()
+    B = ids.shape[0]
+    mask = (torch.arange(C)[None] < torch.tensor(lengths)[:, None]).float()  # [B, C]
+    grouped = torch.rand(B).view(B // G, G)
+    adv = ((grouped - grouped.mean(1, keepdim=True)) / (grouped.std(1, keepdim=True) + 1e-4)).view(B, 1)
+    with torch.no_grad():
+        ref = token_logps(reference, ids, C)  # [B, C]
+    t1 = time.perf_counter()
+    logp = token_logps(policy, ids, C)  # [B, C]
+    ratio = torch.exp(logp - logp.detach())
+    kl = torch.exp(ref - logp) - (ref - logp) - 1
+    per_token = -(ratio * adv) + beta * kl
+    loss = ((per_token * mask).sum(1) / mask.sum(1).clamp(min=1)).mean()
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    return t1 - t0, time.perf_counter() - t1
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=1)
@@ -89,24 +113,8 @@ def main():
             completion = torch.cat(tokens, 1)  # [B, C]
         t1 = time.perf_counter()
         ids = torch.cat([prompts, completion], 1)  # [B, P + C]
-        mask = (torch.arange(C)[None] < torch.tensor(step_lengths)[:, None]).float()  # [B, C]
-        rewards = torch.rand(B)
-        grouped = rewards.view(a.prompts, a.G)
-        adv = ((grouped - grouped.mean(1, keepdim=True)) / (grouped.std(1, keepdim=True) + 1e-4)).view(B, 1)
-        with torch.no_grad():
-            ref = token_logps(reference, ids, C)
-        t2 = time.perf_counter()
-        logp = token_logps(policy, ids, C)
-        ratio = torch.exp(logp - logp.detach())
-        kl = torch.exp(ref - logp) - (ref - logp) - 1
-        per_token = -(ratio * adv) + a.beta * kl
-        loss = ((per_token * mask).sum(1) / mask.sum(1).clamp(min=1)).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        t3 = time.perf_counter()
-        rows.append({"step": t3 - t0, "rollout": t1 - t0, "reference": t2 - t1, "update": t3 - t2})
+        reference_s, update_s = grpo_update(policy, reference, opt, params, ids, C, step_lengths, a.G, a.beta)
+        rows.append({"step": time.perf_counter() - t0, "rollout": t1 - t0, "reference": reference_s, "update": update_s})
     rest = rows[1:] if len(rows) > 1 else rows
     median = {k: sorted(r[k] for r in rest)[len(rest) // 2] for k in rows[0]}
     print(json.dumps({"threads": a.threads, "steps": rows, "median": median}))

@@ -30,7 +30,7 @@ import time
 
 import torch
 
-from torch_grpo_step import Model, token_logps  # SEER-Mini's transformer with a KV cache; TRL's per-token log-probs
+from torch_grpo_step import Model, grpo_update, token_logps  # SEER-Mini's transformer with a KV cache; TRL's per-token log-probs and GRPO update
 
 NEG = float("-inf")
 
@@ -137,24 +137,8 @@ def main():
                 token_logps(judge, rows(scored, V), A)  # [Q·2, A]
         t3 = time.perf_counter()
         ids = torch.cat([prompts, completion], 1)  # [B, P + C]
-        mask = (torch.arange(C)[None] < torch.tensor(s["completions"])[:, None]).float()  # [B, C]
-        rewards = torch.rand(B)
-        grouped = rewards.view(B // a.G, a.G)
-        adv = ((grouped - grouped.mean(1, keepdim=True)) / (grouped.std(1, keepdim=True) + 1e-4)).view(B, 1)
-        with torch.no_grad():
-            ref = token_logps(reference, ids, C)  # [B, C]
-        t4 = time.perf_counter()
-        logp = token_logps(policy, ids, C)  # [B, C]
-        ratio = torch.exp(logp - logp.detach())
-        kl = torch.exp(ref - logp) - (ref - logp) - 1
-        per_token = -(ratio * adv) + a.beta * kl
-        loss = ((per_token * mask).sum(1) / mask.sum(1).clamp(min=1)).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        t5 = time.perf_counter()
-        out.append({"step": t5 - t0, "rollout": t1 - t0, "reward": t3 - t1, "images": t2 - t1, "judge": t3 - t2, "reference": t4 - t3, "update": t5 - t4})
+        reference_s, update_s = grpo_update(policy, reference, opt, params, ids, C, s["completions"], a.G, a.beta)
+        out.append({"step": time.perf_counter() - t0, "rollout": t1 - t0, "reward": t3 - t1, "images": t2 - t1, "judge": t3 - t2, "reference": reference_s, "update": update_s})
     rest = out[1:] if len(out) > 1 else out
     median = {k: sorted(r[k] for r in rest)[len(rest) // 2] for k in out[0]}
     print(json.dumps({"threads": a.threads, "steps": out, "median": median}))
