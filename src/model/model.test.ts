@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { loadSeerMini, saveSeerMini } from './checkpoint.ts';
 import { sample } from './sampling.ts';
-import type { SeerMini } from './umm.ts';
+import { CHUNK_CONTEXTS, contextChunks, type SeerMini } from './umm.ts';
 import { repromptContext } from './templates.ts';
 import { noGrad, tidy } from '../engine/torch.ts';
 import { encodeSafetensors, decodeSafetensors } from './safetensors.ts';
@@ -78,6 +78,26 @@ describe('SEER-Mini (tiny recipe)', () => {
       expect(scores[b]![k]!).toBeCloseTo(alone, 4);
     }));
     expect(scores[0]![1]!).toBeLessThan(scores[0]![0]!); // the longer answer is less likely
+  });
+
+  it('samples and scores a batch larger than one chunk as one batch would', () => {
+    // 71 rows, 70 distinct contexts: p0 twice (a GRPO-like group), then p1 … p69 → two chunks.
+    const p = Array.from({ length: CHUNK_CONTEXTS + 6 }, (_, i) => model.encode([{ text: repromptContext('Make it look royal.', `a cat number ${i}`) }]));
+    const contexts = [p[0]!, ...p];
+    expect(contextChunks(contexts)).toEqual([[0, CHUNK_CONTEXTS + 1], [CHUNK_CONTEXTS + 1, CHUNK_CONTEXTS + 7]]);
+    // The same last six rows at the same indices, but in a batch that is one chunk (7 distinct contexts).
+    const oneChunk = [...Array.from({ length: CHUNK_CONTEXTS + 1 }, () => p[0]!), ...p.slice(CHUNK_CONTEXTS)];
+    expect(contextChunks(oneChunk)).toEqual([[0, CHUNK_CONTEXTS + 7]]);
+    const opts = { maxNewTokens: 6, temperature: 1, topP: 1, seed: 3 };
+    const tail = (rows: { tokens: number[] }[]) => rows.slice(CHUNK_CONTEXTS + 1).map((r) => r.tokens);
+    const chunked = model.sampleText(contexts, opts);
+    expect(chunked).toHaveLength(contexts.length);
+    // Each row draws from the stream of its index in the whole batch, whichever chunk it lands in.
+    expect(tail(chunked)).toEqual(tail(model.sampleText(oneChunk, opts)));
+    expect(new Set(tail(chunked).map((t) => t.join(','))).size).toBeGreaterThan(1);
+    const scored = model.scoreAnswers(contexts, ['yes', 'no']);
+    const direct = model.scoreAnswers(oneChunk, ['yes', 'no']);
+    for (let i = CHUNK_CONTEXTS + 1; i < contexts.length; i++) expect(scored[i]![0]!).toBeCloseTo(direct[i]![0]!, 4);
   });
 
   it('keeps generation and understanding parameters in separate groups', () => {

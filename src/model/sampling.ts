@@ -21,6 +21,11 @@ export interface SampleOptions {
   seed: number;
   /** One seed per row: row b then depends only on its own context and seed, not on the batch. */
   rowSeeds?: readonly number[];
+  /**
+   * Index of this batch's first row in a larger batch split into chunks: without `rowSeeds`, row b
+   * samples from the stream of row `firstRow + b`, so a chunked batch draws what the whole would.
+   */
+  firstRow?: number;
   stopTokens?: readonly number[];
   logitsProcessor?: LogitsProcessor;
   /** Token used for left padding (any id; it is masked out). */
@@ -39,7 +44,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const maxLen = Math.max(...contexts.map((c) => c.length));
   const budget = model.config.contextLength - maxLen;
   const steps = Math.min(options.maxNewTokens, Math.max(0, budget));
-  const rngs = contexts.map((_, b) => new Rng(options.rowSeeds ? hashSeed(options.rowSeeds[b] ?? 0, 'row') : hashSeed(options.seed, `row-${b}`)));
+  const rngs = contexts.map((_, b) => new Rng(options.rowSeeds ? hashSeed(options.rowSeeds[b] ?? 0, 'row') : hashSeed(options.seed, `row-${(options.firstRow ?? 0) + b}`)));
   const stop = new Set(options.stopTokens ?? []);
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);

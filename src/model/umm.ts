@@ -57,17 +57,26 @@ export class SeerMini {
   }
 
   /** Text after the assistant marker: only text tokens may be drawn. */
+  /**
+   * Text completions of `contexts`, in chunks of at most CHUNK_CONTEXTS distinct contexts: a
+   * prefill's intermediates grow with rows × length² and live until its chunk ends, so one batch of
+   * 480 two-image judge contexts held ~12 GB. Each row samples from its own seeded stream (row
+   * index in the whole batch), so chunking does not change what is drawn.
+   */
   sampleText(contexts: readonly (readonly number[])[], options: TextSampling): SampledSequence[] {
     const textVocab = this.text.size;
     const banned = [this.imgOpen, this.imgClose, this.text.id('<pad>'), this.text.id('<bos>')];
-    return sample(this.transformer, contexts, {
-      ...options,
-      stopTokens: [this.eos],
-      logitsProcessor: (logits) => {
-        logits.fill(-Infinity, textVocab);
-        for (const id of banned) logits[id] = -Infinity;
-      },
-    });
+    return contextChunks(contexts).flatMap(([start, end]) =>
+      sample(this.transformer, contexts.slice(start, end), {
+        ...options,
+        firstRow: start,
+        stopTokens: [this.eos],
+        logitsProcessor: (logits) => {
+          logits.fill(-Infinity, textVocab);
+          for (const id of banned) logits[id] = -Infinity;
+        },
+      }),
+    );
   }
 
   decodeText(tokens: readonly number[]): string {
@@ -128,16 +137,45 @@ export class SeerMini {
   scoreAnswers(contexts: readonly (readonly number[])[], answers: readonly string[]): number[][] {
     const encoded = answers.map((a) => this.text.encode(a));
     const A = encoded.length;
-    return noGrad(() =>
-      tidy(() => {
-        const { logp } = this.completionLogProbs(contexts.flatMap((c) => encoded.map(() => c)), contexts.flatMap(() => encoded)); // [N·A, C]
-        const C = logp.shape()[1] as number;
-        const data = logp.toFloat32();
-        // Padding beyond an answer's length is 0, so a row's sum is the answer's log-probability.
-        return contexts.map((_, b) => encoded.map((_, k) => data.subarray((b * A + k) * C, (b * A + k + 1) * C).reduce((s, v) => s + v, 0)));
-      }),
+    // In chunks of contexts, each freed before the next (see sampleText).
+    return contextChunks(contexts).flatMap(([start, end]) =>
+      noGrad(() =>
+        tidy(() => {
+          const part = contexts.slice(start, end);
+          const { logp } = this.completionLogProbs(part.flatMap((c) => encoded.map(() => c)), part.flatMap(() => encoded)); // [n·A, C]
+          const C = logp.shape()[1] as number;
+          const data = logp.toFloat32();
+          // Padding beyond an answer's length is 0, so a row's sum is the answer's log-probability.
+          return part.map((_, b) => encoded.map((_, k) => data.subarray((b * A + k) * C, (b * A + k + 1) * C).reduce((s, v) => s + v, 0)));
+        }),
+      ),
     );
   }
 }
 
 export { engine };
+
+/** Distinct contexts per forward batch of `sampleText` / `scoreAnswers` (memory, not maths). */
+export const CHUNK_CONTEXTS = 64;
+
+/**
+ * [start, end) ranges of consecutive rows holding at most `max` distinct contexts each; rows that
+ * repeat a context (GRPO's G completions of one prompt, next to each other) stay in one range, so
+ * they still share one prefill.
+ */
+export function contextChunks(contexts: readonly (readonly number[])[], max = CHUNK_CONTEXTS): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let distinct = new Set<string>();
+  contexts.forEach((c, i) => {
+    const key = c.join(',');
+    if (!distinct.has(key) && distinct.size === max) {
+      ranges.push([start, i]);
+      start = i;
+      distinct = new Set();
+    }
+    distinct.add(key);
+  });
+  if (contexts.length > start) ranges.push([start, contexts.length]);
+  return ranges;
+}
