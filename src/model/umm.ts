@@ -11,6 +11,7 @@ import { ImageTokenizer } from './image-tokenizer.ts';
 import { Transformer } from './transformer.ts';
 import { sample, type SampledSequence } from './sampling.ts';
 import { tokenLogProbs, type TokenLogProbs } from './logprobs.ts';
+import { groupByContext } from './prefix.ts';
 
 /** How SEER-Mini decodes text (every text-decoding role and the GRPO policy use this one shape). */
 export interface TextSampling {
@@ -56,9 +57,8 @@ export class SeerMini {
     return images.map((im) => this.image.encode(im));
   }
 
-  /** Text after the assistant marker: only text tokens may be drawn. */
   /**
-   * Text completions of `contexts`, in chunks of at most CHUNK_CONTEXTS distinct contexts: a
+   * Text after the assistant marker (only text tokens may be drawn) for `contexts`, in chunks of at most CHUNK_CONTEXTS distinct contexts: a
    * prefill's intermediates grow with rows × length² and live until its chunk ends, so one batch of
    * 480 two-image judge contexts held ~12 GB. Each row samples from its own seeded stream (row
    * index in the whole batch), so chunking does not change what is drawn.
@@ -164,17 +164,17 @@ export const CHUNK_CONTEXTS = 64;
  * they still share one prefill.
  */
 export function contextChunks(contexts: readonly (readonly number[])[], max = CHUNK_CONTEXTS): [number, number][] {
+  const { rowGroup } = groupByContext(contexts);
   const ranges: [number, number][] = [];
   let start = 0;
-  let distinct = new Set<string>();
-  contexts.forEach((c, i) => {
-    const key = c.join(',');
-    if (!distinct.has(key) && distinct.size === max) {
+  let distinct = new Set<number>();
+  rowGroup.forEach((group, i) => {
+    if (!distinct.has(group) && distinct.size === max) {
       ranges.push([start, i]);
       start = i;
       distinct = new Set();
     }
-    distinct.add(key);
+    distinct.add(group);
   });
   if (contexts.length > start) ranges.push([start, contexts.length]);
   return ranges;

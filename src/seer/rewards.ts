@@ -24,7 +24,8 @@
  *    it is order-independent (twice the judge calls).
  *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
  */
-import { hasValidFormat, parseJudgeOutput, parseRepromptOutput, thinkPrefix } from '../model/templates.ts';
+import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
+import { probabilityOfA } from './roles.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
@@ -66,13 +67,9 @@ export function verdictProbabilityReward(model: AnswerScorer, weight = 1): Rewar
       const valid = batch.map((_, i) => i).filter((i) => parseJudgeOutput(texts[i]!).ok);
       const scores = batch.map(() => 0);
       if (valid.length === 0) return scores;
-      // [valid, 2]: log P("a </answer>"), log P("b </answer>") after context + the completion's own reasoning.
-      const logp = model.scoreAnswers(valid.map((i) => [...batch[i]!.prompt.context, ...model.text.encode(thinkPrefix(texts[i]!))]), ['a </answer>', 'b </answer>']);
-      valid.forEach((i, k) => {
-        const [la, lb] = logp[k] as [number, number];
-        const pA = 1 / (1 + Math.exp(lb - la));
-        scores[i] = batch[i]!.prompt.meta.label === 'A' ? pA : 1 - pA;
-      });
+      // P("a") after context + the completion's own reasoning, for the valid completions.
+      const pA = probabilityOfA(model, valid.map((i) => batch[i]!.prompt.context), valid.map((i) => texts[i]!));
+      valid.forEach((i, k) => (scores[i] = batch[i]!.prompt.meta.label === 'A' ? pA[k]! : 1 - pA[k]!));
       return scores;
     },
   };

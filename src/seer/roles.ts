@@ -4,7 +4,6 @@
  * An output that breaks the format is a tie (judge) or falls back to the naive prompt (reprompter,
  * flagged `validFormat: false`).
  */
-import { noGrad, tidy } from '../engine/torch.ts';
 import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext, thinkPrefix } from '../model/templates.ts';
 import type { SeerMini, TextSampling } from '../model/umm.ts';
 import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
@@ -24,16 +23,23 @@ export class SeerJudge implements PairwiseJudge {
     if (queries.length === 0) return [];
     const contexts = queries.map((q) => this.model.encode(judgeContext(q.instruction, q.prompt), this.model.encodeImages([q.imageA, q.imageB])));
     const outputs = this.model.sampleText(contexts, this.decode).map((s) => this.model.decodeText(s.tokens));
-    // P(A) from the answer tokens after the model's own reasoning.
-    const scored = noGrad(() => tidy(() => this.model.scoreAnswers(contexts.map((c, i) => [...c, ...this.model.text.encode(thinkPrefix(outputs[i]!))]), ['a </answer>', 'b </answer>'])));
+    const pA = probabilityOfA(this.model, contexts, outputs);
     return outputs.map((text, i) => {
       const parsed = parseJudgeOutput(text);
-      const [la, lb] = scored[i] as [number, number];
-      const probabilityA = 1 / (1 + Math.exp(lb - la));
+      const probabilityA = pA[i]!;
       if (!parsed.ok) return { verdict: 'tie', reasoning: text, probabilityA };
       return { verdict: parsed.verdict, reasoning: parsed.think, probabilityA };
     });
   }
+}
+
+/**
+ * P(the verdict is "a") after each judge context and the model's own reasoning in `outputs`
+ * (`<think> … </think> <answer>`), from the answer tokens' log-probabilities.
+ */
+export function probabilityOfA(model: Pick<SeerMini, 'scoreAnswers'> & { text: Pick<SeerMini['text'], 'encode'> }, contexts: readonly (readonly number[])[], outputs: readonly string[]): number[] {
+  const scored = model.scoreAnswers(contexts.map((c, i) => [...c, ...model.text.encode(thinkPrefix(outputs[i]!))]), ['a </answer>', 'b </answer>']);
+  return scored.map(([la, lb]) => 1 / (1 + Math.exp(lb! - la!)));
 }
 
 export class SeerReprompter implements Reprompter {
