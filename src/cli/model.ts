@@ -9,21 +9,24 @@ export function registerModelCommands(program: Command): void {
   program
     .command('pretrain')
     .description('pretrain SEER-Mini on the VIE world (writes OUT/model, metrics.jsonl, train-state)')
-    .option('--recipe <name>', 'default | tiny', 'default')
+    .option('--recipe <name>', 'default | tiny | grounding (continues --init)', 'default')
+    .option('--init <dir>', 'checkpoint to continue from (recipes that continue one, e.g. grounding)')
     .requiredOption('--out <dir>', 'run folder')
     .addOption(seedOption())
     .option('--resume', 'continue from the last checkpoint in --out')
     .option('--steps <n>', 'override the recipe\'s step count', parsePositiveInteger)
     .addOption(threadsOption('override the recipe\'s libtorch threads', null))
-    .action(async (opts: { recipe: string; out: string; seed: number; resume?: boolean; steps?: number; threads?: number }) => {
+    .action(async (opts: { recipe: string; init?: string; out: string; seed: number; resume?: boolean; steps?: number; threads?: number }) => {
       const { pretrain, RECIPES, pretrainRecipeSchema } = await import('../pretrain/train.ts');
-      if (opts.recipe !== 'default' && opts.recipe !== 'tiny') throw new SeerError('bad_input', `--recipe must be "default" or "tiny", got "${opts.recipe}"`);
+      if (!Object.hasOwn(RECIPES, opts.recipe)) throw new SeerError('bad_input', `--recipe must be one of ${Object.keys(RECIPES).join(', ')}, got "${opts.recipe}"`);
+      const name = opts.recipe as keyof typeof RECIPES;
+      if (opts.init && !existsSync(join(opts.init, 'model.safetensors'))) throw new SeerError('bad_input', `--init ${opts.init}: no such checkpoint`);
       if (!opts.resume && existsSync(join(opts.out, 'train-state', 'state.json'))) {
         throw new SeerError('bad_input', `${opts.out} already holds a pretraining run: pass --resume to continue it, or choose another --out`);
       }
-      await startEngine(opts.threads ?? pretrainRecipeSchema.parse(RECIPES[opts.recipe]).threads);
-      const recipe = { ...RECIPES[opts.recipe], ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.threads ? { threads: opts.threads } : {}) };
-      const result = await pretrain({ recipe, outDir: opts.out, seed: opts.seed, resume: opts.resume ?? false });
+      await startEngine(opts.threads ?? pretrainRecipeSchema.parse(RECIPES[name]).threads);
+      const recipe = { ...RECIPES[name], ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.threads ? { threads: opts.threads } : {}) };
+      const result = await pretrain({ recipe, outDir: opts.out, ...(opts.init ? { initFrom: opts.init } : {}), seed: opts.seed, resume: opts.resume ?? false });
       process.stdout.write(`pretrained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.finalLoss.toFixed(3)}) → ${join(opts.out, 'model')}\n`);
     });
 

@@ -110,6 +110,27 @@ describe('SEER-Mini (tiny recipe)', () => {
     generatorConformance(() => new SeerMiniGenerator(model));
   });
 
+  it('continues pretraining from a checkpoint: same tokenizers, weights start from it, and --init is required', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'seer-mini-continue-'));
+    const recipe = { ...RECIPES.tiny, name: 'tiny-continue', init: true, steps: 2, lr: 1e-4, threads: 1 };
+    await expect(pretrain({ recipe, outDir: out, quiet: true })).rejects.toThrow(/--init/);
+    await expect(pretrain({ recipe: { ...RECIPES.tiny, threads: 1 }, outDir: out, initFrom: join(dir, 'model'), quiet: true })).rejects.toThrow(/from scratch/);
+    const before = loadSeerMini(join(dir, 'model')).model;
+    const { model: after } = await pretrain({ recipe, outDir: out, initFrom: join(dir, 'model'), quiet: true });
+    expect(after.text.size).toBe(before.text.size);
+    expect(after.image.size).toBe(before.image.size);
+    const [w0, w1] = [before.transformer.exportWeights().get('h0.qkv.w')!.data, after.transformer.exportWeights().get('h0.qkv.w')!.data];
+    let moved = 0;
+    let largest = 0;
+    for (let i = 0; i < w0.length; i++) {
+      const delta = Math.abs(w1[i]! - w0[i]!);
+      if (delta > 0) moved++;
+      largest = Math.max(largest, delta);
+    }
+    expect(moved).toBeGreaterThan(0); // it trained
+    expect(largest).toBeLessThan(2 * 2 * 1e-4 + 1e-6); // two AdamW steps of lr ≤ 1e-4 from the checkpoint, not a fresh init
+  });
+
   it('rejects a corrupt safetensors file with a clear error', () => {
     const bytes = encodeSafetensors(new Map([['w', { shape: [2], data: new Float32Array([1, 2]) }]]));
     expect(decodeSafetensors(bytes).tensors.get('w')!.data).toEqual(new Float32Array([1, 2]));

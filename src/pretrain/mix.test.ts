@@ -19,6 +19,24 @@ describe('pretraining mixture', () => {
     for (const [task, w] of Object.entries(DEFAULT_MIX)) expect(Math.abs((counts[task] ?? 0) / n - w)).toBeLessThan(0.03);
   });
 
+  it('shows empty scenes in captions only when asked to (the grounding continuation)', () => {
+    const count = (emptyCaptions: number) => {
+      const mixer = new PretrainMixer(new Rng(2), DEFAULT_MIX, { emptyCaptions });
+      let empty = 0;
+      for (let i = 0; i < 400; i++) {
+        const ex = mixer.make('caption');
+        if (ex.images[0]!.spec.subject === null) {
+          expect((ex.target[0] as { text: string }).text).toMatch(/^an empty scene/);
+          empty++;
+        }
+      }
+      return empty;
+    };
+    expect(count(0)).toBe(0);
+    expect(count(0.5)).toBeGreaterThan(150);
+    expect(count(0.5)).toBeLessThan(250);
+  });
+
   it('base reprompts mostly fail as in A.4.3 (Types I and III) while the reasoning often recalls the meaning', () => {
     const rng = new Rng(7);
     const n = 2000;

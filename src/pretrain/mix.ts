@@ -77,15 +77,26 @@ export function pretrainPrompt(rng: Rng): PromptItem {
   }
 }
 
+export interface MixerOptions {
+  /**
+   * Share of caption examples whose image is an empty scene ("an empty scene"). 0 in the v4 base,
+   * whose captioner therefore never says a subject is missing (measured: 0 of 39 subject-lost
+   * renders); the grounding continuation uses it so the judge can describe a lost subject.
+   */
+  emptyCaptions?: number;
+}
+
 export class PretrainMixer {
   private readonly rng: Rng;
   private readonly weights: [PretrainTask, number][];
   private readonly corpus: string[];
+  private readonly emptyCaptions: number;
 
-  constructor(rng: Rng, mix: Record<PretrainTask, number> = DEFAULT_MIX) {
+  constructor(rng: Rng, mix: Record<PretrainTask, number> = DEFAULT_MIX, options: MixerOptions = {}) {
     this.rng = rng;
     this.weights = Object.entries(mix) as [PretrainTask, number][];
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
+    this.emptyCaptions = options.emptyCaptions ?? 0;
   }
 
   next(): PretrainExample {
@@ -109,6 +120,7 @@ export class PretrainMixer {
       }
       case 'caption': {
         const ref = image();
+        if (this.emptyCaptions > 0 && rng.bool(this.emptyCaptions)) ref.spec = { ...ref.spec, subject: null };
         return { task, context: captionContext(), target: [{ text: `${captionOf(ref.spec)} <eos>` }], images: [ref] };
       }
       case 'vqa': {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Rng } from '../core/rng.ts';
 import { ensureDir, writeFileAtomic, writeJson } from '../core/io.ts';
+import { SeerError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import { engine, tidy } from '../engine/torch.ts';
 import { renderSpec } from '../world/render.ts';
@@ -38,17 +39,30 @@ export const pretrainRecipeSchema = z.object({
   threads: z.number().int().positive().describe('libtorch intra-op threads').default(2),
   checkpointEvery: z.number().int().positive().default(100),
   mix: z.record(z.enum(['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format']), z.number().nonnegative()).default(DEFAULT_MIX),
+  emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
+  init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
+  /**
+   * Continued pretraining of a base (`--init DIR`) that grounds the judge format: a larger share
+   * of judge-format and caption examples (descriptions of both images, verdicts still random) and
+   * empty scenes in captions, at a lower learning rate so the generator keeps what it knows.
+   */
+  grounding: {
+    name: 'grounding', init: true, steps: 1500, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
+    mix: { t2i: 0.4, caption: 0.15, vqa: 0.08, knowledge: 0.05, judge_format: 0.22, reprompt_format: 0.1 },
+  },
 };
 
 export interface PretrainOptions {
   recipe: z.input<typeof pretrainRecipeSchema>;
   outDir: string;
+  /** Checkpoint to start from (weights and tokenizers), for recipes with `init: true`. */
+  initFrom?: string;
   seed?: number;
   resume?: boolean;
   quiet?: boolean;
@@ -72,7 +86,13 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   if (resuming) {
     model = loadSeerMini(modelDir).model;
     startStep = stateSchema.parse(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'))).step;
+  } else if (recipe.init) {
+    if (!options.initFrom) throw new SeerError('bad_input', `recipe "${recipe.name}" continues a checkpoint: pass --init DIR`);
+    model = loadSeerMini(options.initFrom).model;
+    writeJson(join(options.outDir, 'config.json'), { recipe, seed, init: options.initFrom });
+    writeFileAtomic(join(options.outDir, 'metrics.jsonl'), '');
   } else {
+    if (options.initFrom) throw new SeerError('bad_input', `recipe "${recipe.name}" trains from scratch: --init is only for recipes that continue a checkpoint`);
     const text = buildTextTokenizer(seed);
     const image = buildImageTokenizer(seed, { images: recipe.tokenizerImages, codes: recipe.imageCodes });
     const transformer = new Transformer({
@@ -96,7 +116,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'));
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
     const lr = step < recipe.warmup ? (recipe.lr * (step + 1)) / recipe.warmup : recipe.lr * 0.5 * (1 + Math.cos((Math.PI * (step - recipe.warmup)) / Math.max(1, recipe.steps - recipe.warmup)));
