@@ -135,6 +135,36 @@ describe('sample (batched, KV cache)', () => {
     expect(out[0]!.tokens).not.toEqual(out[2]!.tokens); // forked rows still draw their own streams
   });
 
+  it('decodes equal groups against one shared copy of each prefix: every row matches full recomputation and draws what it draws alone', () => {
+    const a = [1, 2, 3, 4, 5, 6];
+    const b = [7, 8, 9];
+    const contexts = [a, b, a, b, b, a]; // interleaved, G = 3 each, different lengths (left padding in the prefix)
+    const rowSeeds = [21, 22, 23, 24, 25, 26];
+    const opts = { maxNewTokens: 9, temperature: 1, topP: 1, seed: 0, rowSeeds };
+    const forward = model.hidden.bind(model);
+    const cached: number[] = [];
+    const hidden = vi.spyOn(model, 'hidden').mockImplementation((ids, pos, o) => {
+      const result = forward(ids, pos, o);
+      cached.push(o?.cache?.prefix ? (o.cache.keys[0]!.shape()[2] as number) : -1);
+      return result;
+    });
+    const seen: Float32Array[][] = contexts.map(() => []);
+    const out = sample(model, contexts, { ...opts, logitsProcessor: (l, row) => void seen[row]!.push(l.slice()) });
+    hidden.mockRestore();
+    expect(cached[0]).toBe(-1); // the prefill of the two distinct contexts
+    expect(cached.slice(1)).toEqual(cached.slice(1).map((_, i) => i + 1)); // then each row caches only its own tokens
+    contexts.forEach((ctx, r) => {
+      const tokens = out[r]!.tokens;
+      tokens.forEach((_, step) => {
+        const reference = fullLogits([...ctx, ...tokens.slice(0, step)]);
+        let diff = 0;
+        for (let k = 0; k < V; k++) diff = Math.max(diff, Math.abs(seen[r]![step]![k]! - reference[k]!));
+        expect(diff, `row ${r} step ${step}`).toBeLessThan(1e-4);
+      });
+      expect(tokens, `row ${r}`).toEqual(sample(model, [ctx], { ...opts, rowSeeds: [rowSeeds[r]!] })[0]!.tokens);
+    });
+  });
+
   it('never runs past the context length', () => {
     const out = sample(model, [Array.from({ length: 44 }, (_, i) => i % 30)], { maxNewTokens: 50, temperature: 1, topP: 1, seed: 1 });
     expect(out[0]!.tokens).toHaveLength(4);

@@ -2,13 +2,14 @@
  * Batched autoregressive sampling with a KV cache (transformers.js style: logits processors,
  * sampler, stopping criteria). Contexts of different lengths are left-padded; a key-padding mask
  * hides the pads and positions restart at each row's first real token. Rows with the same context
- * are prefilled once and fork its cache (./prefix.ts). Seeded per row: the same seed gives the
+ * are prefilled once; with equal group sizes the rows attend to one shared copy of the prefix's
+ * keys and values (`KvCache.prefix`), otherwise the cache forks to the rows (./prefix.ts). Seeded per row: the same seed gives the
  * same tokens. Each decoding step frees its intermediates at once, so memory stays
  * at the KV cache's size (O(T), not O(T²)) however long the completion.
  */
 import { Rng, hashSeed } from '../core/rng.ts';
 import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
-import { allDistinct, forkCache, forkRows, groupByContext } from './prefix.ts';
+import { forkCache, forkRows, groupByContext } from './prefix.ts';
 import type { KvCache, Transformer } from './transformer.ts';
 
 /** Edit `logits` [V] of row `row` in place before sampling (e.g. −Infinity outside allowed tokens). */
@@ -49,10 +50,14 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);
   // Rows with the same context (GRPO's G completions of a prompt) share one prefill: the P
-  // distinct contexts run once and their KV cache, key padding and last logits fork to the rows.
+  // distinct contexts run once. When every context has the same number of rows G, decoding keeps
+  // the P prefixes' keys and values once (`KvCache.prefix`), the rows run in group order ("slots")
+  // and only their own tokens are cached per row; otherwise the prefix cache forks to the rows.
   const groups = groupByContext(contexts);
   const { distinct, rowGroup } = groups;
   const P = distinct.length;
+  const slots = groupOrder(rowGroup, P); // slot s decodes row slots[s]; null: unequal groups
+  const rowOf = slots ?? Int32Array.from({ length: B }, (_, b) => b);
   return noGrad(() =>
     tidy(() => {
       let cache: KvCache = { keys: [], values: [], length: 0 };
@@ -69,26 +74,34 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
       });
       let keyPad: Tensor = T.toBool(T.fromInt32(pad, [P, maxLen])); // [P, T_keys], true = pad
       let logits = decodeStep(model, cache, keyPad, ids, pos, P, maxLen); // [P·V]
-      if (!allDistinct(groups)) {
+      if (slots) {
+        cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keyPad, groupSize: B / P } };
+      } else {
         const prefix = cache;
         cache = tidy(() => forkCache(prefix, rowGroup)); // [B, H, T, hd] per layer
         for (const t of [...prefix.keys, ...prefix.values]) t.dispose();
         const forked: Tensor = tidy(() => forkRows(keyPad, rowGroup)); // [B, T_keys]
         keyPad.dispose();
         keyPad = forked;
-        const perRow = new Float32Array(B * V);
-        rowGroup.forEach((p, b) => perRow.set(logits.subarray(p * V, (p + 1) * V), b * V));
-        logits = perRow; // [B·V]
+      }
+      if (!slots || P < B) {
+        const perSlot = new Float32Array(B * V);
+        rowOf.forEach((b, slot) => {
+          const p = rowGroup[b] as number;
+          perSlot.set(logits.subarray(p * V, (p + 1) * V), slot * V);
+        });
+        logits = perSlot; // [B·V], in slot order
       }
       const nextPos = contexts.map((c) => c.length);
       for (let step = 0; step < steps; step++) {
         const chosen = new Int32Array(B);
-        for (let b = 0; b < B; b++) {
+        for (let slot = 0; slot < B; slot++) {
+          const b = rowOf[slot] as number;
           if (done[b]) continue;
-          const row = logits.slice(b * V, (b + 1) * V);
+          const row = logits.slice(slot * V, (slot + 1) * V);
           options.logitsProcessor?.(row, b, (out[b] as SampledSequence).tokens);
           const token = pick(row, options.temperature, options.topP, rngs[b] as Rng);
-          chosen[b] = token;
+          chosen[slot] = token;
           (out[b] as SampledSequence).tokens.push(token);
           if (stop.has(token)) {
             done[b] = true;
@@ -96,15 +109,36 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
           }
         }
         if (done.every(Boolean) || step === steps - 1) break;
-        const grown: Tensor = tidy(() => T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1));
-        keyPad.dispose();
-        keyPad = grown;
-        const stepPos = Int32Array.from(nextPos.map((p, b) => p + (out[b] as SampledSequence).tokens.length - 1));
+        if (!cache.prefix) {
+          const grown: Tensor = tidy(() => T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1));
+          keyPad.dispose();
+          keyPad = grown;
+        }
+        const stepPos = Int32Array.from(rowOf, (b) => (nextPos[b] as number) + (out[b] as SampledSequence).tokens.length - 1);
         logits = decodeStep(model, cache, keyPad, chosen, stepPos, B, 1);
       }
       return out;
     }),
   );
+}
+
+/**
+ * The rows in group order when every one of the P groups has the same number of rows (slot s holds
+ * row `order[s]`, and slots p·G … p·G + G − 1 are group p's), else null.
+ */
+function groupOrder(rowGroup: Int32Array, P: number): Int32Array | null {
+  const B = rowGroup.length;
+  if (B % P !== 0) return null;
+  const G = B / P;
+  const filled = new Int32Array(P);
+  const order = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const p = rowGroup[b] as number;
+    if ((filled[p] as number) >= G) return null;
+    order[p * G + (filled[p] as number)] = b;
+    filled[p] = (filled[p] as number) + 1;
+  }
+  return order;
 }
 
 /**

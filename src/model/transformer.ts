@@ -58,6 +58,20 @@ export interface KvCache {
   keys: Tensor[];
   values: Tensor[];
   length: number;
+  /**
+   * Shared prefixes (decoding G completions of each of P contexts): the P prefixes' keys and values
+   * [P, H, T_prefix, hd] per layer, kept once, and their key padding [P, T_prefix] (true = pad).
+   * Row b of the batch continues prefix ⌊b / groupSize⌋; `keys`/`values` then hold only the rows'
+   * own tokens after it, so a decoding step neither copies nor re-reads the prefix per row.
+   */
+  prefix?: SharedPrefix;
+}
+
+export interface SharedPrefix {
+  keys: Tensor[];
+  values: Tensor[];
+  keyPad: Tensor;
+  groupSize: number;
 }
 
 export class Transformer {
@@ -167,8 +181,9 @@ export class Transformer {
     let x = T.add(T.embedding(table, ids), T.embedding(this.posEmb, positions)); // [B, T, d]
     const past = options.cache?.length ?? 0;
     const Tk = past + Tq;
-    let mask = T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked
-    if (options.keyPad) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
+    const prefix = options.cache?.prefix;
+    let mask = T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked (with a shared prefix: among the rows' own tokens)
+    if (options.keyPad && !prefix) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
     this.blocks.forEach((blk, l) => {
       const h = T.layerNorm(x, blk.ln1w, blk.ln1b, 1e-5);
       const qkv = T.linear(h, blk.qkvW, blk.qkvB); // [B, T, 3d]
@@ -184,9 +199,8 @@ export class Transformer {
         options.cache.keys[l] = k;
         options.cache.values[l] = v;
       }
-      const scores = T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(headDim)); // [B, H, Tq, Tk]
-      const att = T.softmax(T.maskedFill(scores, mask, -1e9), -1); // [B, H, Tq, Tk]
-      const y = T.reshape(T.permute(T.matmul(att, v), [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
+      const attended = prefix ? attendWithPrefix(q, k, v, mask, prefix, l) : T.matmul(T.softmax(T.maskedFill(T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(headDim)), mask, -1e9), -1), v); // [B, H, Tq, hd]
+      const y = T.reshape(T.permute(attended, [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
       x = T.add(x, T.linear(y, blk.projW, blk.projB)); // [B, T, d]
       const h2 = T.layerNorm(x, blk.ln2w, blk.ln2b, 1e-5);
       const m = T.linear(T.gelu(T.linear(h2, blk.fcW, blk.fcB)), blk.outW, blk.outB); // [B, T, 4d] → [B, T, d]
@@ -213,4 +227,28 @@ export class Transformer {
       }),
     );
   }
+}
+
+/**
+ * Attention of rows that continue shared prefixes (`KvCache.prefix`): one softmax over the row's
+ * prefix keys and its own keys, computed as two products — the prefix part per group, with the G
+ * rows' queries stacked against the one copy of the prefix — instead of over a per-row copy.
+ * q, k, v: [B, H, Tq|Ts, hd]; `ownMask` [1, 1, Tq, Ts] (true = blocked). Returns [B, H, Tq, hd].
+ */
+function attendWithPrefix(q: Tensor, k: Tensor, v: Tensor, ownMask: Tensor, prefix: SharedPrefix, layer: number): Tensor {
+  const [B, H, Tq, hd] = q.shape() as [number, number, number, number];
+  const G = prefix.groupSize;
+  const P = B / G;
+  const pk = prefix.keys[layer] as Tensor; // [P, H, Tp, hd]
+  const pv = prefix.values[layer] as Tensor; // [P, H, Tp, hd]
+  const Tp = pk.shape()[2] as number;
+  const Ts = k.shape()[2] as number;
+  const scale = 1 / Math.sqrt(hd);
+  const toGroups = (x: Tensor, last: number) => T.reshape(T.permute(T.reshape(x, [P, G, H, Tq, last]), [0, 2, 1, 3, 4]), [P, H, G * Tq, last]); // [B, H, Tq, ·] → [P, H, G·Tq, ·]
+  const fromGroups = (x: Tensor, last: number) => T.reshape(T.permute(T.reshape(x, [P, H, G, Tq, last]), [0, 2, 1, 3, 4]), [B, H, Tq, last]); // inverse
+  const prefixScores = T.maskedFill(T.mulScalar(T.matmul(toGroups(q, hd), T.transpose(pk, 2, 3)), scale), T.reshape(prefix.keyPad, [P, 1, 1, Tp]), -1e9); // [P, H, G·Tq, Tp]
+  const ownScores = T.maskedFill(T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), scale), ownMask, -1e9); // [B, H, Tq, Ts]
+  const att = T.softmax(T.cat([fromGroups(prefixScores, Tp), ownScores], 3), -1); // [B, H, Tq, Tp + Ts]
+  const fromPrefix = fromGroups(T.matmul(toGroups(T.narrow(att, 3, 0, Tp), Tp), pv), hd); // [B, H, Tq, hd]
+  return T.add(fromPrefix, T.matmul(T.narrow(att, 3, Tp, Ts), v)); // [B, H, Tq, hd]
 }
