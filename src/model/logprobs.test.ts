@@ -28,9 +28,17 @@ const tokens = (n: number) => Array.from({ length: n }, () => rng.int(40));
 const ctxA = tokens(7);
 const ctxB = tokens(12);
 const ctxC = tokens(22); // with a completion of 1: 23 of 24 positions, beside 7-token completions
-const contexts = [ctxA, ctxB, ctxA, ctxC, ctxB, ctxA, ctxC, ctxA, ctxB];
-const completions = [tokens(3), tokens(0), tokens(5), tokens(1), tokens(4), tokens(2), tokens(2), tokens(7), tokens(1)];
-const weights = completions.map((c) => c.map(() => rng.normal()));
+interface Batch {
+  contexts: number[][];
+  completions: number[][];
+  weights: number[][];
+}
+const batch = (contexts: number[][], completions: number[][]): Batch => ({ contexts, completions, weights: completions.map((c) => c.map(() => rng.normal())) });
+/** Interleaved groups of unequal size: every row attends to a per-row fork of its prefix. */
+const interleaved = batch([ctxA, ctxB, ctxA, ctxC, ctxB, ctxA, ctxC, ctxA, ctxB], [tokens(3), tokens(0), tokens(5), tokens(1), tokens(4), tokens(2), tokens(2), tokens(7), tokens(1)]);
+/** GRPO's layout, G consecutive rows per context: they attend to one copy of it (`KvCache.prefix`). */
+const grouped = batch([ctxA, ctxA, ctxA, ctxB, ctxB, ctxB, ctxC, ctxC, ctxC], [tokens(3), tokens(0), tokens(7), tokens(4), tokens(1), tokens(6), tokens(2), tokens(1), tokens(0)]);
+const { contexts, completions } = interleaved;
 
 interface Result {
   logp: number[][];
@@ -50,7 +58,7 @@ function gradsOf(model: Transformer): Map<string, Float64Array> {
 }
 
 /** The unshared computation: each row alone, one forward over context + completion, the head everywhere. */
-function reference(model: Transformer): Result {
+function reference(model: Transformer, { contexts, completions, weights }: Batch): Result {
   const logp: number[][] = [];
   const entropy: number[][] = [];
   tidy(() => {
@@ -82,7 +90,7 @@ function reference(model: Transformer): Result {
   return { logp, entropy, grads: gradsOf(model) };
 }
 
-function shared(model: Transformer): Result {
+function shared(model: Transformer, { contexts, completions, weights }: Batch): Result {
   const logp: number[][] = [];
   const entropy: number[][] = [];
   tidy(() => {
@@ -113,10 +121,11 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-function compare(dtype: FloatDtype, tolerance: { values: number; gradients: number }): void {
+function compare(dtype: FloatDtype, tolerance: { values: number; gradients: number }, input: Batch = interleaved): void {
+  const { completions } = input;
   const model = makeModel(dtype);
-  const want = reference(model);
-  const got = shared(model);
+  const want = reference(model, input);
+  const got = shared(model, input);
   expect(want.logp.flat().some((v) => v < -1)).toBe(true); // not a near-uniform toy: the check has teeth
   completions.forEach((c, b) => {
     expect(maxAbsDiff(got.logp[b]!, want.logp[b]!), `logp row ${b}`).toBeLessThan(tolerance.values);
@@ -142,6 +151,11 @@ describe('shared-prefix token log-probs', () => {
 
   it('equal it in float32 to float32 rounding', () => {
     compare('float32', { values: 3e-5, gradients: 3e-5 }); // measured: 1.9e-6 and 2.9e-6
+  });
+
+  it('equal it with G consecutive rows per context attending to one copy of the prefix, in float64 and float32', () => {
+    compare('float64', { values: 1e-12, gradients: 1e-12 }, grouped);
+    compare('float32', { values: 3e-5, gradients: 3e-5 }, grouped);
   });
 
   it('forwards each distinct context once, then only the completion tokens', () => {

@@ -7,8 +7,10 @@
  * forward that context once. Pass 1 runs the P distinct contexts [P, Lp] (right-padded: the
  * decoder is causal, so padding never reaches a real position) and keeps their keys/values; pass 2
  * runs every row's completion tokens but the last [B, C−1], attending to its prefix's keys/values
- * (forked by `indexSelect`, whose backward sums the G rows' gradients into the shared prefix) with
- * the prefix padding masked. The same maths as one forward over each `context + completion`
+ * with the prefix padding masked: when each context's rows are consecutive and equally many, to the
+ * one copy of them (`KvCache.prefix`: the G rows' queries stacked against it, so its gradient sums
+ * over the group in the product); otherwise to a per-row fork (`indexSelect`, whose backward sums
+ * the G rows' gradients into the shared prefix). The same maths as one forward over each `context + completion`
  * (src/model/logprobs.test.ts proves log-probs and parameter gradients equal in float64).
  *
  * Only the C positions that predict completion tokens — the context's last position, then each
@@ -16,7 +18,7 @@
  */
 import { SeerError } from '../core/errors.ts';
 import { T, type Tensor } from '../engine/torch.ts';
-import { allDistinct, forkCache, forkRows, groupByContext } from './prefix.ts';
+import { allDistinct, forkCache, forkRows, groupByContext, groupOrder } from './prefix.ts';
 import type { KvCache, Transformer } from './transformer.ts';
 
 export interface TokenLogProbs {
@@ -67,18 +69,28 @@ export function tokenLogProbs(model: Transformer, contexts: readonly (readonly n
     const Cin = C - 1;
     const ids = new Int32Array(B * Cin);
     const pos = new Int32Array(B * Cin);
-    const pad = new Int32Array(B * (Lp + Cin));
     contexts.forEach((ctx, b) => {
       const completion = completions[b] as readonly number[];
       for (let k = 0; k < Cin; k++) {
         ids[b * Cin + k] = completion[k] ?? 0;
         pos[b * Cin + k] = Math.min(ctx.length + k, model.config.contextLength - 1); // clamped only past a row's end
       }
-      pad.fill(1, b * (Lp + Cin) + ctx.length, b * (Lp + Cin) + Lp); // the prefix's right padding
     });
-    const rowsCache = allDistinct(groups) ? cache : forkCache(cache, rowGroup); // [B, H, Lp, hd] per layer
-    const keyPad = T.toBool(T.fromInt32(pad, [B, Lp + Cin])); // [B, Lp + Cin]
-    const completionHidden = model.hidden(T.fromInt32(ids, [B, Cin]), T.fromInt32(pos, [B, Cin]), { cache: rowsCache, keyPad }); // [B, C−1, d]
+    let completionHidden: Tensor; // [B, C−1, d]
+    if (inGroupOrder(rowGroup, P)) {
+      // Rows of one context are consecutive and equal in number: they attend to the one copy of
+      // its keys/values (`KvCache.prefix`), whose gradients then sum over the group in the matmul.
+      const prefixPad = new Int32Array(P * Lp);
+      distinct.forEach((ctx, p) => prefixPad.fill(1, p * Lp + ctx.length, (p + 1) * Lp)); // the prefix's right padding
+      const prefix = { keys: cache.keys, values: cache.values, keyPad: T.toBool(T.fromInt32(prefixPad, [P, Lp])), groupSize: B / P };
+      completionHidden = model.hidden(T.fromInt32(ids, [B, Cin]), T.fromInt32(pos, [B, Cin]), { cache: { keys: [], values: [], length: 0, prefix } });
+    } else {
+      const pad = new Int32Array(B * (Lp + Cin));
+      contexts.forEach((ctx, b) => pad.fill(1, b * (Lp + Cin) + ctx.length, b * (Lp + Cin) + Lp)); // the prefix's right padding
+      const rowsCache = allDistinct(groups) ? cache : forkCache(cache, rowGroup); // [B, H, Lp, hd] per layer
+      const keyPad = T.toBool(T.fromInt32(pad, [B, Lp + Cin])); // [B, Lp + Cin]
+      completionHidden = model.hidden(T.fromInt32(ids, [B, Cin]), T.fromInt32(pos, [B, Cin]), { cache: rowsCache, keyPad });
+    }
     scored = T.cat([scored, completionHidden], 1); // [B, C, d]
   }
   const targets = new Int32Array(B * C);
@@ -93,4 +105,10 @@ export function tokenLogProbs(model: Transformer, contexts: readonly (readonly n
   const logp = T.mul(T.reshape(picked, [B, C]), valid);
   const entropy = T.mul(T.neg(T.sum(T.mul(T.exp(logSoftmax), logSoftmax), [2])), valid); // [B, C]
   return { logp, entropy, lengths };
+}
+
+/** True when the rows of each of the P contexts are consecutive and equally many (GRPO's layout). */
+function inGroupOrder(rowGroup: Int32Array, P: number): boolean {
+  const order = groupOrder(rowGroup, P);
+  return order !== null && order.every((b, slot) => b === slot);
 }

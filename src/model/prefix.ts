@@ -55,3 +55,22 @@ export function forkCache(cache: KvCache, rowGroup: Int32Array): KvCache {
 export function forkRows(x: Tensor, rowGroup: Int32Array): Tensor {
   return T.indexSelect(x, 0, T.fromInt32(rowGroup, [rowGroup.length]));
 }
+
+/**
+ * The rows in group order when every one of the P groups has the same number of rows (slot s holds
+ * row `order[s]`, and slots p·G … p·G + G − 1 are group p's), else null.
+ */
+export function groupOrder(rowGroup: Int32Array, P: number): Int32Array | null {
+  const B = rowGroup.length;
+  if (B % P !== 0) return null;
+  const G = B / P;
+  const filled = new Int32Array(P);
+  const order = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const p = rowGroup[b] as number;
+    if ((filled[p] as number) >= G) return null;
+    order[p * G + (filled[p] as number)] = b;
+    filled[p] = (filled[p] as number) + 1;
+  }
+  return order;
+}

@@ -9,7 +9,7 @@
  */
 import { Rng, hashSeed } from '../core/rng.ts';
 import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
-import { forkCache, forkRows, groupByContext } from './prefix.ts';
+import { forkCache, forkRows, groupByContext, groupOrder } from './prefix.ts';
 import type { KvCache, Transformer } from './transformer.ts';
 
 /** Edit `logits` [V] of row `row` in place before sampling (e.g. −Infinity outside allowed tokens). */
@@ -120,25 +120,6 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
       return out;
     }),
   );
-}
-
-/**
- * The rows in group order when every one of the P groups has the same number of rows (slot s holds
- * row `order[s]`, and slots p·G … p·G + G − 1 are group p's), else null.
- */
-function groupOrder(rowGroup: Int32Array, P: number): Int32Array | null {
-  const B = rowGroup.length;
-  if (B % P !== 0) return null;
-  const G = B / P;
-  const filled = new Int32Array(P);
-  const order = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const p = rowGroup[b] as number;
-    if ((filled[p] as number) >= G) return null;
-    order[p * G + (filled[p] as number)] = b;
-    filled[p] = (filled[p] as number) + 1;
-  }
-  return order;
 }
 
 /**
