@@ -50,13 +50,16 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);
   // Rows with the same context (GRPO's G completions of a prompt) share one prefill: the P
-  // distinct contexts run once. When every context has the same number of rows G, decoding keeps
-  // the P prefixes' keys and values once (`KvCache.prefix`), the rows run in group order ("slots")
-  // and only their own tokens are cached per row; otherwise the prefix cache forks to the rows.
+  // distinct contexts run once. When every context has the same number G > 1 of rows, decoding
+  // keeps the P prefixes' keys and values once (`KvCache.prefix`), the rows run in group order
+  // ("slots") and only their own tokens are cached per row; otherwise the prefix cache forks to the
+  // rows (or, with one row per context, simply grows).
   const groups = groupByContext(contexts);
   const { distinct, rowGroup } = groups;
   const P = distinct.length;
-  const slots = groupOrder(rowGroup, P); // slot s decodes row slots[s]; null: unequal groups
+  // Only for G > 1: with one row per context the split attention costs more than it saves
+  // (measured: 32 distinct 190-token contexts, 50 against 40 ms a step).
+  const slots = P < B ? groupOrder(rowGroup, P) : null; // slot s decodes row slots[s]; null: plain or forked cache
   const rowOf = slots ?? Int32Array.from({ length: B }, (_, b) => b);
   return noGrad(() =>
     tidy(() => {
@@ -76,7 +79,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
       let logits = decodeStep(model, cache, keyPad, ids, pos, P, maxLen); // [P·V]
       if (slots) {
         cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keyPad, groupSize: B / P } };
-      } else {
+      } else if (P < B) {
         const prefix = cache;
         cache = tidy(() => forkCache(prefix, rowGroup)); // [B, H, T, hd] per layer
         for (const t of [...prefix.keys, ...prefix.values]) t.dispose();
@@ -84,7 +87,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
         keyPad.dispose();
         keyPad = forked;
       }
-      if (!slots || P < B) {
+      if (P < B) {
         const perSlot = new Float32Array(B * V);
         rowOf.forEach((b, slot) => {
           const p = rowGroup[b] as number;
