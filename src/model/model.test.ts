@@ -80,6 +80,24 @@ describe('SEER-Mini (tiny recipe)', () => {
     expect(scores[0]![1]!).toBeLessThan(scores[0]![0]!); // the longer answer is less likely
   });
 
+  it('decodes each distinct context once when greedy, giving every duplicate the same tokens', async () => {
+    const { vi } = await import('vitest');
+    const a = model.encode([{ text: repromptContext('Make it look royal.', 'a cat') }]);
+    const b = model.encode([{ text: repromptContext('Make it look scary.', 'a dog') }]);
+    const opts = { maxNewTokens: 8, temperature: 0, topP: 1, seed: 0 };
+    const forward = model.transformer.hidden.bind(model.transformer);
+    const rows: number[] = [];
+    const hidden = vi.spyOn(model.transformer, 'hidden').mockImplementation((ids, pos, o) => (rows.push(ids.shape()[0]!), forward(ids, pos, o)));
+    const out = model.sampleText([a, b, a, a], opts);
+    hidden.mockRestore();
+    expect(rows[0]).toBe(2); // the prefill of the two distinct contexts
+    expect(rows.slice(1).every((n) => n === 2)).toBe(true); // and two rows per decoding step
+    expect(out[2]!.tokens).toEqual(out[0]!.tokens);
+    expect(out[3]!.tokens).toEqual(out[0]!.tokens);
+    expect(out[0]!.tokens).toEqual(model.sampleText([a], opts)[0]!.tokens);
+    expect(out[1]!.tokens).toEqual(model.sampleText([b], opts)[0]!.tokens);
+  });
+
   it('samples and scores a batch larger than one chunk as one batch would', () => {
     // 71 rows, 70 distinct contexts: p0 twice (a GRPO-like group), then p1 … p69 → two chunks.
     const p = Array.from({ length: CHUNK_CONTEXTS + 6 }, (_, i) => model.encode([{ text: repromptContext('Make it look royal.', `a cat number ${i}`) }]));

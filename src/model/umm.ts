@@ -64,6 +64,15 @@ export class SeerMini {
    * index in the whole batch), so chunking does not change what is drawn.
    */
   sampleText(contexts: readonly (readonly number[])[], options: TextSampling): SampledSequence[] {
+    if (options.temperature <= 0) {
+      // Greedy decoding is a function of the context: decode each distinct context once (Stage 2's
+      // judge sees the same image pair whenever two completions wrote the same reprompt).
+      const { distinct, rowGroup } = groupByContext(contexts);
+      if (distinct.length < contexts.length) {
+        const decoded = this.sampleText(distinct, options);
+        return Array.from(rowGroup, (p) => ({ tokens: [...decoded[p]!.tokens], truncated: decoded[p]!.truncated }));
+      }
+    }
     const textVocab = this.text.size;
     const banned = [this.imgOpen, this.imgClose, this.text.id('<pad>'), this.text.id('<bos>')];
     return contextChunks(contexts).flatMap(([start, end]) =>
