@@ -17,6 +17,12 @@ export function parsePositiveInteger(value: string): number {
   return n;
 }
 
+export function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}"`);
+  return n;
+}
+
 /** The shared `--threads` flag (libtorch's and OpenBLAS's pools; 2 cores on the reference machine). */
 export const THREADS_FLAGS = '--threads <n>';
 export const THREADS_HELP = 'libtorch + BLAS threads';

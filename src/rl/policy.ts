@@ -55,6 +55,8 @@ export interface OptimizerStep {
   weightDecay: number;
   /** Clip the global gradient norm to this (0 = no clipping). */
   maxGradNorm: number;
+  /** Index of this optimizer step in the run (0, 1, …), for per-step work derived from it (replay). */
+  index?: number;
 }
 
 export interface ParameterGroup {

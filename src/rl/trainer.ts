@@ -147,7 +147,7 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
         for (let t = 0; t < r.length; t++) sums.entropy += (r[t] as number) * (m[t] ?? 0);
       });
     }
-    sums.gradNorm += model.step({ lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm });
+    sums.gradNorm += model.step({ lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, index: step * config.numIterations + iteration });
   }
 
   const stepEnd = performance.now();

@@ -73,6 +73,7 @@ const runOptionsSchema = z.object({
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
   policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper").default('base'),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
+  replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step) in both stages: 0 = off (beyond the paper: keeps one model drawing)').default(0),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
@@ -125,7 +126,10 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     stepStarted = Date.now();
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
-  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse({ ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', seed: opts.seed }), stage2: stage2ConfigSchema.parse({ ...recipe.stage2, seed: opts.seed }) });
+  const replay = { weight: opts.replay, batch: 8 };
+  const stage1Config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', replay, seed: opts.seed };
+  const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
+  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
 
   const data = join(out, 'data');
   const base = loadSeerMini(opts.checkpoint).model;
@@ -157,13 +161,12 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('stage1')) {
     say('Stage 1: RLVR (phase 1 then phase 2)');
     const model = loadSeerMini(opts.checkpoint).model;
-    const config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', seed: opts.seed };
-    await trainJudgePhase(model, 1, data, join(out, 'stage1'), config, { quiet: opts.quiet });
+    await trainJudgePhase(model, 1, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await validationOf(model, false);
     // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
     const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m), data, valFile)).total.accuracy;
-    await trainJudgePhase(model, 2, data, join(out, 'stage1'), config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
+    await trainJudgePhase(model, 2, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });
   }
@@ -176,7 +179,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // subject in 94 of 120 test cases. The Stage-1 copy is the frozen evaluator (docs/seer.md).
     const policy = loadSeerMini(opts.policyInit === 'stage1' ? stage1Dir : opts.checkpoint).model;
     const evaluator = loadSeerMini(stage1Dir).model;
-    await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), { ...recipe.stage2, seed: opts.seed }, { quiet: opts.quiet });
+    await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), stage2Config, { quiet: opts.quiet });
     saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed, policyInit: opts.policyInit });
     // Stage 2 on validation (what a recipe choice such as --policy-init reads): the reprompter vs
     // naive concatenation, same frozen generator, oracle-judged.

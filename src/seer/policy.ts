@@ -2,21 +2,26 @@
  * SEER-Mini as a GRPO `PolicyModel` (src/rl/policy.ts): text sampling, differentiable per-token
  * log-probs, AdamW on the *understanding/reasoning* parameters only — the generation group
  * (image-code embeddings and head) stays frozen, as the paper freezes θ_gen (§3.1) — and a frozen
- * snapshot for the KL reference.
+ * snapshot for the KL reference; optionally pretraining replay at every step (./replay.ts).
  */
 import { T, engine, noGrad, tidy, type NativeAdamW, type Tensor } from '../engine/torch.ts';
 import { decodeSafetensors, encodeSafetensors } from '../model/safetensors.ts';
 import { Transformer } from '../model/transformer.ts';
 import { SeerMini } from '../model/umm.ts';
 import type { Completion, LogProbs, OptimizerStep, PolicyModel, SamplingOptions, TokenRows } from '../rl/policy.ts';
+import { replayLoss, type ReplayConfig } from './replay.ts';
 
 export class SeerMiniPolicy implements PolicyModel {
   readonly model: SeerMini;
   private readonly trainable: Tensor[];
   private readonly optimizer: NativeAdamW;
 
-  constructor(model: SeerMini, options: { weightDecay?: number } = {}) {
+  private readonly replay: { config: ReplayConfig; seed: number } | null;
+
+  /** `replay`: pretraining replay at every optimizer step (./replay.ts); off by default. */
+  constructor(model: SeerMini, options: { weightDecay?: number; replay?: { config: ReplayConfig; seed: number } } = {}) {
     this.model = model;
+    this.replay = options.replay && options.replay.config.weight > 0 ? options.replay : null;
     for (const p of model.transformer.parameters) p.tensor.setRequiresGrad(p.group === 'understanding');
     this.trainable = model.transformer.parameters.filter((p) => p.group === 'understanding').map((p) => p.tensor);
     this.optimizer = engine.adamW([{ params: this.trainable, lr: 1e-5, weightDecay: options.weightDecay ?? 0 }]);
@@ -55,6 +60,8 @@ export class SeerMiniPolicy implements PolicyModel {
   }
 
   step(options: OptimizerStep): number {
+    const replay = this.replay;
+    if (replay) tidy(() => replayLoss(this.model, replay.config, replay.seed, options.index ?? 0).backward());
     const norm = engine.clipGradNorm(this.trainable, options.maxGradNorm);
     this.optimizer.setLr(0, options.lr);
     this.optimizer.step();

@@ -27,6 +27,7 @@ import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
+import { replaySchema } from './replay.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictProbabilityReward, verdictReward, type JudgeMeta } from './rewards.ts';
 import { bothOrders } from '../roles/blind.ts';
@@ -42,6 +43,7 @@ export const stage1ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   softVerdict: z.boolean().describe('add the judge\'s probability of the label after its own reasoning to the 0/1 verdict reward (beyond the paper: a dense signal)').default(false),
+  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default({ weight: 0, batch: 8 }),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
   blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
@@ -88,7 +90,7 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
-  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model), prompts, rewards: stage1Rewards(model, config), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model, { replay: { config: config.replay, seed: config.seed * 10 + phase } }), prompts, rewards: stage1Rewards(model, config), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
   await selection?.finish(grpo.maxSteps);
   return metrics;
 }

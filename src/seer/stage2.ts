@@ -23,6 +23,7 @@ import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } fro
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
+import { replaySchema } from './replay.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
@@ -36,6 +37,7 @@ export const stage2ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
+  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default({ weight: 0, batch: 8 }),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
@@ -65,7 +67,7 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
   const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)' }), frozenGenerator(generator), config);
   const grpo = stage2GrpoConfig(config, prompts.length);
-  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel, { replay: { config: config.replay, seed: config.seed * 10 + 3 } }), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
 }
 
