@@ -168,6 +168,15 @@ describe('sample (batched, KV cache)', () => {
       });
       expect(tokens, `row ${r}`).toEqual(sample(model, [ctx], { ...opts, rowSeeds: [rowSeeds[r]!] })[0]!.tokens);
     });
+    // One row per context (the plain cache, one query per decoding step) on the same sharp model.
+    const single: Float32Array[][] = [[], []];
+    const alone = sample(model, [a, b], { ...opts, rowSeeds: [1, 2], logitsProcessor: (l, row) => void single[row]!.push(l.slice()) });
+    [a, b].forEach((ctx, r) => alone[r]!.tokens.forEach((_, step) => {
+      const reference = fullLogits([...ctx, ...alone[r]!.tokens.slice(0, step)], model);
+      let diff = 0;
+      for (let k = 0; k < V; k++) diff = Math.max(diff, Math.abs(single[r]![step]![k]! - reference[k]!));
+      expect(diff, `single row ${r} step ${step}`).toBeLessThan(1e-4);
+    }));
   });
 
   it('never runs past the context length', () => {
