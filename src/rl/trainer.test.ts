@@ -111,6 +111,17 @@ describe('GRPO trainer', () => {
     expect(Object.values(all.metrics[0]!).every(Number.isFinite)).toBe(true);
   });
 
+  it('trains only the tokens `lossTokens` keeps: none kept, nothing learnt; all kept, the pattern is learnt', async () => {
+    const draw = async (policy: TabularPolicy) => (await policy.sample(prompts.map((p) => p.context), { temperature: 1, topP: 1, maxNewTokens: 6, seed: 9 })).map((c) => c.tokens);
+    const untouched = new TabularPolicy(6, 0, 1);
+    const fresh = await draw(new TabularPolicy(6, 0, 1));
+    const none = await trainGrpo({ config: config({ maxSteps: 20 }), model: untouched, prompts, rewards: [pattern], quiet: true, lossTokens: (t) => t.map(() => 0) });
+    expect(await draw(untouched)).toEqual(fresh);
+    expect(none.metrics.every((m) => Object.values(m).every(Number.isFinite))).toBe(true);
+    const all = await trainGrpo({ config: config({ maxSteps: 60 }), model: new TabularPolicy(6, 0, 1), prompts, rewards: [pattern], quiet: true, lossTokens: (t) => t.map(() => 1) });
+    expect(all.metrics.at(-1)!.reward as number).toBeGreaterThan(0.5);
+  });
+
   it('validates its config with messages that say how to fix it', () => {
     expect(() => parseGrpoConfig({ numGenerations: 1 })).toThrow(/G must be at least 2/);
     expect(() => parseGrpoConfig({ numGenerations: 8, generationBatchSize: 20 })).toThrow(/multiple of numGenerations \(8\); try 24/);

@@ -47,6 +47,11 @@ export interface TrainGrpoOptions<M> {
   label?: string;
   /** Called after each step (metrics logged, checkpoint written); throwing stops the run (tests use it to simulate a kill). */
   onStep?: (metrics: StepMetrics) => void | Promise<void>;
+  /**
+   * Which completion tokens the loss sees (1) and which it skips (0), per completion; all of them
+   * when absent. Beyond TRL: e.g. only the answer after the reasoning (src/seer/stage1.ts).
+   */
+  lossTokens?: (tokens: readonly number[]) => number[];
 }
 
 export async function trainGrpo<M>(options: TrainGrpoOptions<M>): Promise<{ metrics: StepMetrics[]; model: PolicyModel }> {
@@ -103,7 +108,10 @@ async function trainStep<M>(step: number, options: TrainGrpoOptions<M>, referenc
   const { completions, scored, groupPrompts } = rollout;
   const { advantages, groupStd, fracZeroStd } = groupAdvantages(scored.total, groupPrompts.map((p) => p.id), config.scaleRewards);
   const rows = { contexts: groupPrompts.map((p) => p.context), completions: completions.map((c) => c.tokens) };
-  const mask: number[][] = completions.map((c) => c.tokens.map(() => (config.maskTruncatedCompletions && c.truncated ? 0 : 1)));
+  const mask: number[][] = completions.map((c) => {
+    const kept = options.lossTokens?.(c.tokens);
+    return c.tokens.map((_, t) => (config.maskTruncatedCompletions && c.truncated ? 0 : (kept?.[t] ?? 1)));
+  });
   const tokensOf = (from: number, to: number) => mask.slice(from, to).reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const totalTokens = tokensOf(0, mask.length);
   const referenceStart = performance.now();

@@ -73,6 +73,7 @@ const runOptionsSchema = z.object({
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
   policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper").default('base'),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
+  stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: the whole completion (the paper) or only the answer after the reasoning (beyond the paper)").default('completion'),
   replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step) in both stages: 0 = off (beyond the paper: keeps one model drawing)').default(0),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
@@ -127,7 +128,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
   const replay = { weight: opts.replay, batch: 8 };
-  const stage1Config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', replay, seed: opts.seed };
+  const stage1Config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
 

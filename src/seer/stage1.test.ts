@@ -4,10 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVie } from '../data/vie.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
-import { buildJudgePrompts, trainEvaluator } from './stage1.ts';
+import { answerTokens, buildJudgePrompts, trainEvaluator } from './stage1.ts';
 import { SeerJudge } from './roles.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
 import { OracleJudge } from '../oracle/judge.ts';
+
+describe('the answer-only loss mask', () => {
+  it('keeps the tokens after the first </think>, and every token when there is none', () => {
+    const close = 7;
+    expect(answerTokens(close)([6, 20, 21, 7, 8, 30, 9, 2])).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(answerTokens(close)([6, 20, 21])).toEqual([1, 1, 1]);
+  });
+});
 
 describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small VIE set', () => {
   it('builds both-order judge prompts, trains both curriculum phases and measures Table 1 cells', async () => {

@@ -43,6 +43,7 @@ export const stage1ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   softVerdict: z.boolean().describe('add the judge\'s probability of the label after its own reasoning to the 0/1 verdict reward (beyond the paper: a dense signal)').default(false),
+  policyGradientOn: z.enum(['completion', 'answer']).describe("which tokens the GRPO loss sees: the whole completion (the paper) or only the answer after `</think>` (beyond the paper: RLVR's one bit then cannot rewrite the model's descriptions)").default('completion'),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default({ weight: 0, batch: 8 }),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
   blasThreads: blasThreadsSetting,
@@ -90,7 +91,7 @@ export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: st
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;
-  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model, { replay: { config: config.replay, seed: config.seed * 10 + phase } }), prompts, rewards: stage1Rewards(model, config), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
+  const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(model, { replay: { config: config.replay, seed: config.seed * 10 + phase } }), prompts, rewards: stage1Rewards(model, config), ...(config.policyGradientOn === 'answer' ? { lossTokens: answerTokens(model.text.id('</think>')) } : {}), outDir: phaseDir, quiet: options.quiet ?? false, label: `stage1 phase ${phase}`, ...(selection ? { onStep: selection.onStep } : {}) }));
   await selection?.finish(grpo.maxSteps);
   return metrics;
 }
@@ -113,6 +114,18 @@ export function stage1GrpoConfig(config: Stage1Config, phase: 1 | 2, promptCount
 
 export function stage1Rewards(model: SeerMini, config: Pick<Stage1Config, 'softVerdict'> = { softVerdict: false }): RewardFunction<JudgeMeta>[] {
   return [verdictReward(model), formatReward<JudgeMeta>(model), ...(config.softVerdict ? [verdictProbabilityReward(model)] : [])];
+}
+
+/**
+ * The loss mask of `policyGradientOn: 'answer'`: the tokens after the completion's first
+ * `</think>` (its answer, `<answer> a </answer> <eos>`); every token when there is none, so a
+ * completion that breaks the format still pays for all of it.
+ */
+export function answerTokens(closeThink: number): (tokens: readonly number[]) => number[] {
+  return (tokens) => {
+    const at = tokens.indexOf(closeThink);
+    return tokens.map((_, t) => (at < 0 || t > at ? 1 : 0));
+  };
 }
 
 /** Both phases in order (phase 2 starts from phase 1's weights, with its own learning rate). */
