@@ -69,10 +69,15 @@ export class SeerMini {
       // judge sees the same image pair whenever two completions wrote the same reprompt).
       const { distinct, rowGroup } = groupByContext(contexts);
       if (distinct.length < contexts.length) {
-        const decoded = this.sampleText(distinct, options);
+        const decoded = this.sampleInChunks(distinct, options);
         return Array.from(rowGroup, (p) => ({ tokens: [...decoded[p]!.tokens], truncated: decoded[p]!.truncated }));
       }
     }
+    return this.sampleInChunks(contexts, options);
+  }
+
+  /** `sampleText` without the greedy deduplication, in chunks of contexts. */
+  private sampleInChunks(contexts: readonly (readonly number[])[], options: TextSampling): SampledSequence[] {
     const textVocab = this.text.size;
     const banned = [this.imgOpen, this.imgClose, this.text.id('<pad>'), this.text.id('<bos>')];
     return contextChunks(contexts).flatMap(([start, end]) =>
