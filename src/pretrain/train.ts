@@ -1,6 +1,7 @@
 /**
  * SEER-Mini's pretraining (standing in for Harmon's): `seer pretrain --recipe default|tiny --out DIR
- * [--seed N] [--resume]`. Each step draws one task of the mixture (./mix.ts) for the whole batch
+ * [--seed N] [--resume]`, or `--recipe grounding --init DIR` to continue a checkpoint (its weights
+ * and tokenizers, a fresh optimizer) on another mixture. Each step draws one task of the mixture (./mix.ts) for the whole batch
  * (similar lengths, little padding), renders and tokenizes its images, and takes an AdamW step on
  * the next-token loss of the targets. Every step's data is derived from (seed, step), so a run
  * killed and resumed from its last checkpoint sees the same data. Writes DIR/metrics.jsonl, DIR/

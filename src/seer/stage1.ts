@@ -8,8 +8,10 @@
  * `phase2Negative`). Each pair is shown in both orders within one GRPO step, so position
  * cannot be learned and position-only gradients cancel.
  *
- * Beyond the paper, as an option (`softVerdict`): the judge's probability of the label after its
- * own reasoning is added to the 0/1 reward (./rewards.ts).
+ * Beyond the paper, as options: `softVerdict` adds the judge's probability of the label after its
+ * own reasoning to the 0/1 reward (./rewards.ts); `policyGradientOn: 'answer'` puts the GRPO loss
+ * on the answer after `</think>` only (measured: the whole-completion loss rewrites the model's
+ * descriptions into noise, docs/seer.md); `replay` adds pretraining replay (./replay.ts).
  *
  * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
  * stage do not fit a CPU budget; the default recipe says what it uses); the KL reference of each
