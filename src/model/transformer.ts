@@ -199,7 +199,7 @@ export class Transformer {
         options.cache.keys[l] = k;
         options.cache.values[l] = v;
       }
-      const attended = prefix ? attendWithPrefix(q, k, v, mask, prefix, l) : Tq === 1 ? attendOneQuery(q, k, v, mask) : T.matmul(T.softmax(T.maskedFill(T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(headDim)), mask, -1e9), -1), v); // [B, H, Tq, hd]
+      const attended = prefix ? attendWithPrefix(q, k, v, mask, prefix, l) : Tq === 1 ? attendOneQuery(q, k, v, mask) : attend(q, k, v, mask); // [B, H, Tq, hd]
       const y = T.reshape(T.permute(attended, [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
       x = T.add(x, T.linear(y, blk.projW, blk.projB)); // [B, T, d]
       const h2 = T.layerNorm(x, blk.ln2w, blk.ln2b, 1e-5);
@@ -227,6 +227,13 @@ export class Transformer {
       }),
     );
   }
+}
+
+/** Scaled dot-product attention: q [B, H, Tq, hd], k and v [B, H, Tk, hd], `mask` broadcastable to [B, H, Tq, Tk] (true = blocked). */
+function attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor): Tensor {
+  const hd = q.shape()[3] as number;
+  const scores = T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(hd)); // [B, H, Tq, Tk]
+  return T.matmul(T.softmax(T.maskedFill(scores, mask, -1e9), -1), v); // [B, H, Tq, hd]
 }
 
 /**

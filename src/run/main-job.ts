@@ -27,6 +27,7 @@ import { naivePrompt } from '../roles/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
+import { replaySchema } from '../seer/replay.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
 import {
@@ -127,7 +128,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     stepStarted = Date.now();
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
-  const replay = { weight: opts.replay, batch: 8 };
+  const replay = replaySchema.parse({ weight: opts.replay });
   const stage1Config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });

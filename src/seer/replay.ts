@@ -20,6 +20,8 @@ export const replaySchema = z.object({
   batch: z.number().int().positive().describe('text-to-image examples per optimizer step').default(8),
 });
 export type ReplayConfig = z.infer<typeof replaySchema>;
+/** Replay off, with the schema's defaults (the stages' default setting). */
+export const REPLAY_OFF: ReplayConfig = replaySchema.parse({});
 
 /** The replay loss of optimizer step `index`: mean next-token loss of the step's examples, × weight. */
 export function replayLoss(model: SeerMini, config: ReplayConfig, seed: number, index: number): Tensor {

@@ -29,7 +29,7 @@ import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
-import { replaySchema } from './replay.ts';
+import { REPLAY_OFF, replaySchema } from './replay.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictProbabilityReward, verdictReward, type JudgeMeta } from './rewards.ts';
 import { bothOrders } from '../roles/blind.ts';
@@ -46,7 +46,7 @@ export const stage1ConfigSchema = z.object({
   temperature: z.number().positive().default(1),
   softVerdict: z.boolean().describe('add the judge\'s probability of the label after its own reasoning to the 0/1 verdict reward (beyond the paper: a dense signal)').default(false),
   policyGradientOn: z.enum(['completion', 'answer']).describe("which tokens the GRPO loss sees: the whole completion (the paper) or only the answer after `</think>` (beyond the paper: RLVR's one bit then cannot rewrite the model's descriptions)").default('completion'),
-  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default({ weight: 0, batch: 8 }),
+  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional().describe('use only the first N training rows (smoke runs)'),
   blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),

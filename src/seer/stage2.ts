@@ -23,7 +23,7 @@ import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } fro
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
-import { replaySchema } from './replay.ts';
+import { REPLAY_OFF, replaySchema } from './replay.ts';
 import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
@@ -37,7 +37,7 @@ export const stage2ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
-  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default({ weight: 0, batch: 8 }),
+  replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
   seed: z.number().int().default(0),
