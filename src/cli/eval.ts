@@ -43,7 +43,7 @@ export function registerEvalCommands(program: Command): void {
     .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
       const { evaluateRunToFolder } = await import('../run/evaluate.ts');
       await startEngine(opts.threads);
-      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}) });
+      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}), say: (message) => process.stderr.write(`seer eval: ${message}\n`) });
       process.stdout.write(`evaluated ${results.testset ?? opts.run} → ${join(outDir, 'results.json')}, report.md, report.html\n`);
     });
 

@@ -52,6 +52,43 @@ describe('pick (temperature, top-p)', () => {
     expect(Math.abs(f[0]! - 0.4 / 0.7)).toBeLessThan(0.03);
   });
 
+  it('draws exactly what sorting every probability did, with masked and underflowing tokens', () => {
+    // The nucleus as first written: the threshold from a sort of all V probabilities, zeros included.
+    const sortAll = (row: Float32Array, temperature: number, topP: number, rng: Rng): number => {
+      let best = 0;
+      for (let k = 1; k < row.length; k++) if (row[k]! > row[best]!) best = k;
+      const probs = Float64Array.from(row, (v) => (v === -Infinity ? 0 : Math.exp((v - row[best]!) / temperature)));
+      const sum = probs.reduce((a, b) => a + b, 0);
+      let threshold = Number.MIN_VALUE;
+      const sorted = probs.slice().sort();
+      let mass = 0;
+      for (let i = sorted.length - 1; i >= 0; i--) {
+        threshold = sorted[i]!;
+        mass += threshold;
+        if (mass >= topP * sum) break;
+      }
+      let total = 0;
+      probs.forEach((p) => (p >= threshold ? (total += p) : 0));
+      let r = rng.next() * total;
+      let last = best;
+      for (let k = 0; k < probs.length; k++) {
+        if (probs[k]! < threshold) continue;
+        last = k;
+        r -= probs[k]!;
+        if (r <= 0) return k;
+      }
+      return last;
+    };
+    const gen = new Rng(3);
+    for (let trial = 0; trial < 300; trial++) {
+      const row = Float32Array.from({ length: 60 }, (_, k) => (k < 20 && trial % 2 === 0 ? -Infinity : gen.normal() * (trial % 3 === 0 ? 400 : 3)));
+      const [temperature, topP] = [[0.7, 0.9], [1, 0.5], [0.3, 0.999], [1, 0.05]][trial % 4]!;
+      const a = new Rng(trial);
+      const b = new Rng(trial);
+      for (let d = 0; d < 5; d++) expect(pick(row.slice(), temperature!, topP!, a)).toBe(sortAll(row.slice(), temperature!, topP!, b));
+    }
+  });
+
   it('a higher temperature flattens and a lower one sharpens', () => {
     // T = 2: p ∝ √p → token 3 has 0.316 / 1.943 = 0.163; T = 0.5: p ∝ p² → token 0 has 0.16 / 0.30 = 0.533.
     expect(Math.abs(frequencies(logits, 2, 1)[3]! - 0.163)).toBeLessThan(0.03);
@@ -92,6 +129,12 @@ describe('sample (batched, KV cache)', () => {
     const textVocab = model.config.textVocab;
     const imagesOnly = sample(model, [[1], [2, 3]], { maxNewTokens: 15, temperature: 1.5, topP: 1, seed: 1, logitsProcessor: (l) => l.fill(-Infinity, 0, textVocab) });
     for (const s of imagesOnly) for (const t of s.tokens) expect(t).toBeGreaterThanOrEqual(textVocab);
+    // A token range draws exactly what −Infinity outside it draws (top-p too), and checks its bounds.
+    for (const topP of [1, 0.8]) {
+      const masked = sample(model, [[1], [2, 3]], { maxNewTokens: 15, temperature: 1.5, topP, seed: 1, logitsProcessor: (l) => l.fill(-Infinity, 0, textVocab) });
+      expect(sample(model, [[1], [2, 3]], { maxNewTokens: 15, temperature: 1.5, topP, seed: 1, tokenRange: [textVocab, V] })).toEqual(masked);
+    }
+    expect(() => sample(model, [[1]], { maxNewTokens: 2, temperature: 1, topP: 1, seed: 1, tokenRange: [textVocab, V + 1] })).toThrow(/tokenRange/);
     const stop = 7;
     // Row 0 is forced to emit the stop token at its 4th step; row 1 may never emit it.
     const out = sample(model, [[1], [2]], {
@@ -150,7 +193,8 @@ describe('sample (batched, KV cache)', () => {
     const cached: number[] = [];
     const hidden = vi.spyOn(model, 'hidden').mockImplementation((ids, pos, o) => {
       const result = forward(ids, pos, o);
-      cached.push(o?.cache?.prefix ? (o.cache.keys[0]!.shape()[2] as number) : -1);
+      if (o?.cache?.prefix) expect(o.cache.keys[0]!.shape().slice(0, 3)).toEqual([6, 4, 9]); // own buffers: 6 rows × room for the 9 new tokens, no prefix copy
+      cached.push(o?.cache?.prefix ? o.cache.length : -1);
       return result;
     });
     const seen: Float32Array[][] = contexts.map(() => []);

@@ -118,7 +118,7 @@ export class SeerMini {
         topP: options.topP ?? 0.9,
         seed: 0,
         rowSeeds: seeds.slice(start, start + chunk),
-        logitsProcessor: (logits) => logits.fill(-Infinity, 0, textVocab),
+        tokenRange: [textVocab, this.transformer.vocabSize], // image codes only
       });
       for (const s of sequences) out.push(this.image.decode(s.tokens.map((t) => t - textVocab)));
     }

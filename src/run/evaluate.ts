@@ -35,7 +35,8 @@ import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
 import { writePng } from '../image/image.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
-import { naivePrompt, type Reprompter } from '../roles/roles.ts';
+import { naivePrompt, type ImageGenerator, type Reprompter } from '../roles/roles.ts';
+import { memoiseImages } from '../seer/image-cache.ts';
 import { writeRunResults, type Baseline, type RunEvaluation, type RunResults, type SeerEvaluation } from '../reports/results.ts';
 
 export interface EvaluationSettings {
@@ -43,15 +44,38 @@ export interface EvaluationSettings {
   generalN: number;
   inferenceRows: number;
   seed: number;
+  /** One line per finished part, with its wall time (progress of a job that takes minutes). */
+  say?: (message: string) => void;
+}
+
+/** Runs one named part of the evaluation and reports its wall time through `say`. */
+function timedParts(say: ((message: string) => void) | undefined) {
+  return async <T>(name: string, part: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const value = await part();
+    say?.(`evaluation: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return value;
+  };
+}
+
+/**
+ * The frozen generator, each distinct (prompt, seed) drawn once for the whole evaluation: SEER's
+ * images recur in every baseline's table, in reward fidelity and in the gallery, and the naive
+ * ones in two. SEER-Mini's draw depends only on (prompt, seed), so the tables are unchanged.
+ */
+function memoisedGenerator(generator: ImageGenerator): ImageGenerator & { stats(): { hits: number; draws: number } } {
+  const generate = memoiseImages((prompts, seeds) => generator.generate(prompts, seeds), { maxEntries: 1 << 14 });
+  return { name: generator.name, generate, stats: generate.stats };
 }
 
 /** `base` is the untrained model and the frozen generator, `stage1` the evaluator, `stage2` the reprompter. */
 export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; stage2: SeerMini }, rows: readonly TestRow[], outDir: string, settings: EvaluationSettings): Promise<SeerEvaluation> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
-  const generator = new SeerMiniGenerator(models.base);
+  const generator = memoisedGenerator(new SeerMiniGenerator(models.base));
   const oracle = new OracleJudge();
   const seeds = evaluationImageSeeds(settings.seed, settings.imageSeeds);
-  const seerOut = await new SeerReprompter(models.stage2).reprompt(requests, { seed: settings.seed });
+  const part = timedParts(settings.say);
+  const seerOut = await part('SEER reprompts', () => new SeerReprompter(models.stage2).reprompt(requests, { seed: settings.seed }));
   const seer = seerOut.map((r) => r.reprompt);
   const seerJudge = new SeerJudge(models.stage1, { name: 'seer-eval (frozen)' });
   const pairs: BaselinePairs[] = [];
@@ -69,33 +93,35 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
       failures: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!))),
     };
   };
-  const naive = await measure('naive', new NaiveReprompter());
-  const baseCoT = await measure('base (CoT)', new SeerReprompter(models.base, { name: 'base (CoT)' }));
-  const textOnly = await measure('text-only', new TextOnlyReprompter());
-  const oracleElaboration = await measure('oracle', new OracleReprompter());
-  const humanEvalPairs = await writeHumanEvalPairs(outDir, rows, pairs, seerJudge, settings.seed);
+  const naive = await part('Table 2 vs naive', () => measure('naive', new NaiveReprompter()));
+  const baseCoT = await part('Table 2 vs base (CoT)', () => measure('base (CoT)', new SeerReprompter(models.base, { name: 'base (CoT)' })));
+  const textOnly = await part('Table 2 vs text-only', () => measure('text-only', new TextOnlyReprompter()));
+  const oracleElaboration = await part('Table 2 vs oracle', () => measure('oracle', new OracleReprompter()));
+  const humanEvalPairs = await part('human-eval pairs', () => writeHumanEvalPairs(outDir, rows, pairs, seerJudge, settings.seed));
   // The reward Stage 2 actually gets: SEER's judge vs the oracle on (reprompt image, naive image).
-  const fidelity = {
+  const fidelity = await part('reward fidelity', async () => ({
     seer: await rewardFidelity({ rows, reprompts: seer, generator, judge: seerJudge, oracle, imageSeeds: seeds, seed: settings.seed }),
     'base (CoT)': await rewardFidelity({ rows, reprompts: baseCoT.texts, generator, judge: seerJudge, oracle, imageSeeds: seeds, seed: settings.seed }),
-  };
+  }));
   // Table 1 on the base generator's own images of the test cases (renders are in table1).
-  const drawn = await generatedCases(rows, generator, oracle, settings.seed);
-  const table1Generated = { zeroShot: await judgeAccuracyOnGenerated(new SeerJudge(models.base), drawn), seerEval: await judgeAccuracyOnGenerated(seerJudge, drawn) };
-  const general = {
+  const table1Generated = await part('Table 1 on generator images', async () => {
+    const drawn = await generatedCases(rows, generator, oracle, settings.seed);
+    return { zeroShot: await judgeAccuracyOnGenerated(new SeerJudge(models.base), drawn), seerEval: await judgeAccuracyOnGenerated(seerJudge, drawn) };
+  });
+  const general = await part('Tables 4-5', async () => ({
     base: await generalCapabilities(models.base, { n: settings.generalN, seed: settings.seed }),
     stage1: await generalCapabilities(models.stage1, { n: settings.generalN, seed: settings.seed }),
     stage2: await generalCapabilities(models.stage2, { n: settings.generalN, seed: settings.seed }),
-  };
+  }));
   // Beyond the paper: best-of-N and multi-round inference, chosen by SEER's own judge, scored by the oracle.
   const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
-  const inference = await inferenceVariants({
+  const inference = await part('best-of-N and multi-round', () => inferenceVariants({
     rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
     reprompter: new SeerReprompter(models.stage2),
     generator,
     judge: seerJudge,
     imageSeeds: seeds.slice(0, 1),
-  });
+  }));
   // Gallery: naive vs SEER images for the first test cases (first image seed).
   const shown = rows.slice(0, 12);
   const naiveImages = await generator.generate(shown.map((r) => naivePrompt(r)), shown.map(() => seeds[0]!));
@@ -105,6 +131,8 @@ export async function evaluateSeer(models: { base: SeerMini; stage1: SeerMini; s
     writePng(join(outDir, 'gallery', `${r.id}-seer.png`), seerImages[i]!, 4);
     return { id: r.id, instruction: r.instruction, prompt: r.prompt, reprompt: seer[i]!, naive: `gallery/${r.id}-naive.png`, seer: `gallery/${r.id}-seer.png` };
   });
+  const { hits, draws } = generator.stats();
+  settings.say?.(`evaluation: ${draws} images drawn, ${hits} reused`);
   const examples = rows.slice(0, 8).map((r, i) => ({ instruction: r.instruction, prompt: r.prompt, seer: seer[i]!, reasoning: seerOut[i]!.reasoning }));
   return {
     rewardFidelity: fidelity,
@@ -146,6 +174,8 @@ export interface EvaluateRunOptions {
   inferenceRows?: number;
   /** The base model already in memory (the run's checkpoint), so a caller that has it loads it once. */
   base?: SeerMini;
+  /** Progress: one line per finished part of the evaluation, with its wall time. */
+  say?: (message: string) => void;
 }
 
 /** The folder `evaluateRun` writes to by default: RUN/eval-<test file name>. */
@@ -179,17 +209,18 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   if (rows.some((r) => r.quadruplet)) {
     const dataDir = dirname(testset);
     const phase1 = join(runDir, 'stage1-phase1-model');
-    table1 = {
+    table1 = await timedParts(options.say)('Table 1 on the test renders', async () => ({
       zeroShot: await judgeAccuracy(new SeerJudge(models.base), dataDir, testset),
       ...(existsSync(join(phase1, 'config.json')) ? { phase1Only: await judgeAccuracy(new SeerJudge(loadSeerMini(phase1).model), dataDir, testset) } : {}),
       seerEval: await judgeAccuracy(new SeerJudge(models.stage1), dataDir, testset),
-    };
+    }));
   }
   const settings: EvaluationSettings = {
     imageSeeds: options.imageSeeds ?? config.recipeSettings.imageSeeds ?? 2,
     generalN: options.generalN ?? config.recipeSettings.generalN ?? 200,
     inferenceRows: options.inferenceRows ?? config.recipeSettings.inferenceRows ?? 60,
     seed: config.dataSeed ?? config.seed,
+    ...(options.say ? { say: options.say } : {}),
   };
   return { testset, table1, ...(await evaluateSeer(models, rows, outDir, settings)) };
 }

@@ -47,6 +47,7 @@ export const RUN_RECIPES = {
     vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1, valInstructions: 5, valPromptsPerInstruction: 1 },
     stage1: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 16 },
     stage2: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 16 },
+    stage1AnswerLoss: { phase1LearningRate: 1.25e-5, phase2LearningRate: 6.25e-6 },
     imageSeeds: 1,
     validateEvery: 2,
     generalN: 24,
@@ -59,6 +60,10 @@ export const RUN_RECIPES = {
     vie: {},
     stage1: { phase1Epochs: 0.25, phase1LearningRate: 2e-4, phase2Epochs: 3, phase2LearningRate: 3e-4 },
     stage2: { epochs: 1, learningRate: 3e-4 },
+    // `--stage1-loss answer` puts a completion's whole loss on its ~4 answer tokens, so its learning
+    // rates are an eighth of the above (measured on validation: at the full rates it collapses to
+    // one letter by step 150; at these it reaches the default's accuracy, docs/seer.md).
+    stage1AnswerLoss: { phase1LearningRate: 2.5e-5, phase2LearningRate: 4e-5 },
     imageSeeds: 2,
     validateEvery: 75,
     generalN: 200,
@@ -129,7 +134,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
   const replay = replaySchema.parse({ weight: opts.replay });
-  const stage1Config = { ...recipe.stage1, softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay, seed: opts.seed };
+  const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
 
@@ -193,7 +198,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage1 = read('stage1', stage1StepSchema);
   if (!done('evaluation')) {
     say('evaluation: Tables 1–5 and failure types on the test set, from the saved checkpoints');
-    finish('evaluation', await evaluateRun(out, { outDir: out, base }));
+    finish('evaluation', await evaluateRun(out, { outDir: out, base, say }));
   }
   const evaluation = readEvaluationStep(join(out, 'steps', 'evaluation.json'), {
     testset: join(data, 'vie-test.jsonl'),
