@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeerError } from '../core/errors.ts';
 import { addEndpointOptions, endpointConfig } from './external.ts';
 import { checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
@@ -39,12 +40,33 @@ export function registerEvalCommands(program: Command): void {
     .option('--testset <file>', 'VIE-format test JSONL (default: the run\'s own data/vie-test.jsonl); quadruplet images resolve against its folder')
     .option('--out <dir>', 'output folder (default: RUN/eval-<testset name>)')
     .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
-    .addOption(threadsOption())
-    .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; threads: number }) => {
+    .option('--jobs <n>', 'processes: 2 computes the judge tables in a second one beside the rest (one thread each), 1 all here', parsePositiveInteger, 2)
+    .addOption(threadsOption('libtorch threads of this process', 1))
+    .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; jobs: number; threads: number }) => {
       const { evaluateRunToFolder } = await import('../run/evaluate.ts');
-      await startEngine(opts.threads);
-      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}), say: (message) => process.stderr.write(`seer eval: ${message}\n`) });
+      if (opts.jobs > 2) throw new SeerError('bad_input', `--jobs must be 1 or 2, got ${opts.jobs}`);
+      await startEngine(opts.threads, 1);
+      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}), parts: opts.jobs === 2 ? 'child' : 'here', say: (message) => process.stderr.write(`seer eval: ${message}\n`) });
       process.stdout.write(`evaluated ${results.testset ?? opts.run} → ${join(outDir, 'results.json')}, report.md, report.html\n`);
+    });
+
+  evalCmd
+    .command('part')
+    .description("one part of a finished run's evaluation as JSON — judges: Table 1 on the test renders and the base generator's images, Tables 4-5 of the base and Stage-1 weights (needs Stage 1); inference: best-of-N and multi-round (needs Stage 2). `seer run` and `seer eval run` compute these in a second process")
+    .argument('<name>', 'judges | inference')
+    .requiredOption('--run <dir>', 'a run folder written by `seer run`')
+    .requiredOption('--result <file>', 'where the JSON goes')
+    .option('--testset <file>', "VIE-format test JSONL (default: the run's own data/vie-test.jsonl)")
+    .addOption(threadsOption('libtorch threads', 1))
+    .action(async (name: string, opts: { run: string; result: string; testset?: string; threads: number }) => {
+      const { EVALUATION_PARTS, runPart } = await import('../run/eval-parts.ts');
+      const { writeJson } = await import('../core/io.ts');
+      if (!(name in EVALUATION_PARTS)) throw new SeerError('bad_input', `unknown part "${name}": ${Object.keys(EVALUATION_PARTS).join(' | ')}`);
+      await startEngine(opts.threads, 1);
+      const started = Date.now();
+      const result = await runPart(name as keyof typeof EVALUATION_PARTS, opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), say: (message: string) => process.stderr.write(`seer eval: ${message}\n`) });
+      writeJson(opts.result, result);
+      process.stdout.write(`${name} part of ${opts.run} → ${opts.result} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     });
 
   const versusCmd = evalCmd

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { checkpointOption, parseInteger, parseNonNegative, seedOption, startEngine, threadsOption, THREADS_HELP } from './options.ts';
+import { checkpointOption, parseInteger, parseNonNegative, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerRunCommands(program: Command): void {
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
     .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
     .option('--resume', 'continue a killed run in --out')
-    .addOption(threadsOption(`${THREADS_HELP} (2 seeds side by side: 1 each)`, 2))
+    .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stage 2 in a second process of one thread, on the other core)", 1))
     .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; policyInit: string; stage1Reward: string; stage1Loss: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);

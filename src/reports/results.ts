@@ -118,7 +118,7 @@ export const galleryItemSchema = z.strictObject({
 });
 export const exampleSchema = z.strictObject({ instruction: z.string(), prompt: z.string(), seer: z.string(), reasoning: z.string().optional() });
 
-/** What `evaluateSeer` measures on a test set with the trained models (run/evaluate.ts). */
+/** What a run's evaluation measures on a test set with the trained models, Table 1 aside (run/evaluate.ts). */
 export const seerEvaluationSchema = z.strictObject({
   rewardFidelity: z.strictObject({ seer: rewardFidelitySchema, 'base (CoT)': rewardFidelitySchema }),
   /** Table 1 on the base generator's own images of the test cases. */

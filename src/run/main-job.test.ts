@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { readJson, writeJson } from '../core/io.ts';
 import { runSeer } from './main-job.ts';
 import { evaluateRunToFolder } from './evaluate.ts';
+import { judgeTablesSchema } from './eval-parts.ts';
 import { BASELINES, readRunResults, runEvaluationSchema } from '../reports/results.ts';
 import type { RatioCell } from '../eval/win-ratio.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
@@ -98,6 +99,10 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(stage1Step.seerEval ?? {})).toEqual(['validation', 'validationGenerated']);
     const evaluationStep = readJson(join(stepsDir, 'evaluation.json'), runEvaluationSchema);
     expect(evaluationStep.table1).toEqual(results.table1);
+    // The judge tables ran in a second process beside Stage 2; in this one they give the same numbers.
+    expect(readJson(join(out, 'parts', 'judges.json'), judgeTablesSchema).table1).toEqual(results.table1);
+    const { results: inOneProcess } = await evaluateRunToFolder(out, { outDir: join(out, 'eval-one-process'), parts: 'here' });
+    for (const key of ['table1', 'table1Generated', 'general', 'table2', 'rewardFidelity', 'failures', 'inference'] as const) expect(inOneProcess[key], key).toEqual(results[key]);
     expect(existsSync(join(out, results.gallery[0]!.seer))).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('Table 1');

@@ -30,6 +30,7 @@ import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { replaySchema } from '../seer/replay.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
+import { partInChild, type JudgeTables } from './eval-parts.ts';
 import {
   generatedAccuracySchema,
   judgeAccuracySchema,
@@ -85,7 +86,7 @@ const runOptionsSchema = z.object({
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
   quiet: z.boolean().default(false),
-  threads: z.number().int().positive().describe('libtorch threads (run two seeds side by side with 1 each)').default(2),
+  threads: z.number().int().positive().describe('libtorch threads of the main process (the judge tables run beside Stage 2 in a second process of one thread)').default(1),
 });
 
 /** What the training steps record (steps/NAME.json), read back on resume. */
@@ -177,6 +178,18 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });
   }
+  // The judge tables of the test set need only Stage 1: a second process computes them while
+  // Stage 2 trains (one thread each: the reference machine's two cores), resumable on their own.
+  const judgeTablesFile = join(out, 'parts', 'judges.json');
+  let judgeTablesRun: Promise<JudgeTables> | undefined;
+  const startJudgeTables = () => {
+    if (!judgeTablesRun) {
+      if (!existsSync(judgeTablesFile)) say(`the judge tables of the test set start in a second process (log: ${judgeTablesFile.replace(/json$/, 'log')})`);
+      judgeTablesRun = partInChild('judges', out, judgeTablesFile); // awaited by the evaluation step
+    }
+    return judgeTablesRun;
+  };
+  if (!done('evaluation')) void startJudgeTables();
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
     say('Stage 2: RLMT');
@@ -198,7 +211,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage1 = read('stage1', stage1StepSchema);
   if (!done('evaluation')) {
     say('evaluation: Tables 1–5 and failure types on the test set, from the saved checkpoints');
-    finish('evaluation', await evaluateRun(out, { outDir: out, base, say }));
+    finish('evaluation', await evaluateRun(out, { outDir: out, base, say, judges: startJudgeTables() }));
   }
   const evaluation = readEvaluationStep(join(out, 'steps', 'evaluation.json'), {
     testset: join(data, 'vie-test.jsonl'),
@@ -223,7 +236,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
 
 /**
  * The evaluation step's record. A run whose evaluation finished before Table 1 on the test set
- * moved into this step recorded only `evaluateSeer`'s part: its Table 1 and test set come from
+ * moved into this step recorded only the rest: its Table 1 and test set come from
  * the training steps (`legacy`), so resuming it recomputes nothing.
  */
 function readEvaluationStep(file: string, legacy: Pick<RunEvaluation, 'testset' | 'table1'>): RunEvaluation {

@@ -1,0 +1,195 @@
+/**
+ * A run's evaluation settings, and the parts of its evaluation that can run in a second process,
+ * with the runner that does so. The evaluation (./evaluate.ts) is judge-bound and single-threaded;
+ * on the reference machine's two cores the main job computes the judge tables — Table 1 on the test
+ * renders (zero-shot, phase-1-only, SEER-Eval) and on the base generator's own images of the test
+ * cases, Tables 4–5 of the base and Stage-1 weights, which need only Stage 1 — beside Stage 2, and
+ * the inference variants (best-of-N, multi-round) beside the reprompt tables. In the child a part
+ * is `seer eval part NAME --run DIR --result FILE`. Its numbers are the same in either process:
+ * every part seeds itself from the run's dataset seed, and SEER-Mini's draws depend only on
+ * (prompt, seed).
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SeerError } from '../core/errors.ts';
+import { ensureDir, readJson, readJsonl } from '../core/io.ts';
+import { testRowSchema, type TestRow } from '../data/schemas.ts';
+import { generalCapabilities } from '../eval/general.ts';
+import { inferenceVariants } from '../eval/inference.ts';
+import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
+import { evaluationImageSeeds } from '../eval/win-ratio.ts';
+import { loadSeerMini } from '../model/checkpoint.ts';
+import { SeerMiniGenerator } from '../model/generator.ts';
+import type { SeerMini } from '../model/umm.ts';
+import { OracleJudge } from '../oracle/judge.ts';
+import { generalCapabilitiesSchema, seerEvaluationSchema, table1Schema } from '../reports/results.ts';
+import type { ImageGenerator } from '../roles/roles.ts';
+import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+
+/** What the evaluation reads of a run's config.json (the rest is the main job's own record). */
+const runConfigSchema = z.looseObject({
+  recipe: z.enum(['default', 'smoke']),
+  seed: z.number().int(),
+  /** Absent from runs made before the dataset seed was split from the training seed (it was the seed). */
+  dataSeed: z.number().int().optional(),
+  checkpoint: z.string(),
+  recipeSettings: z.looseObject({ imageSeeds: z.number().int().positive().optional(), generalN: z.number().int().positive().optional(), inferenceRows: z.number().int().positive().optional() }),
+});
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export function readRunConfig(runDir: string): RunConfig {
+  const configFile = join(runDir, 'config.json');
+  if (!existsSync(configFile)) throw new SeerError('not_found', `${configFile} not found: --run must be a folder written by \`seer run\``);
+  return readJson(configFile, runConfigSchema);
+}
+
+export interface EvaluationSettings {
+  imageSeeds: number;
+  generalN: number;
+  inferenceRows: number;
+  seed: number;
+  /** One line per finished part, with its wall time (progress of a job that takes minutes). */
+  say?: (message: string) => void;
+}
+
+/** The run recipe's evaluation settings (evaluation seed: the run's dataset seed), with overrides. */
+export function evaluationSettings(config: RunConfig, overrides: Partial<EvaluationSettings> = {}): EvaluationSettings {
+  return {
+    imageSeeds: overrides.imageSeeds ?? config.recipeSettings.imageSeeds ?? 2,
+    generalN: overrides.generalN ?? config.recipeSettings.generalN ?? 200,
+    inferenceRows: overrides.inferenceRows ?? config.recipeSettings.inferenceRows ?? 60,
+    seed: config.dataSeed ?? config.seed,
+    ...(overrides.say ? { say: overrides.say } : {}),
+  };
+}
+
+export function defaultTestset(runDir: string): string {
+  return join(runDir, 'data', 'vie-test.jsonl');
+}
+
+/** Runs one named part and reports its wall time through `say`. */
+export function timedParts(say: ((message: string) => void) | undefined) {
+  return async <T>(name: string, part: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const value = await part();
+    say?.(`evaluation: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return value;
+  };
+}
+
+export const judgeTablesSchema = z.strictObject({
+  table1: table1Schema,
+  table1Generated: seerEvaluationSchema.shape.table1Generated,
+  general: z.strictObject({ base: generalCapabilitiesSchema, stage1: generalCapabilitiesSchema }),
+});
+export type JudgeTables = z.infer<typeof judgeTablesSchema>;
+
+/** The models a part reads; any already in memory are passed in, the rest load from the run. */
+export interface PartModels {
+  base?: SeerMini;
+  stage1?: SeerMini;
+  stage2?: SeerMini;
+}
+
+/** The judge tables of `runDir`'s Stage-1 checkpoints on the test file `testset` (its folder holds the quadruplet images). */
+export async function judgeTables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<JudgeTables> {
+  const rows: TestRow[] = readJsonl(testset, testRowSchema);
+  const part = timedParts(settings.say);
+  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
+  const stage1 = models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model;
+  const phase1 = join(runDir, 'stage1-phase1-model');
+  const seerJudge = new SeerJudge(stage1, { name: 'seer-eval (frozen)' });
+  const table1 = rows.some((r) => r.quadruplet)
+    ? await part('Table 1 on the test renders', async () => ({
+        zeroShot: await judgeAccuracy(new SeerJudge(base), dirname(testset), testset),
+        ...(existsSync(join(phase1, 'config.json')) ? { phase1Only: await judgeAccuracy(new SeerJudge(loadSeerMini(phase1).model), dirname(testset), testset) } : {}),
+        seerEval: await judgeAccuracy(seerJudge, dirname(testset), testset),
+      }))
+    : {};
+  const table1Generated = await part('Table 1 on generator images', async () => {
+    const drawn = await generatedCases(rows, new SeerMiniGenerator(base), new OracleJudge(), settings.seed);
+    return { zeroShot: await judgeAccuracyOnGenerated(new SeerJudge(base), drawn), seerEval: await judgeAccuracyOnGenerated(seerJudge, drawn) };
+  });
+  const general = await part('Tables 4-5, base and Stage-1 weights', async () => ({
+    base: await generalCapabilities(base, { n: settings.generalN, seed: settings.seed }),
+    stage1: await generalCapabilities(stage1, { n: settings.generalN, seed: settings.seed }),
+  }));
+  return { table1, table1Generated, general };
+}
+
+export const inferenceTableSchema = seerEvaluationSchema.shape.inference;
+export type InferenceTable = z.infer<typeof inferenceTableSchema>;
+
+/**
+ * Beyond the paper: best-of-N and multi-round inference on every k-th test case, the candidates
+ * chosen by SEER's own judge and scored by the oracle, the base model drawing.
+ */
+export async function inferenceTable(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}, generator?: ImageGenerator): Promise<InferenceTable> {
+  const rows: TestRow[] = readJsonl(testset, testRowSchema);
+  const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
+  const base = models.base ?? (generator ? undefined : loadSeerMini(readRunConfig(runDir).checkpoint).model);
+  return timedParts(settings.say)('best-of-N and multi-round', () =>
+    inferenceVariants({
+      rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
+      reprompter: new SeerReprompter(models.stage2 ?? loadSeerMini(join(runDir, 'stage2-model')).model),
+      generator: generator ?? new SeerMiniGenerator(base as SeerMini),
+      judge: new SeerJudge(models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model, { name: 'seer-eval (frozen)' }),
+      imageSeeds: evaluationImageSeeds(settings.seed, settings.imageSeeds).slice(0, 1),
+    }),
+  );
+}
+
+/** The parts a second process can compute, with what each needs finished. */
+export const EVALUATION_PARTS = {
+  judges: { schema: judgeTablesSchema, needs: ['stage1-model'], run: judgeTables },
+  inference: { schema: inferenceTableSchema, needs: ['stage1-model', 'stage2-model'], run: inferenceTable },
+} as const;
+export type EvaluationPart = keyof typeof EVALUATION_PARTS;
+export type PartResult<P extends EvaluationPart> = z.infer<(typeof EVALUATION_PARTS)[P]['schema']>;
+
+/** `seer eval part NAME`: one part of a run's evaluation with the run's recipe settings. */
+export async function runPart<P extends EvaluationPart>(name: P, runDir: string, options: { testset?: string; say?: (message: string) => void } = {}): Promise<PartResult<P>> {
+  const config = readRunConfig(runDir);
+  for (const stage of EVALUATION_PARTS[name].needs) {
+    if (!existsSync(join(runDir, stage, 'config.json'))) throw new SeerError('not_found', `${join(runDir, stage)} is missing: the ${name} part needs it`);
+  }
+  const settings = evaluationSettings(config, options.say ? { say: options.say } : {});
+  return (await EVALUATION_PARTS[name].run(runDir, options.testset ?? defaultTestset(runDir), settings)) as PartResult<P>;
+}
+
+/** bin/seer.mjs, which registers the TypeScript loader before the CLI: the child runs this code. */
+const SEER_BIN = fileURLToPath(new URL('../../bin/seer.mjs', import.meta.url));
+
+/**
+ * `runPart` in a child process (`seer eval part NAME --run RUN --result FILE --threads 1`), its
+ * output in FILE's `.log` beside it (a file, not a pipe: the parent computes for minutes without
+ * reading, and a full pipe would stall the child). Resolves when the child has written
+ * `resultFile`; rejects with the end of the log if it fails. A result already there is read, not
+ * redone (a resumed run). The promise never rejects unhandled: callers await it when they need it.
+ */
+export function partInChild<P extends EvaluationPart>(name: P, runDir: string, resultFile: string, options: { testset?: string } = {}): Promise<PartResult<P>> {
+  const schema = EVALUATION_PARTS[name].schema as unknown as z.ZodType<PartResult<P>>;
+  if (existsSync(resultFile)) return Promise.resolve(readJson(resultFile, schema));
+  ensureDir(dirname(resultFile));
+  const logFile = resultFile.replace(/(\.json)?$/, '.log');
+  const args = [SEER_BIN, 'eval', 'part', name, '--run', runDir, '--result', resultFile, '--threads', '1', ...(options.testset ? ['--testset', options.testset] : [])];
+  const result = new Promise<PartResult<P>>((resolve, reject) => {
+    const log = openSync(logFile, 'w');
+    const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+    closeSync(log);
+    const killChild = () => child.kill();
+    process.once('exit', killChild); // a parent that exits takes its helper with it
+    child.on('error', (error) => reject(new SeerError('io', `could not start the ${name} part's process: ${error.message}`)));
+    child.on('close', (code) => {
+      process.off('exit', killChild);
+      if (code === 0 && existsSync(resultFile)) return resolve(readJson(resultFile, schema));
+      const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+      reject(new SeerError('io', `the ${name} part's process exited with ${code} (log: ${logFile}):\n${tail}`));
+    });
+  });
+  result.catch(() => {});
+  return result;
+}
