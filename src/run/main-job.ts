@@ -6,7 +6,8 @@
  * the saved checkpoints back and computes every test table (Tables 1–5, failure types) → results.json
  * (validated against ./results.ts), report.md, report.html. Each step writes its outputs and a
  * marker (steps/NAME.json); `--resume` skips finished steps (GRPO stages resume from their own
- * checkpoints).
+ * checkpoints). The evaluation's judge tables need only Stage 1: a second process computes them
+ * while Stage 2 trains (parts/judges.json, ./eval-parts.ts), so the job keeps two cores busy.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
