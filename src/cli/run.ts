@@ -15,7 +15,7 @@ export function registerRunCommands(program: Command): void {
     .option('--data-seed <n>', 'dataset and evaluation seed: keep it fixed across training seeds so they share one test set', parseInteger, 0)
     .option('--policy-init <name>', "Stage 2 starts from base (three copies) or stage1 (one model, as in the paper)", 'base')
     .option('--stage1-reward <name>', "Stage 1's verdict reward: binary (the paper's 0/1) or soft (0/1 plus the judge's probability of the label after its own reasoning)", 'binary')
-    .option('--stage1-loss <tokens>', "tokens Stage 1's GRPO loss sees: completion (the paper) or answer (only the verdict after the reasoning, at an eighth of the learning rates)", 'completion')
+    .option('--stage1-loss <tokens>', "tokens Stage 1's GRPO loss sees: answer (only the verdict after the reasoning, at an eighth of the learning rates; chosen on validation) or completion (the paper)", 'answer')
     .option('--replay <weight>', 'pretraining replay in both stages: weight of a text-to-image loss on 8 examples a step (0 = off; beyond the paper, for --policy-init stage1)', parseNonNegative, 0)
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
     .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
