@@ -76,16 +76,29 @@ export function timedParts(say: ((message: string) => void) | undefined) {
     const started = Date.now();
     const value = await part();
     say?.(`evaluation: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    // Let the event loop run between parts: a second process's exit is only seen then (the parts
+    // themselves compute without yielding), so the next part there starts without waiting for all of these.
+    await new Promise((resolve) => setImmediate(resolve));
     return value;
   };
 }
 
-export const judgeTablesSchema = z.strictObject({
-  table1: table1Schema,
-  table1Generated: seerEvaluationSchema.shape.table1Generated,
-  general: z.strictObject({ base: generalCapabilitiesSchema, stage1: generalCapabilitiesSchema }),
+const generatedTableSchema = seerEvaluationSchema.shape.table1Generated.shape.zeroShot;
+/** The base model's share of the judge tables: it needs no training, so it runs beside Stage 1. */
+export const baseTablesSchema = z.strictObject({
+  table1: table1Schema.pick({ zeroShot: true }),
+  table1Generated: z.strictObject({ zeroShot: generatedTableSchema }),
+  general: z.strictObject({ base: generalCapabilitiesSchema }),
 });
-export type JudgeTables = z.infer<typeof judgeTablesSchema>;
+/** Stage 1's share: phase-1-only and SEER-Eval, and the Stage-1 weights drawing; runs beside Stage 2. */
+export const stage1TablesSchema = z.strictObject({
+  table1: table1Schema.pick({ phase1Only: true, seerEval: true }),
+  table1Generated: z.strictObject({ seerEval: generatedTableSchema }),
+  general: z.strictObject({ stage1: generalCapabilitiesSchema }),
+});
+export type BaseTables = z.infer<typeof baseTablesSchema>;
+export type Stage1Tables = z.infer<typeof stage1TablesSchema>;
+export type JudgeTables = { table1: BaseTables['table1'] & Stage1Tables['table1']; table1Generated: BaseTables['table1Generated'] & Stage1Tables['table1Generated']; general: BaseTables['general'] & Stage1Tables['general'] };
 
 /** The models a part reads; any already in memory are passed in, the rest load from the run. */
 export interface PartModels {
@@ -94,30 +107,55 @@ export interface PartModels {
   stage2?: SeerMini;
 }
 
-/** The judge tables of `runDir`'s Stage-1 checkpoints on the test file `testset` (its folder holds the quadruplet images). */
-export async function judgeTables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<JudgeTables> {
+/**
+ * One judge's tables on the test file `testset` (its folder holds the quadruplet images): Table 1
+ * on the renders (each named judge), on the base generator's own images of the test cases (the
+ * last judge), and Tables 4–5 of `drawer`'s weights.
+ */
+async function judgeTablesOf(testset: string, settings: EvaluationSettings, generatorModel: SeerMini, judges: { name: string; model: SeerMini }[], drawer: SeerMini) {
   const rows: TestRow[] = readJsonl(testset, testRowSchema);
   const part = timedParts(settings.say);
+  const names = judges.map((j) => j.name).join(', ');
+  const table1: Record<string, z.infer<typeof table1Schema.shape.seerEval>> = {};
+  if (rows.some((r) => r.quadruplet)) {
+    await part(`Table 1 on the test renders: ${names}`, async () => {
+      for (const j of judges) table1[j.name] = await judgeAccuracy(new SeerJudge(j.model), dirname(testset), testset);
+    });
+  }
+  const last = judges[judges.length - 1]!;
+  const generated = await part(`Table 1 on generator images: ${last.name}`, async () => judgeAccuracyOnGenerated(new SeerJudge(last.model), await generatedCases(rows, new SeerMiniGenerator(generatorModel), new OracleJudge(), settings.seed)));
+  const general = await part('Tables 4-5', () => generalCapabilities(drawer, { n: settings.generalN, seed: settings.seed }));
+  return { table1, generated, general };
+}
+
+/** The base model's judge tables (zero-shot). */
+export async function baseTables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<BaseTables> {
+  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
+  const { table1, generated, general } = await judgeTablesOf(testset, settings, base, [{ name: 'zeroShot', model: base }], base);
+  return { table1: table1.zeroShot ? { zeroShot: table1.zeroShot } : {}, table1Generated: { zeroShot: generated }, general: { base: general } };
+}
+
+/** Stage 1's judge tables: phase-1-only (stage1-phase1-model, when saved) and SEER-Eval (stage1-model). */
+export async function stage1Tables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<Stage1Tables> {
   const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
   const stage1 = models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model;
   const phase1 = join(runDir, 'stage1-phase1-model');
-  const seerJudge = new SeerJudge(stage1, { name: 'seer-eval (frozen)' });
-  const table1 = rows.some((r) => r.quadruplet)
-    ? await part('Table 1 on the test renders', async () => ({
-        zeroShot: await judgeAccuracy(new SeerJudge(base), dirname(testset), testset),
-        ...(existsSync(join(phase1, 'config.json')) ? { phase1Only: await judgeAccuracy(new SeerJudge(loadSeerMini(phase1).model), dirname(testset), testset) } : {}),
-        seerEval: await judgeAccuracy(seerJudge, dirname(testset), testset),
-      }))
-    : {};
-  const table1Generated = await part('Table 1 on generator images', async () => {
-    const drawn = await generatedCases(rows, new SeerMiniGenerator(base), new OracleJudge(), settings.seed);
-    return { zeroShot: await judgeAccuracyOnGenerated(new SeerJudge(base), drawn), seerEval: await judgeAccuracyOnGenerated(seerJudge, drawn) };
-  });
-  const general = await part('Tables 4-5, base and Stage-1 weights', async () => ({
-    base: await generalCapabilities(base, { n: settings.generalN, seed: settings.seed }),
-    stage1: await generalCapabilities(stage1, { n: settings.generalN, seed: settings.seed }),
-  }));
-  return { table1, table1Generated, general };
+  const judges = [...(existsSync(join(phase1, 'config.json')) ? [{ name: 'phase1Only', model: loadSeerMini(phase1).model }] : []), { name: 'seerEval', model: stage1 }];
+  const { table1, generated, general } = await judgeTablesOf(testset, settings, base, judges, stage1);
+  return {
+    table1: { ...(table1.phase1Only ? { phase1Only: table1.phase1Only } : {}), ...(table1.seerEval ? { seerEval: table1.seerEval } : {}) },
+    table1Generated: { seerEval: generated },
+    general: { stage1: general },
+  };
+}
+
+/** Both shares, merged in Table 1's order. */
+export function joinJudgeTables(base: BaseTables, stage1: Stage1Tables): JudgeTables {
+  return {
+    table1: { ...base.table1, ...stage1.table1 },
+    table1Generated: { ...base.table1Generated, ...stage1.table1Generated },
+    general: { ...base.general, ...stage1.general },
+  };
 }
 
 export const inferenceTableSchema = seerEvaluationSchema.shape.inference;
@@ -144,7 +182,8 @@ export async function inferenceTable(runDir: string, testset: string, settings: 
 
 /** The parts a second process can compute, with what each needs finished. */
 export const EVALUATION_PARTS = {
-  judges: { schema: judgeTablesSchema, needs: ['stage1-model'], run: judgeTables },
+  base: { schema: baseTablesSchema, needs: [], run: baseTables },
+  stage1: { schema: stage1TablesSchema, needs: ['stage1-model'], run: stage1Tables },
   inference: { schema: inferenceTableSchema, needs: ['stage1-model', 'stage2-model'], run: inferenceTable },
 } as const;
 export type EvaluationPart = keyof typeof EVALUATION_PARTS;
@@ -153,7 +192,7 @@ export type PartResult<P extends EvaluationPart> = z.infer<(typeof EVALUATION_PA
 /** `seer eval part NAME`: one part of a run's evaluation with the run's recipe settings. */
 export async function runPart<P extends EvaluationPart>(name: P, runDir: string, options: { testset?: string; say?: (message: string) => void } = {}): Promise<PartResult<P>> {
   const config = readRunConfig(runDir);
-  for (const stage of EVALUATION_PARTS[name].needs) {
+  for (const stage of EVALUATION_PARTS[name].needs as readonly string[]) {
     if (!existsSync(join(runDir, stage, 'config.json'))) throw new SeerError('not_found', `${join(runDir, stage)} is missing: the ${name} part needs it`);
   }
   const settings = evaluationSettings(config, options.say ? { say: options.say } : {});

@@ -20,7 +20,22 @@ import { readJsonl } from '../core/io.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { rewardFidelity } from '../eval/reward-fidelity.ts';
 import { writeHumanEvalPairs, type BaselinePairs } from './pairs.ts';
-import { defaultTestset, evaluationSettings, inferenceTable, judgeTables, partInChild, readRunConfig, timedParts, type EvaluationPart, type EvaluationSettings, type JudgeTables } from './eval-parts.ts';
+import {
+  baseTables,
+  defaultTestset,
+  evaluationSettings,
+  inferenceTable,
+  joinJudgeTables,
+  partInChild,
+  readRunConfig,
+  stage1Tables,
+  timedParts,
+  type BaseTables,
+  type EvaluationPart,
+  type EvaluationSettings,
+  type InferenceTable,
+  type Stage1Tables,
+} from './eval-parts.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
 import { writeReport } from '../reports/report.ts';
 import type { TestRow } from '../data/schemas.ts';
@@ -134,13 +149,14 @@ export interface EvaluateRunOptions {
   /** Progress: one line per finished part of the evaluation, with its wall time. */
   say?: (message: string) => void;
   /**
-   * Where the judge tables and the inference variants are computed (./eval-parts.ts): 'child' in a
-   * second process each while this one computes the rest (the default: both cores busy), 'here' in
-   * this process. The judge tables may also be a promise of them already under way (the main job
-   * starts them beside Stage 2).
+   * Where the judge tables and the inference variants are computed (./eval-parts.ts): 'child'
+   * (the default: both cores busy) runs Stage 1's judge tables and then the inference variants in
+   * a second process while this one computes the reprompt tables and then the base model's judge
+   * tables — the two lanes take about as long; 'here' runs everything in this process.
    */
   parts?: 'child' | 'here';
-  judges?: Promise<JudgeTables>;
+  /** Parts already under way in other processes (the main job starts the judge tables beside training). */
+  started?: { base?: Promise<BaseTables>; stage1?: Promise<Stage1Tables> };
 }
 
 /** The folder `evaluateRun` writes to by default: RUN/eval-<test file name>. */
@@ -173,15 +189,26 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     if (!existsSync(file)) options.say?.(`evaluation: the ${name} part runs in a second process (log: ${file.replace(/json$/, 'log')})`);
     return partInChild(name, runDir, file, { testset });
   };
-  // With a second process: the judge tables there (unless already under way), then the inference
-  // variants there too, while this one computes the reprompt tables — at most two at a time.
-  const judges = options.judges ?? (inChild ? child('judges') : Promise.resolve(await judgeTables(runDir, testset, settings, models)));
-  const inferenceRun = inChild ? judges.then(() => child('inference')) : undefined;
-  inferenceRun?.catch(() => {}); // awaited below
-  const { stage2General, ...reprompt } = await repromptTables(models, rows, outDir, settings);
-  const inference = inferenceRun ? await inferenceRun : await inferenceTable(runDir, testset, settings, models);
-  const { table1, table1Generated, general } = await judges;
-  return { testset, table1, table1Generated, ...reprompt, inference, general: { ...general, stage2: stage2General } };
+  const started = options.started ?? {};
+  let stage1: Promise<Stage1Tables>;
+  let inference: Promise<InferenceTable>;
+  let reprompt: RepromptTables;
+  let base: Promise<BaseTables>;
+  if (inChild) {
+    stage1 = started.stage1 ?? child('stage1');
+    inference = stage1.then(() => child('inference'));
+    inference.catch(() => {}); // awaited below
+    reprompt = await repromptTables(models, rows, outDir, settings);
+    base = started.base ?? baseTables(runDir, testset, settings, models);
+  } else {
+    base = Promise.resolve(await (started.base ?? baseTables(runDir, testset, settings, models)));
+    stage1 = Promise.resolve(await (started.stage1 ?? stage1Tables(runDir, testset, settings, models)));
+    reprompt = await repromptTables(models, rows, outDir, settings);
+    inference = inferenceTable(runDir, testset, settings, models);
+  }
+  const { table1, table1Generated, general } = joinJudgeTables(await base, await stage1);
+  const { stage2General, ...rest } = reprompt;
+  return { testset, table1, table1Generated, ...rest, inference: await inference, general: { ...general, stage2: stage2General } };
 }
 
 /**

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { readJson, writeJson } from '../core/io.ts';
 import { runSeer } from './main-job.ts';
 import { evaluateRunToFolder } from './evaluate.ts';
-import { judgeTablesSchema } from './eval-parts.ts';
+import { baseTablesSchema, stage1TablesSchema } from './eval-parts.ts';
 import { BASELINES, readRunResults, runEvaluationSchema } from '../reports/results.ts';
 import type { RatioCell } from '../eval/win-ratio.ts';
 import { NEGATIVES_PER_CASE } from '../eval/judge-accuracy.ts';
@@ -99,8 +99,9 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(stage1Step.seerEval ?? {})).toEqual(['validation', 'validationGenerated']);
     const evaluationStep = readJson(join(stepsDir, 'evaluation.json'), runEvaluationSchema);
     expect(evaluationStep.table1).toEqual(results.table1);
-    // The judge tables ran in a second process beside Stage 2; in this one they give the same numbers.
-    expect(readJson(join(out, 'parts', 'judges.json'), judgeTablesSchema).table1).toEqual(results.table1);
+    // The judge tables ran in a second process beside Stages 1 and 2; in this one they give the same numbers.
+    expect(readJson(join(out, 'parts', 'base.json'), baseTablesSchema).table1.zeroShot).toEqual(results.table1.zeroShot);
+    expect(readJson(join(out, 'parts', 'stage1.json'), stage1TablesSchema).table1.seerEval).toEqual(results.table1.seerEval);
     const { results: inOneProcess } = await evaluateRunToFolder(out, { outDir: join(out, 'eval-one-process'), parts: 'here' });
     for (const key of ['table1', 'table1Generated', 'general', 'table2', 'rewardFidelity', 'failures', 'inference'] as const) expect(inOneProcess[key], key).toEqual(results[key]);
     expect(existsSync(join(out, results.gallery[0]!.seer))).toBe(true);

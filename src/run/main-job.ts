@@ -6,8 +6,8 @@
  * the saved checkpoints back and computes every test table (Tables 1–5, failure types) → results.json
  * (validated against ./results.ts), report.md, report.html. Each step writes its outputs and a
  * marker (steps/NAME.json); `--resume` skips finished steps (GRPO stages resume from their own
- * checkpoints). The evaluation's judge tables need only Stage 1: a second process computes them
- * while Stage 2 trains (parts/judges.json, ./eval-parts.ts), so the job keeps two cores busy.
+ * checkpoints). The evaluation's judge tables need no Stage 2: a second process computes the
+ * base model's beside Stage 1 and Stage 1's beside Stage 2 (parts/, ./eval-parts.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { replaySchema } from '../seer/replay.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
-import { partInChild, type JudgeTables } from './eval-parts.ts';
+import { partInChild } from './eval-parts.ts';
 import {
   generatedAccuracySchema,
   judgeAccuracySchema,
@@ -153,6 +153,15 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}) };
     finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
+  // The evaluation's judge tables need no Stage 2 (./eval-parts.ts): a second process of one thread
+  // computes the base model's while Stage 1 trains, Stage 1's while Stage 2 trains, so the job keeps
+  // the reference machine's two cores busy. Each writes parts/NAME.json, which a resume reads back.
+  const startPart = <P extends 'base' | 'stage1'>(name: P) => {
+    const file = join(out, 'parts', `${name}.json`);
+    if (!existsSync(file)) say(`the ${name} model's judge tables of the test set start in a second process (log: ${file.replace(/json$/, 'log')})`);
+    return partInChild(name, out, file);
+  };
+  const baseTables = done('evaluation') ? undefined : startPart('base');
   // A judge's Table 1 on validation (renders, and the base generator's own images): what recipe
   // choices read. The test tables are the evaluation step's, from the saved checkpoints.
   const valFile = join(data, 'vie-val.jsonl');
@@ -182,18 +191,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });
   }
-  // The judge tables of the test set need only Stage 1: a second process computes them while
-  // Stage 2 trains (one thread each: the reference machine's two cores), resumable on their own.
-  const judgeTablesFile = join(out, 'parts', 'judges.json');
-  let judgeTablesRun: Promise<JudgeTables> | undefined;
-  const startJudgeTables = () => {
-    if (!judgeTablesRun) {
-      if (!existsSync(judgeTablesFile)) say(`the judge tables of the test set start in a second process (log: ${judgeTablesFile.replace(/json$/, 'log')})`);
-      judgeTablesRun = partInChild('judges', out, judgeTablesFile); // awaited by the evaluation step
-    }
-    return judgeTablesRun;
-  };
-  if (!done('evaluation')) void startJudgeTables();
+  // Stage 1's judge tables of the test set: in the second process while Stage 2 trains.
+  const stage1Tables = done('evaluation') ? undefined : startPart('stage1');
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
     say('Stage 2: RLMT');
@@ -215,7 +214,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage1 = read('stage1', stage1StepSchema);
   if (!done('evaluation')) {
     say('evaluation: Tables 1–5 and failure types on the test set, from the saved checkpoints');
-    finish('evaluation', await evaluateRun(out, { outDir: out, base, say, judges: startJudgeTables() }));
+    finish('evaluation', await evaluateRun(out, { outDir: out, base, say, started: { ...(baseTables ? { base: baseTables } : {}), ...(stage1Tables ? { stage1: stage1Tables } : {}) } }));
   }
   const evaluation = readEvaluationStep(join(out, 'steps', 'evaluation.json'), {
     testset: join(data, 'vie-test.jsonl'),
