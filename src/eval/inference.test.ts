@@ -10,11 +10,17 @@ const row = (id: string, instruction: string, prompt: string, subject: string): 
   ({ id, instruction, instruction_id: 'x', prompt, subject, category: 'conceptual', difficulty: 'hard', split: 'id', elaboration: prompt }) as TestRow;
 
 describe('inference variants (best-of-N, rounds) judged by the oracle', () => {
-  it('more candidates help a reprompter that is right only every third call', async () => {
-    let calls = 0;
+  it('more candidates help a reprompter that is right only on every third reprompt', async () => {
+    // Right on every third reprompt of each case (in whatever batches they are asked for).
+    const asked = new Map<string, number>();
     const flaky: Reprompter = {
       name: 'flaky',
-      reprompt: async (requests, options) => (++calls % 3 === 0 ? new OracleReprompter().reprompt(requests, options) : new NaiveReprompter().reprompt(requests)),
+      reprompt: async (requests, options) =>
+        Promise.all(requests.map(async (r) => {
+          const k = (asked.get(r.prompt) ?? 0) + 1;
+          asked.set(r.prompt, k);
+          return (await (k % 3 === 0 ? new OracleReprompter().reprompt([r], options) : new NaiveReprompter().reprompt([r])))[0]!;
+        })),
     };
     const rows = [row('a', 'Make the object look scary, yet undeniably cute.', 'a cat', 'cat'), row('b', 'Make it look like it is carved from wood.', 'a dog', 'dog')];
     const result = await inferenceVariants({

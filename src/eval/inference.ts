@@ -6,13 +6,14 @@
  * judge, which chose the candidate), blind (src/roles/blind.ts). Reports the win ratio vs naive
  * (A.2 scoring, case-level 95% bootstrap interval, sign test over cases with tied cases dropped —
  * the same cell as Tables 2–3), the oracle's mean compliance and the reprompts sampled per case.
- * The model's own judge picks in both orders (elaborate's default).
+ * The model's own judge picks in both orders (elaborate's default). All cases of a variant run
+ * in one batch per round (`elaborateMany`).
  */
 import { OracleJudge, resolveQuery } from '../oracle/judge.ts';
 import { judgeBlind, type BlindPair } from '../roles/blind.ts';
 import type { ImageGenerator, PairwiseJudge, Reprompter } from '../roles/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
-import { elaborate } from '../seer/elaborate.ts';
+import { elaborateMany } from '../seer/elaborate.ts';
 import { verdictScore, seerVerdict } from './stats.ts';
 import { round4 } from './splits.ts';
 import { ratioCell, type RatioCell } from './win-ratio.ts';
@@ -54,10 +55,13 @@ export async function inferenceVariants(options: {
     let compliance = 0;
     let naiveCompliance = 0;
     let candidates = 0;
+    // Every case and image seed at once (elaborateMany batches each round), in (case, seed) order.
+    const asked = options.rows.flatMap((row) => options.imageSeeds.map((seed) => ({ instruction: row.instruction, prompt: row.prompt, seed })));
+    const results = await elaborateMany(asked, { reprompter: options.reprompter, generator: options.generator, judge: options.judge, bestOf: variant.bestOf, rounds: variant.rounds });
     for (const [r, row] of options.rows.entries()) {
       const { rule, subject } = resolveQuery(row.instruction, row.prompt);
-      for (const seed of options.imageSeeds) {
-        const result = await elaborate({ instruction: row.instruction, prompt: row.prompt, reprompter: options.reprompter, generator: options.generator, judge: options.judge, seed, bestOf: variant.bestOf, rounds: variant.rounds });
+      for (const [s, seed] of options.imageSeeds.entries()) {
+        const result = results[r * options.imageSeeds.length + s]!;
         const [mine, naive] = oracle.assess([result.seerImage, result.naiveImage], rule, subject);
         pairs.push({ row: r, instruction: row.instruction, prompt: row.prompt, candidate: result.seerImage, baseline: result.naiveImage, key: `${row.id}-${seed}` });
         compliance += mine!.compliance;

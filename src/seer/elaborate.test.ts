@@ -16,12 +16,12 @@ describe('elaborate (inference loop)', () => {
   });
 
   it('best-of-N keeps the candidate the judge prefers; rounds retry until preferred', async () => {
-    // Every second call gives a good reprompt, the others a useless one.
+    // Every second reprompt asked for is a good one, the others useless.
     const flaky = (): Reprompter => {
-      let calls = 0;
+      let asked = 0;
       return {
         name: 'flaky',
-        reprompt: async (requests, options) => (++calls % 2 === 0 ? new OracleReprompter().reprompt(requests, options) : new NaiveReprompter().reprompt(requests)),
+        reprompt: async (requests, options) => Promise.all(requests.map(async (r) => (await (++asked % 2 === 0 ? new OracleReprompter().reprompt([r], options) : new NaiveReprompter().reprompt([r])))[0]!)),
       };
     };
     const base = { instruction, prompt: 'a cat', generator: new RendererSource(), judge: new OracleJudge() };

@@ -13,7 +13,7 @@
  */
 import type { RgbImage } from '../image/image.ts';
 import { judgeBlind, type BlindOrders } from '../roles/blind.ts';
-import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter } from '../roles/roles.ts';
+import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter, type RepromptRequest } from '../roles/roles.ts';
 
 export interface ElaborateResult {
   reasoning: string;
@@ -26,38 +26,60 @@ export interface ElaborateResult {
   rounds: number;
 }
 
-export async function elaborate(options: {
-  instruction: string;
-  prompt: string;
+export interface ElaborateOptions {
   reprompter: Reprompter;
   generator: ImageGenerator;
   judge: PairwiseJudge;
-  seed?: number;
   bestOf?: number;
   rounds?: number;
   orders?: BlindOrders;
-}): Promise<ElaborateResult> {
-  const seed = options.seed ?? 0;
-  const request = { instruction: options.instruction, prompt: options.prompt };
-  const [naiveImage] = await options.generator.generate([naivePrompt(request)], [seed]);
-  let best: Omit<ElaborateResult, 'naiveImage' | 'candidates' | 'rounds'> | null = null;
-  let candidates = 0;
-  let round = 0;
-  for (round = 1; round <= (options.rounds ?? 1); round++) {
-    const n = options.bestOf ?? 1;
-    const outs = await Promise.all(Array.from({ length: n }, (_, k) => options.reprompter.reprompt([request], { seed: seed + 1000 * round + k })));
-    const reprompts = outs.map((o) => o[0]!);
-    candidates += n;
-    const images = await options.generator.generate(reprompts.map((r) => r.reprompt), reprompts.map(() => seed));
-    const key = `${request.instruction}|${request.prompt}|${seed}|round ${round}`;
-    const verdicts = await judgeBlind(options.judge, images.map((image) => ({ ...request, candidate: image, baseline: naiveImage!, key })), { seed, orders: options.orders ?? 'both' });
-    verdicts.forEach(({ preference }, k) => {
-      if (!best || preference > best.preference) {
-        best = { reasoning: reprompts[k]!.reasoning ?? '', reprompt: reprompts[k]!.reprompt, seerImage: images[k]!, preference };
-      }
-    });
-    if (best && (best as { preference: number }).preference > 0.5) break;
+}
+
+/** One request: `seed` is the image seed of its naive and SEER images (and seeds its reprompts). */
+export type ElaborateRequest = RepromptRequest & { seed?: number };
+
+export async function elaborate(options: ElaborateOptions & ElaborateRequest): Promise<ElaborateResult> {
+  return (await elaborateMany([{ instruction: options.instruction, prompt: options.prompt, ...(options.seed === undefined ? {} : { seed: options.seed }) }], options))[0]!;
+}
+
+type Candidate = Omit<ElaborateResult, 'naiveImage' | 'candidates' | 'rounds'>;
+
+/**
+ * `elaborate` for many requests at once: each round reprompts, draws and judges every request
+ * still unsatisfied in one batch per image seed (one call each to the reprompter, the generator
+ * and the judge), so evaluation decodes 60 cases together instead of one at a time. A round's
+ * reprompts of one seed come from one reprompter call seeded `seed + 1000·round`.
+ */
+export async function elaborateMany(requests: readonly ElaborateRequest[], options: ElaborateOptions): Promise<ElaborateResult[]> {
+  const results = new Array<ElaborateResult>(requests.length);
+  const bySeed = new Map<number, number[]>();
+  requests.forEach((r, i) => bySeed.set(r.seed ?? 0, [...(bySeed.get(r.seed ?? 0) ?? []), i]));
+  const n = options.bestOf ?? 1;
+  for (const [seed, members] of bySeed) {
+    const asks = members.map((i) => ({ instruction: requests[i]!.instruction, prompt: requests[i]!.prompt }));
+    const naive = await options.generator.generate(asks.map((r) => naivePrompt(r)), asks.map(() => seed));
+    const best: (Candidate | null)[] = asks.map(() => null);
+    const candidates = asks.map(() => 0);
+    const rounds = asks.map(() => 0);
+    let open = asks.map((_, j) => j);
+    for (let round = 1; round <= (options.rounds ?? 1) && open.length > 0; round++) {
+      const rows = open.flatMap((j) => Array.from({ length: n }, () => j)); // n candidates of each open request
+      const reprompts = await options.reprompter.reprompt(rows.map((j) => asks[j]!), { seed: seed + 1000 * round });
+      const images = await options.generator.generate(reprompts.map((r) => r.reprompt), rows.map(() => seed));
+      const verdicts = await judgeBlind(
+        options.judge,
+        rows.map((j, k) => ({ ...asks[j]!, candidate: images[k]!, baseline: naive[j]!, key: `${asks[j]!.instruction}|${asks[j]!.prompt}|${seed}|round ${round}` })),
+        { seed, orders: options.orders ?? 'both' },
+      );
+      rows.forEach((j, k) => {
+        candidates[j]! += 1;
+        rounds[j] = round;
+        const { preference } = verdicts[k]!;
+        if (!best[j] || preference > best[j]!.preference) best[j] = { reasoning: reprompts[k]!.reasoning ?? '', reprompt: reprompts[k]!.reprompt, seerImage: images[k]!, preference };
+      });
+      open = open.filter((j) => best[j]!.preference <= 0.5);
+    }
+    members.forEach((i, j) => (results[i] = { ...best[j]!, naiveImage: naive[j]!, candidates: candidates[j]!, rounds: rounds[j]! }));
   }
-  const chosen = best as unknown as Omit<ElaborateResult, 'naiveImage' | 'candidates' | 'rounds'>;
-  return { ...chosen, naiveImage: naiveImage!, candidates, rounds: Math.min(round, options.rounds ?? 1) };
+  return results;
 }
