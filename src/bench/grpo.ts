@@ -143,7 +143,7 @@ export async function benchStage2Step(model: SeerMini, options: { steps: number;
     current().record.imageCalls.push(texts.map((t) => generator.generateContextIds(t).length));
     return drawn(texts, seeds);
   };
-  const seerJudge = new SeerJudge(new RecordingJudgeModel(options.evaluator, current), { name: 'seer-eval (frozen)' });
+  const seerJudge = new SeerJudge(new RecordingJudgeModel(options.evaluator, current), { name: 'seer-eval (frozen)', probabilities: config.soft }); // as trainReprompter
   const judge: PairwiseJudge = {
     name: seerJudge.name,
     judge: async (queries) => {

@@ -27,7 +27,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { generalCapabilitiesSchema, seerEvaluationSchema, table1Schema } from '../reports/results.ts';
 import type { ImageGenerator } from '../roles/roles.ts';
-import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 
 /** What the evaluation reads of a run's config.json (the rest is the main job's own record). */
 const runConfigSchema = z.looseObject({
@@ -119,11 +119,11 @@ async function judgeTablesOf(testset: string, settings: EvaluationSettings, gene
   const table1: Record<string, z.infer<typeof table1Schema.shape.seerEval>> = {};
   if (rows.some((r) => r.quadruplet)) {
     await part(`Table 1 on the test renders: ${names}`, async () => {
-      for (const j of judges) table1[j.name] = await judgeAccuracy(new SeerJudge(j.model), dirname(testset), testset);
+      for (const j of judges) table1[j.name] = await judgeAccuracy(new SeerJudge(j.model, VERDICTS_ONLY), dirname(testset), testset);
     });
   }
   const last = judges[judges.length - 1]!;
-  const generated = await part(`Table 1 on generator images: ${last.name}`, async () => judgeAccuracyOnGenerated(new SeerJudge(last.model), await generatedCases(rows, new SeerMiniGenerator(generatorModel), new OracleJudge(), settings.seed)));
+  const generated = await part(`Table 1 on generator images: ${last.name}`, async () => judgeAccuracyOnGenerated(new SeerJudge(last.model, VERDICTS_ONLY), await generatedCases(rows, new SeerMiniGenerator(generatorModel), new OracleJudge(), settings.seed)));
   const general = await part('Tables 4-5', () => generalCapabilities(drawer, { n: settings.generalN, seed: settings.seed }));
   return { table1, generated, general };
 }

@@ -45,7 +45,7 @@ import { generalCapabilities } from '../eval/general.ts';
 import { averageWords, evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 import { writePng } from '../image/image.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
@@ -79,7 +79,7 @@ export async function repromptTables(models: { base: SeerMini; stage1: SeerMini;
   const part = timedParts(settings.say);
   const seerOut = await part('SEER reprompts', () => new SeerReprompter(models.stage2).reprompt(requests, { seed: settings.seed }));
   const seer = seerOut.map((r) => r.reprompt);
-  const seerJudge = new SeerJudge(models.stage1, { name: 'seer-eval (frozen)' });
+  const seerJudge = new SeerJudge(models.stage1, { name: 'seer-eval (frozen)', ...VERDICTS_ONLY }); // human-eval pairs and reward fidelity read verdicts
   const pairs: BaselinePairs[] = [];
   /** One baseline of Tables 2–3: its reprompts, SEER's win ratio against them, their failure types. */
   const measure = async (name: Baseline, reprompter: Reprompter) => {

@@ -22,7 +22,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import { OracleJudge } from '../oracle/judge.ts';
-import { SeerJudge, SeerReprompter } from '../seer/roles.ts';
+import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 import { evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { naivePrompt } from '../roles/roles.ts';
 import type { TestRow } from '../data/schemas.ts';
@@ -169,8 +169,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   let validationDrawn: ReturnType<typeof generatedCases> | undefined;
   const drawValidation = () => (validationDrawn ??= generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed));
   const validationOf = async (model: SeerMini, withGenerated: boolean): Promise<JudgeStep> => ({
-    ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model), data, valFile) } : {}),
-    ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model), await drawValidation()) } : {}),
+    ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, valFile) } : {}),
+    ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model, VERDICTS_ONLY), await drawValidation()) } : {}),
   });
 
   // (The step keeps its name from when it also judged the test set, so older runs resume.)
@@ -186,7 +186,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await validationOf(model, false);
     // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
-    const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m), data, valFile)).total.accuracy;
+    const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m, VERDICTS_ONLY), data, valFile)).total.accuracy;
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });

@@ -8,27 +8,38 @@ import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext, t
 import type { SeerMini, TextSampling } from '../model/umm.ts';
 import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
+/** `SeerJudge` options for verdict-only uses (Table 1, the 0/1 reward, reward fidelity): no second pass for `probabilityA`. */
+export const VERDICTS_ONLY = { probabilities: false } as const;
+
 export class SeerJudge implements PairwiseJudge {
   readonly name: string;
   private readonly model: SeerMini;
   private readonly decode: TextSampling;
 
-  constructor(model: SeerMini, options: Partial<TextSampling> & { name?: string } = {}) {
+  private readonly probabilities: boolean;
+
+  /**
+   * `probabilities: false` answers with verdicts only: `probabilityA` costs a second forward pass
+   * over each context and its reasoning, and verdict-based uses (Stage 2's 0/1 reward, Table 1,
+   * reward fidelity) never read it.
+   */
+  constructor(model: SeerMini, options: Partial<TextSampling> & { name?: string; probabilities?: boolean } = {}) {
     this.model = model;
     this.name = options.name ?? 'seer-judge';
     this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 64, seed: options.seed ?? 0 }; // room for both descriptions and the recall (Stage 1's completion length)
+    this.probabilities = options.probabilities ?? true;
   }
 
   async judge(queries: readonly JudgeQuery[]): Promise<JudgeAnswer[]> {
     if (queries.length === 0) return [];
     const contexts = queries.map((q) => this.model.encode(judgeContext(q.instruction, q.prompt), this.model.encodeImages([q.imageA, q.imageB])));
     const outputs = this.model.sampleText(contexts, this.decode).map((s) => this.model.decodeText(s.tokens));
-    const pA = probabilityOfA(this.model, contexts, outputs);
+    const pA = this.probabilities ? probabilityOfA(this.model, contexts, outputs) : null;
     return outputs.map((text, i) => {
       const parsed = parseJudgeOutput(text);
-      const probabilityA = pA[i]!;
-      if (!parsed.ok) return { verdict: 'tie', reasoning: text, probabilityA };
-      return { verdict: parsed.verdict, reasoning: parsed.think, probabilityA };
+      const probability = pA ? { probabilityA: pA[i]! } : {};
+      if (!parsed.ok) return { verdict: 'tie', reasoning: text, ...probability };
+      return { verdict: parsed.verdict, reasoning: parsed.think, ...probability };
     });
   }
 }

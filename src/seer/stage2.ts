@@ -65,7 +65,8 @@ export function repromptPrompts(model: SeerMini, rows: readonly { id: string; in
 export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini, generator: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage2ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
   const config = stage2ConfigSchema.parse(input);
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
-  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)' }), frozenGenerator(generator), config);
+  // The 0/1 reward reads verdicts only; the soft one the judge's probabilities.
+  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config);
   const grpo = stage2GrpoConfig(config, prompts.length);
   const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel, { replay: { config: config.replay, seed: config.seed * 10 + 3 } }), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
