@@ -26,7 +26,6 @@ import { SeerMiniGenerator } from '../model/generator.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { generalCapabilitiesSchema, seerEvaluationSchema, table1Schema } from '../reports/results.ts';
-import type { ImageGenerator } from '../roles/roles.ts';
 import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 
 /** What the evaluation reads of a run's config.json (the rest is the main job's own record). */
@@ -165,15 +164,15 @@ export type InferenceTable = z.infer<typeof inferenceTableSchema>;
  * Beyond the paper: best-of-N and multi-round inference on every k-th test case, the candidates
  * chosen by SEER's own judge and scored by the oracle, the base model drawing.
  */
-export async function inferenceTable(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}, generator?: ImageGenerator): Promise<InferenceTable> {
+export async function inferenceTable(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<InferenceTable> {
   const rows: TestRow[] = readJsonl(testset, testRowSchema);
   const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
-  const base = models.base ?? (generator ? undefined : loadSeerMini(readRunConfig(runDir).checkpoint).model);
+  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
   return timedParts(settings.say)('best-of-N and multi-round', () =>
     inferenceVariants({
       rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
       reprompter: new SeerReprompter(models.stage2 ?? loadSeerMini(join(runDir, 'stage2-model')).model),
-      generator: generator ?? new SeerMiniGenerator(base as SeerMini),
+      generator: new SeerMiniGenerator(base),
       judge: new SeerJudge(models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model, { name: 'seer-eval (frozen)' }),
       imageSeeds: evaluationImageSeeds(settings.seed, settings.imageSeeds).slice(0, 1),
     }),
