@@ -40,13 +40,13 @@ export function registerEvalCommands(program: Command): void {
     .option('--testset <file>', 'VIE-format test JSONL (default: the run\'s own data/vie-test.jsonl); quadruplet images resolve against its folder')
     .option('--out <dir>', 'output folder (default: RUN/eval-<testset name>)')
     .option('--image-seeds <n>', 'image seeds per test case (default: the run recipe\'s)', parsePositiveInteger)
-    .option('--jobs <n>', 'processes: 2 computes the judge tables in a second one beside the rest (one thread each), 1 all here', parsePositiveInteger, 2)
+    .option('--jobs <n>', 'processes: 2 computes parts of the evaluation in a second one beside the rest (one thread each; 1 with --image-seeds), 1 all here', parsePositiveInteger, 2)
     .addOption(threadsOption('libtorch threads of this process', 1))
     .action(async (opts: { run: string; testset?: string; out?: string; imageSeeds?: number; jobs: number; threads: number }) => {
       const { evaluateRunToFolder } = await import('../run/evaluate.ts');
       if (opts.jobs > 2) throw new SeerError('bad_input', `--jobs must be 1 or 2, got ${opts.jobs}`);
       await startEngine(opts.threads, 1);
-      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}), parts: opts.jobs === 2 ? 'child' : 'here', say: (message) => process.stderr.write(`seer eval: ${message}\n`) });
+      const { outDir, results } = await evaluateRunToFolder(opts.run, { ...(opts.testset ? { testset: opts.testset } : {}), ...(opts.out ? { outDir: opts.out } : {}), ...(opts.imageSeeds ? { imageSeeds: opts.imageSeeds } : {}), parts: opts.jobs === 2 && !opts.imageSeeds ? 'child' : 'here', say: (message) => process.stderr.write(`seer eval: ${message}\n`) });
       process.stdout.write(`evaluated ${results.testset ?? opts.run} → ${join(outDir, 'results.json')}, report.md, report.html\n`);
     });
 
