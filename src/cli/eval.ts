@@ -52,8 +52,8 @@ export function registerEvalCommands(program: Command): void {
 
   evalCmd
     .command('part')
-    .description("one part of a finished run's evaluation as JSON — judges: Table 1 on the test renders and the base generator's images, Tables 4-5 of the base and Stage-1 weights (needs Stage 1); inference: best-of-N and multi-round (needs Stage 2). `seer run` and `seer eval run` compute these in a second process")
-    .argument('<name>', 'judges | inference')
+    .description("one part of a finished run's evaluation as JSON — base / stage1: that model's Table 1 on the test renders and the base generator's images, and its Tables 4-5 (stage1 needs Stage 1); inference: best-of-N and multi-round (needs Stage 2). `seer run` and `seer eval run` compute these in a second process")
+    .argument('<name>', 'base | stage1 | inference')
     .requiredOption('--run <dir>', 'a run folder written by `seer run`')
     .requiredOption('--result <file>', 'where the JSON goes')
     .option('--testset <file>', "VIE-format test JSONL (default: the run's own data/vie-test.jsonl)")

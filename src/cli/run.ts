@@ -20,7 +20,7 @@ export function registerRunCommands(program: Command): void {
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
     .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
     .option('--resume', 'continue a killed run in --out')
-    .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stage 2 in a second process of one thread, on the other core)", 1))
+    .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stages 1 and 2 in a second process of one thread, on the other core)", 1))
     .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; policyInit: string; stage1Reward: string; stage1Loss: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);

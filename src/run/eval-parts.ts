@@ -202,17 +202,20 @@ export async function runPart<P extends EvaluationPart>(name: P, runDir: string,
 const SEER_BIN = fileURLToPath(new URL('../../bin/seer.mjs', import.meta.url));
 
 /**
- * `runPart` in a child process (`seer eval part NAME --run RUN --result FILE --threads 1`), its
- * output in FILE's `.log` beside it (a file, not a pipe: the parent computes for minutes without
- * reading, and a full pipe would stall the child). Resolves when the child has written
- * `resultFile`; rejects with the end of the log if it fails. A result already there is read, not
- * redone (a resumed run). The promise never rejects unhandled: callers await it when they need it.
+ * `runPart` in a child process (`seer eval part NAME --run RUN --result DIR/NAME.json --threads
+ * 1`), its output in DIR/NAME.log (a file, not a pipe: the parent computes for minutes without
+ * reading, and a full pipe would stall the child); `say` tells where, when it starts one.
+ * Resolves when the child has written its result; rejects with the end of the log if it fails. A
+ * result already there is read, not redone (a resumed run). The promise never rejects unhandled:
+ * callers await it when they need it.
  */
-export function partInChild<P extends EvaluationPart>(name: P, runDir: string, resultFile: string, options: { testset?: string } = {}): Promise<PartResult<P>> {
+export function partInChild<P extends EvaluationPart>(name: P, runDir: string, partsDir: string, options: { testset?: string; say?: (message: string) => void } = {}): Promise<PartResult<P>> {
   const schema = EVALUATION_PARTS[name].schema as unknown as z.ZodType<PartResult<P>>;
+  const resultFile = join(partsDir, `${name}.json`);
   if (existsSync(resultFile)) return Promise.resolve(readJson(resultFile, schema));
-  ensureDir(dirname(resultFile));
-  const logFile = resultFile.replace(/(\.json)?$/, '.log');
+  ensureDir(partsDir);
+  const logFile = join(partsDir, `${name}.log`);
+  options.say?.(`the ${name} part of the evaluation starts in a second process (log: ${logFile})`);
   const args = [SEER_BIN, 'eval', 'part', name, '--run', runDir, '--result', resultFile, '--threads', '1', ...(options.testset ? ['--testset', options.testset] : [])];
   const result = new Promise<PartResult<P>>((resolve, reject) => {
     const log = openSync(logFile, 'w');

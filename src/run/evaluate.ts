@@ -184,11 +184,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const settings = evaluationSettings(config, { ...overrides, ...(options.say ? { say: options.say } : {}) });
   const inChild = (options.parts ?? 'child') === 'child';
   if (inChild && Object.keys(overrides).length > 0) throw new SeerError('bad_input', "a second process reads the run recipe's settings: evaluate in one process (parts: 'here', `seer eval run --jobs 1`) to override them");
-  const child = <P extends EvaluationPart>(name: P) => {
-    const file = join(outDir, 'parts', `${name}.json`);
-    if (!existsSync(file)) options.say?.(`evaluation: the ${name} part runs in a second process (log: ${file.replace(/json$/, 'log')})`);
-    return partInChild(name, runDir, file, { testset });
-  };
+  const child = <P extends EvaluationPart>(name: P) => partInChild(name, runDir, join(outDir, 'parts'), { testset, ...(options.say ? { say: options.say } : {}) });
   const started = options.started ?? {};
   let stage1: Promise<Stage1Tables>;
   let inference: Promise<InferenceTable>;

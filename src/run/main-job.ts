@@ -90,7 +90,7 @@ const runOptionsSchema = z.object({
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
   quiet: z.boolean().default(false),
-  threads: z.number().int().positive().describe('libtorch threads of the main process (the judge tables run beside Stage 2 in a second process of one thread)').default(1),
+  threads: z.number().int().positive().describe('libtorch threads of the main process (the judge tables run beside Stages 1 and 2 in a second process of one thread)').default(1),
 });
 
 /** What the training steps record (steps/NAME.json), read back on resume. */
@@ -156,11 +156,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   // The evaluation's judge tables need no Stage 2 (./eval-parts.ts): a second process of one thread
   // computes the base model's while Stage 1 trains, Stage 1's while Stage 2 trains, so the job keeps
   // the reference machine's two cores busy. Each writes parts/NAME.json, which a resume reads back.
-  const startPart = <P extends 'base' | 'stage1'>(name: P) => {
-    const file = join(out, 'parts', `${name}.json`);
-    if (!existsSync(file)) say(`the ${name} model's judge tables of the test set start in a second process (log: ${file.replace(/json$/, 'log')})`);
-    return partInChild(name, out, file);
-  };
+  const startPart = <P extends 'base' | 'stage1'>(name: P) => partInChild(name, out, join(out, 'parts'), { say });
   const baseTables = done('evaluation') ? undefined : startPart('base');
   // A judge's Table 1 on validation (renders, and the base generator's own images): what recipe
   // choices read. The test tables are the evaluation step's, from the saved checkpoints.

@@ -53,7 +53,11 @@ type Candidate = Omit<ElaborateResult, 'naiveImage' | 'candidates' | 'rounds'>;
 export async function elaborateMany(requests: readonly ElaborateRequest[], options: ElaborateOptions): Promise<ElaborateResult[]> {
   const results = new Array<ElaborateResult>(requests.length);
   const bySeed = new Map<number, number[]>();
-  requests.forEach((r, i) => bySeed.set(r.seed ?? 0, [...(bySeed.get(r.seed ?? 0) ?? []), i]));
+  requests.forEach((r, i) => {
+    const seed = r.seed ?? 0;
+    if (!bySeed.has(seed)) bySeed.set(seed, []);
+    bySeed.get(seed)!.push(i);
+  });
   const n = options.bestOf ?? 1;
   for (const [seed, members] of bySeed) {
     const asks = members.map((i) => ({ instruction: requests[i]!.instruction, prompt: requests[i]!.prompt }));
