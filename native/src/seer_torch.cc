@@ -12,6 +12,7 @@
 #include <malloc.h>
 #include <cstdlib>
 #include "allocator.h"
+#include "attention.h"
 
 // OpenBLAS's thread control, if the BLAS libtorch loaded is OpenBLAS (weak: absent otherwise).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
@@ -289,6 +290,43 @@ OP(CrossEntropy, {
   return W(env, torch::nn::functional::cross_entropy(T(info[0]), T(info[1]), torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1)));
 })
 
+// Decoding's fused attention (attention.h). A key part from JS: { keys, values, length, group, pad? }.
+seer::KeyPart KeyPartArg(const Napi::Value& v) {
+  Napi::Object o = v.As<Napi::Object>();
+  seer::KeyPart part{T(o.Get("keys")), T(o.Get("values")), Int(o.Get("length")), Int(o.Get("group")), at::Tensor()};
+  Napi::Value pad = o.Get("pad");
+  if (!pad.IsUndefined() && !pad.IsNull()) part.pad = T(pad);
+  return part;
+}
+at::Tensor OptionalTensor(const Napi::Value& v) { return v.IsUndefined() || v.IsNull() ? at::Tensor() : T(v); }
+// Decoding only: the kernels record no autograd graph, so refuse inputs that would need one.
+void RequireNoGrad(std::initializer_list<const at::Tensor*> ts) {
+  if (!torch::GradMode::is_enabled()) return;
+  for (const at::Tensor* t : ts)
+    if (t->defined() && t->requires_grad()) throw std::invalid_argument("decoding attention has no autograd; run it under noGrad");
+}
+// attendOneQuery(q [B, H, 1, hd], parts [KeyPart]) → [B, H, 1, hd]
+at::Tensor AttendOneQueryArgs(const Napi::CallbackInfo& info) {
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<seer::KeyPart> parts;
+  for (uint32_t i = 0; i < list.Length(); i++) parts.push_back(KeyPartArg(list.Get(i)));
+  RequireNoGrad({&T(info[0])});
+  for (const auto& p : parts) RequireNoGrad({&p.keys, &p.values});
+  return seer::AttendOneQuery(T(info[0]), parts);
+}
+OP(AttendOneQuery, { return W(env, AttendOneQueryArgs(info)); })
+// cacheAndAttend(qkv [B, 1, 3d], keys, values [B, H, capacity, hd], past, ownPad?, shared?) → [B, 1, d]
+at::Tensor CacheAndAttendArgs(const Napi::CallbackInfo& info) {
+  const at::Tensor& qkv = T(info[0]);
+  at::Tensor ownPad = OptionalTensor(info[4]);
+  RequireNoGrad({&qkv});
+  if (info[5].IsUndefined() || info[5].IsNull()) return seer::CacheAndAttend(qkv, T(info[1]), T(info[2]), Int(info[3]), ownPad, nullptr);
+  seer::KeyPart shared = KeyPartArg(info[5]);
+  RequireNoGrad({&shared.keys, &shared.values});
+  return seer::CacheAndAttend(qkv, T(info[1]), T(info[2]), Int(info[3]), ownPad, &shared);
+}
+OP(CacheAndAttend, { return W(env, CacheAndAttendArgs(info)); })
+
 OP(MemoryStats, {
   seer::AllocatorStats s = seer::GetAllocatorStats();
   Napi::Object o = Napi::Object::New(env);
@@ -445,7 +483,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   REG("manualSeed", ManualSeed) REG("setGradEnabled", SetGradEnabled) REG("isGradEnabled", IsGradEnabled)
   REG("clipGradNorm", ClipGradNorm) REG("conv2d", Conv2d) REG("maxPool2d", MaxPool2d) REG("crossEntropy", CrossEntropy)
   REG("fromFloat64", FromFloat64) REG("cast", Cast) REG("linear", Linear) REG("silu", Silu)
-  REG("memoryStats", MemoryStats) REG("emptyCache", EmptyCache)
+  REG("memoryStats", MemoryStats) REG("attendOneQuery", AttendOneQuery) REG("cacheAndAttend", CacheAndAttend) REG("emptyCache", EmptyCache)
   return exports;
 }
 

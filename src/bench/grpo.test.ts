@@ -28,13 +28,14 @@ describe.skipIf(!engine.available())('Stage-2 GRPO bench', () => {
     expect(r.contexts).toHaveLength(B);
     expect(r.completions).toHaveLength(B);
     for (const n of r.completions) expect(n).toBeLessThanOrEqual(config.maxCompletionLength);
-    // The base writes the reprompt format, so the reward asks for a reprompt image and a naive image per valid completion.
-    expect(r.imageCalls).toHaveLength(2);
-    expect(r.imageCalls[0]!.length).toBe(r.imageCalls[1]!.length);
-    expect(r.imageCalls[0]!.length).toBeGreaterThan(0);
+    // The base writes the reprompt format, so the reward asks, in one call, for a reprompt image and a naive image per valid completion.
+    expect(r.imageCalls).toHaveLength(1);
+    const asked = r.imageCalls[0]!.length;
+    expect(asked).toBeGreaterThan(0);
+    expect(asked % 2).toBe(0);
     // Memoised: at most one naive image per prompt, so fewer draws than asks.
     expect(r.imagesDrawn).toBeGreaterThan(0);
-    expect(r.imagesDrawn).toBeLessThanOrEqual(r.imageCalls[0]!.length + config.promptsPerStep);
+    expect(r.imagesDrawn).toBeLessThanOrEqual(asked / 2 + config.promptsPerStep);
     expect(r.judgeContexts.length).toBeGreaterThan(0);
     expect(r.judgeOutputs).toHaveLength(r.judgeContexts.length);
     for (const n of r.judgeContexts) expect(n).toBeGreaterThan(2 * model.image.length); // two images + text

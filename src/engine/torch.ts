@@ -78,6 +78,19 @@ export interface MemoryStats {
   misses: number;
 }
 
+/**
+ * One part of the cached keys a decoding query attends to (`T.attendOneQuery`): `keys`/`values`
+ * [R, H, S ≥ length, hd] of which the first `length` positions count; query row b reads key row
+ * ⌊b / group⌋; `pad` [R, ≥ length] (true = masked).
+ */
+export interface KeyPart {
+  keys: Tensor;
+  values: Tensor;
+  length: number;
+  group: number;
+  pad?: Tensor;
+}
+
 interface Native {
   Tensor: unknown;
   AdamW: new (groups: AdamWGroup[], beta1: number, beta2: number, eps: number) => NativeAdamW;
@@ -126,6 +139,8 @@ interface Native {
   indexSelect(a: Tensor, dim: number, index: Tensor): Tensor;
   where(cond: Tensor, a: Tensor, b: Tensor): Tensor;
   toBool(a: Tensor): Tensor;
+  attendOneQuery(q: Tensor, parts: KeyPart[]): Tensor;
+  cacheAndAttend(qkv: Tensor, keys: Tensor, values: Tensor, past: number, ownPad?: Tensor | null, shared?: KeyPart | null): Tensor;
   memoryStats(): MemoryStats;
   emptyCache(): void;
   setNumThreads(intraOp: number, blas?: number): void;
@@ -278,7 +293,24 @@ export const T = {
   conv2d: op<[Tensor, Tensor, Tensor, number]>('conv2d'),
   maxPool2d: op<[Tensor, number]>('maxPool2d'),
   crossEntropy: op<[Tensor, Tensor]>('crossEntropy'),
+  /**
+   * Decoding's attention, fused in the addon (native/src/attention.h): softmax(q·kᵀ/√hd)·v for q
+   * [B, H, 1, hd] over the keys of every part under one softmax → [B, H, 1, hd]. No autograd.
+   */
+  attendOneQuery: op<[Tensor, KeyPart[]]>('attendOneQuery'),
+  /**
+   * A decoding step's attention after the QKV projection, in one call: writes the token's key and
+   * value (qkv [B, 1, 3d]) at position `past` of the row buffers `keys`/`values` [B, H, capacity,
+   * hd], then attends its query over `shared` (a prefix part) and the row's past + 1 keys (`ownPad`
+   * [B, ≥ past + 1] masking pads) → [B, 1, d], heads side by side. No autograd.
+   */
+  cacheAndAttend: op<[Tensor, Tensor, Tensor, number, (Tensor | null)?, (KeyPart | null)?]>('cacheAndAttend'),
 };
+
+/** Whether autograd records ops now (false inside `noGrad`). */
+export function gradEnabled(): boolean {
+  return load().isGradEnabled();
+}
 
 /** Tensor results of methods (`detach`, `clone`, `grad`) also join the current scope. */
 export function tracked<T2 extends Tensor | null>(t: T2): T2 {

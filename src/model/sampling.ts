@@ -12,7 +12,10 @@ import { T, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import { forkCache, forkRows, groupByContext, groupOrder } from './prefix.ts';
 import type { JoinedWeights, KvCache, Transformer } from './transformer.ts';
 
-/** Edit `logits` [V] of row `row` in place before sampling (e.g. −Infinity outside allowed tokens). */
+/**
+ * Edit `logits` of row `row` in place before sampling (e.g. −Infinity outside allowed tokens):
+ * [V], or with `tokenRange` [from, to) only those ids' logits (index i is id from + i).
+ */
 export type LogitsProcessor = (logits: Float32Array, row: number, generated: readonly number[]) => void;
 
 export interface SampleOptions {
@@ -30,8 +33,8 @@ export interface SampleOptions {
   stopTokens?: readonly number[];
   logitsProcessor?: LogitsProcessor;
   /**
-   * Sample only ids in [from, to) (an image's codes): the same draw as −Infinity everywhere else,
-   * without scanning the rest of the vocabulary each token.
+   * Sample only ids in [from, to) (an image's codes, or text): the same draw as −Infinity
+   * everywhere else, with the output head computed for those ids only.
    */
   tokenRange?: readonly [number, number];
   /** Token used for left padding (any id; it is masked out). */
@@ -54,6 +57,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   const stop = new Set(options.stopTokens ?? []);
   const [from, to] = options.tokenRange ?? [0, V];
   if (!(from >= 0 && from < to && to <= V)) throw new RangeError(`sample: tokenRange [${from}, ${to}) is not inside the vocabulary of ${V}`);
+  const W = to - from; // logits per row
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
   const done = new Array<boolean>(B).fill(false);
   // Rows with the same context (GRPO's G completions of a prompt) share one prefill: the P
@@ -71,6 +75,8 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   return noGrad(() =>
     tidy(() => {
       const joined = model.joinedWeights(); // no update during a sampling call
+      // The head's columns for the sampled ids only [d, W]: the largest product of a decoding step at V.
+      const head = W === V ? joined.head : T.contiguous(T.narrow(joined.head, 1, from, W));
       let cache: KvCache = { keys: [], values: [], length: 0 };
       const ids = new Int32Array(P * maxLen);
       const pos = new Int32Array(P * maxLen);
@@ -84,10 +90,9 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
         }
       });
       let keyPad: Tensor = T.toBool(T.fromInt32(pad, [P, maxLen])); // [P, T_keys], true = pad
-      let logits = decodeStep(model, joined, cache, keyPad, ids, pos, P, maxLen); // [P·V]
+      let logits = decodeStep(model, joined, head, cache, keyPad, ids, pos, P, maxLen); // [P·W]
       if (slots) {
-        const keysT = tidy(() => cache.keys.map((k) => T.contiguous(T.transpose(k, 2, 3)))); // [P, H, hd, T_prefix] per layer
-        cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keysT, keyPad, groupSize: B / P } };
+        cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keyPad, groupSize: B / P } };
       } else if (P < B) {
         const prefix = cache;
         cache = tidy(() => forkCache(prefix, rowGroup)); // [B, H, T, hd] per layer
@@ -98,12 +103,12 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
       }
       cache = withCapacity(model, cache, B, steps);
       if (P < B) {
-        const perSlot = new Float32Array(B * V);
+        const perSlot = new Float32Array(B * W);
         rowOf.forEach((b, slot) => {
           const p = rowGroup[b] as number;
-          perSlot.set(logits.subarray(p * V, (p + 1) * V), slot * V);
+          perSlot.set(logits.subarray(p * W, (p + 1) * W), slot * W);
         });
-        logits = perSlot; // [B·V], in slot order
+        logits = perSlot; // [B·W], in slot order
       }
       const nextPos = contexts.map((c) => c.length);
       for (let step = 0; step < steps; step++) {
@@ -111,9 +116,9 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
         for (let slot = 0; slot < B; slot++) {
           const b = rowOf[slot] as number;
           if (done[b]) continue;
-          const row = logits.slice(slot * V, (slot + 1) * V);
+          const row = logits.slice(slot * W, (slot + 1) * W);
           options.logitsProcessor?.(row, b, (out[b] as SampledSequence).tokens);
-          const token = from + pick(options.tokenRange ? row.subarray(from, to) : row, options.temperature, options.topP, rngs[b] as Rng);
+          const token = from + pick(row, options.temperature, options.topP, rngs[b] as Rng);
           chosen[slot] = token;
           (out[b] as SampledSequence).tokens.push(token);
           if (stop.has(token)) {
@@ -128,7 +133,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
           keyPad = grown;
         }
         const stepPos = Int32Array.from(rowOf, (b) => (nextPos[b] as number) + (out[b] as SampledSequence).tokens.length - 1);
-        logits = decodeStep(model, joined, cache, keyPad, chosen, stepPos, B, 1);
+        logits = decodeStep(model, joined, head, cache, keyPad, chosen, stepPos, B, 1);
       }
       return out;
     }),
@@ -137,13 +142,13 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
 
 /**
  * One forward pass over `ids` [B, Tlen] that extends `cache`; returns the last position's logits
- * [B·V]. Everything else it made is freed, and so are the cache tensors it replaced.
+ * [B·W] through `head` [d, W]. Everything else it made is freed, and so are the cache tensors it replaced.
  */
-function decodeStep(model: Transformer, joined: JoinedWeights, cache: KvCache, keyPad: Tensor, ids: Int32Array, pos: Int32Array, B: number, Tlen: number): Float32Array {
+function decodeStep(model: Transformer, joined: JoinedWeights, head: Tensor, cache: KvCache, keyPad: Tensor, ids: Int32Array, pos: Int32Array, B: number, Tlen: number): Float32Array {
   const replaced = cache.capacity === undefined ? [...cache.keys, ...cache.values] : []; // buffers are written in place
   const logits = tidy(() => {
     const hidden = model.hidden(T.fromInt32(ids, [B, Tlen]), T.fromInt32(pos, [B, Tlen]), { cache, keyPad, joined }); // [B, Tlen, d]
-    const last = model.head(T.reshape(T.narrow(hidden, 1, Tlen - 1, 1), [B, model.config.dModel]), joined).toFloat32(); // [B, V]: the head at the last position only
+    const last = T.matmul(T.reshape(T.narrow(hidden, 1, Tlen - 1, 1), [B, model.config.dModel]), head).toFloat32(); // [B, W]: the head at the last position only
     return { last, keep: [...cache.keys, ...cache.values] };
   }).last;
   for (const t of replaced) t.dispose();

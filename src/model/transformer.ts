@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { Rng } from '../core/rng.ts';
 import { SeerError } from '../core/errors.ts';
-import { T, noGrad, tidy, type FloatDtype, type Tensor } from '../engine/torch.ts';
+import { T, gradEnabled, noGrad, tidy, type FloatDtype, type KeyPart, type Tensor } from '../engine/torch.ts';
 
 export const transformerConfigSchema = z.object({
   textVocab: z.number().int().positive().describe('text tokens: ids 0..textVocab−1, set by the trained text tokenizer'),
@@ -76,8 +76,6 @@ export interface KvCache {
 export interface SharedPrefix {
   keys: Tensor[];
   values: Tensor[];
-  /** The keys transposed once, contiguous [P, H, hd, T_prefix] (decoding: every step reads them). */
-  keysT?: Tensor[];
   keyPad: Tensor;
   groupSize: number;
 }
@@ -205,16 +203,25 @@ export class Transformer {
     const past = options.cache?.length ?? 0;
     const Tk = past + Tq;
     const prefix = options.cache?.prefix;
-    let mask = T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked (with a shared prefix: among the rows' own tokens)
-    if (options.keyPad && !prefix) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
+    // One query per row and no gradient (a decoding step): the addon's fused kernel, which needs no mask tensor.
+    const fused = Tq === 1 && !gradEnabled();
+    let mask = fused ? null : T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked (with a shared prefix: among the rows' own tokens)
+    if (mask && options.keyPad && !prefix) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
     this.blocks.forEach((blk, l) => {
       const h = T.layerNorm(x, blk.ln1w, blk.ln1b, 1e-5);
       const qkv = T.linear(h, blk.qkvW, blk.qkvB); // [B, T, 3d]
+      const cache = options.cache;
+      if (fused && cache?.capacity !== undefined) {
+        // A decoding step into the cache's buffers: one addon call caches the token and attends.
+        if (Tk > cache.capacity) throw new RangeError(`KV cache of ${cache.capacity} positions cannot hold ${Tk}`);
+        const y = T.cacheAndAttend(qkv, cache.keys[l] as Tensor, cache.values[l] as Tensor, past, prefix ? null : options.keyPad, prefix ? sharedPart(prefix, l) : null); // [B, 1, d]
+        x = this.blockRest(blk, x, y);
+        return;
+      }
       const split = (k: number) => T.permute(T.reshape(T.narrow(qkv, 2, k * dModel, dModel), [B, Tq, nHeads, headDim]), [0, 2, 1, 3]); // [B, H, T, hd]
       const q = split(0);
       let k = split(1);
       let v = split(2);
-      const cache = options.cache;
       if (cache?.capacity !== undefined) {
         if (Tk > cache.capacity) throw new RangeError(`KV cache of ${cache.capacity} positions cannot hold ${Tk}`);
         T.narrow(cache.keys[l] as Tensor, 2, past, Tq).copyFrom(k);
@@ -229,15 +236,18 @@ export class Transformer {
         cache.keys[l] = k;
         cache.values[l] = v;
       }
-      const attended = prefix ? attendWithPrefix(q, k, v, mask, prefix, l) : Tq === 1 ? attendOneQuery(q, k, v, mask) : attend(q, k, v, mask); // [B, H, Tq, hd]
-      const y = T.reshape(T.permute(attended, [0, 2, 1, 3]), [B, Tq, dModel]); // [B, T, d]
-      x = T.add(x, T.linear(y, blk.projW, blk.projB)); // [B, T, d]
-      const h2 = T.layerNorm(x, blk.ln2w, blk.ln2b, 1e-5);
-      const m = T.linear(T.gelu(T.linear(h2, blk.fcW, blk.fcB)), blk.outW, blk.outB); // [B, T, 4d] → [B, T, d]
-      x = T.add(x, m);
+      const attended = !mask ? attendDecoding(q, k, v, Tk, options.keyPad, prefix, l) : prefix ? attendWithPrefix(q, k, v, mask, prefix, l) : attend(q, k, v, mask); // [B, H, Tq, hd]
+      x = this.blockRest(blk, x, T.reshape(T.permute(attended, [0, 2, 1, 3]), [B, Tq, dModel])); // [B, T, d]
     });
     if (options.cache) options.cache.length = Tk;
     return T.layerNorm(x, this.lnFw, this.lnFb, 1e-5); // [B, T, d]
+  }
+
+  /** A block after its attention `y` [B, T, d]: output projection and residual, then the MLP and residual. */
+  private blockRest(blk: Block, x: Tensor, y: Tensor): Tensor {
+    const mid = T.add(x, T.linear(y, blk.projW, blk.projB)); // [B, T, d]
+    const h2 = T.layerNorm(mid, blk.ln2w, blk.ln2b, 1e-5);
+    return T.add(mid, T.linear(T.gelu(T.linear(h2, blk.fcW, blk.fcB)), blk.outW, blk.outB)); // [B, T, 4d] → [B, T, d]
   }
 
   /** Export weights by name (for checkpoints). */
@@ -283,32 +293,30 @@ function attendWithPrefix(q: Tensor, k: Tensor, v: Tensor, ownMask: Tensor, pref
   const scale = 1 / Math.sqrt(hd);
   const toGroups = (x: Tensor, last: number) => T.reshape(T.permute(T.reshape(x, [P, G, H, Tq, last]), [0, 2, 1, 3, 4]), [P, H, G * Tq, last]); // [B, H, Tq, ·] → [P, H, G·Tq, ·]
   const fromGroups = (x: Tensor, last: number) => T.reshape(T.permute(T.reshape(x, [P, H, G, Tq, last]), [0, 2, 1, 3, 4]), [B, H, Tq, last]); // inverse
-  const pkT = prefix.keysT?.[layer] ?? T.transpose(pk, 2, 3); // [P, H, hd, Tp]
-  const prefixScores = T.maskedFill(T.mulScalar(T.matmul(toGroups(q, hd), pkT), scale), T.reshape(prefix.keyPad, [P, 1, 1, Tp]), -1e9); // [P, H, G·Tq, Tp]
+  const prefixScores = T.maskedFill(T.mulScalar(T.matmul(toGroups(q, hd), T.transpose(pk, 2, 3)), scale), T.reshape(prefix.keyPad, [P, 1, 1, Tp]), -1e9); // [P, H, G·Tq, Tp]
   const ownScores = T.maskedFill(T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), scale), ownMask, -1e9); // [B, H, Tq, Ts]
   const att = T.softmax(T.cat([fromGroups(prefixScores, Tp), ownScores], 3), -1); // [B, H, Tq, Tp + Ts]
   const fromPrefix = fromGroups(T.matmul(toGroups(T.narrow(att, 3, 0, Tp), Tp), pv), hd); // [B, H, Tq, hd]
   const ownAtt = T.narrow(att, 3, Tp, Ts); // [B, H, Tq, Ts]
-  const fromOwn = Tq === 1 ? weightValues(ownAtt, v, B, H, Ts) : T.matmul(ownAtt, v); // [B, H, Tq, hd]
-  return T.add(fromPrefix, fromOwn); // [B, H, Tq, hd]
+  return T.add(fromPrefix, T.matmul(ownAtt, v)); // [B, H, Tq, hd]
 }
 
 /**
- * Attention of one query per row (a decoding step). Scores are one batched product; the weighted
- * sum of values is a broadcast product and sum over few keys and a batched product over many.
- * Measured per layer at B 32, H 4, hd 32, keys read from the cache buffers (CPU time, 1 thread):
- * scores 0.27 / 0.46 / 0.85 ms (product) against 0.58 / 1.45 / 3.31 ms (broadcast) at 40 / 100 /
- * 200 keys; values 0.26 / 0.32 / 0.70 (product) against 0.17 / 0.55 / 2.44 ms (broadcast).
- * q [B, H, 1, hd], k and v [B, H, Tk, hd], `mask` [B or 1, 1, 1, Tk] (true = blocked). Returns [B, H, 1, hd].
+ * Attention of one query per row without autograd (a decoding step), by the addon's fused kernel
+ * (native/src/attention.h): the row's cached keys `k`/`v` [B, H, Tk, hd] (`keyPad` [B, ≥ Tk]
+ * masking pads), or with a shared prefix its group's prefix keys then its own. Measured per layer
+ * at B 32, H 4, hd 32 over 200 keys, 1 thread: 1.4–2.3 ms through libtorch (a batched product for
+ * the scores, masked fill, softmax, a second product for the values) against 0.26–0.29 ms fused
+ * (docs/engine.md). Decoding into the cache's buffers goes through `T.cacheAndAttend`, the same
+ * kernel with the cache write. q [B, H, 1, hd]; returns [B, H, 1, hd].
  */
-function attendOneQuery(q: Tensor, k: Tensor, v: Tensor, mask: Tensor): Tensor {
-  const [B, H, , hd] = q.shape() as [number, number, number, number];
-  const Tk = k.shape()[2] as number;
-  const scores = T.maskedFill(T.mulScalar(T.matmul(q, T.transpose(k, 2, 3)), 1 / Math.sqrt(hd)), mask, -1e9); // [B, H, 1, Tk]
-  return weightValues(T.softmax(scores, -1), v, B, H, Tk); // [B, H, 1, hd]
+function attendDecoding(q: Tensor, k: Tensor, v: Tensor, Tk: number, keyPad: Tensor | undefined, prefix: SharedPrefix | undefined, layer: number): Tensor {
+  const own: KeyPart = { keys: k, values: v, length: Tk, group: 1, ...(keyPad && !prefix ? { pad: keyPad } : {}) }; // with a prefix, Tk counts the row's own tokens
+  return T.attendOneQuery(q, prefix ? [sharedPart(prefix, layer), own] : [own]);
 }
 
-/** One query's attention weights [B, H, 1, Tk] times values [B, H, Tk, hd] → [B, H, 1, hd] (see attendOneQuery). */
-function weightValues(att: Tensor, v: Tensor, B: number, H: number, Tk: number): Tensor {
-  return Tk <= 64 ? T.sum(T.mul(T.reshape(att, [B, H, Tk, 1]), v), [2], true) : T.matmul(att, v);
+/** Layer `layer` of a shared prefix as a key part of the fused kernel: row b reads prefix ⌊b / groupSize⌋. */
+function sharedPart(prefix: SharedPrefix, layer: number): KeyPart {
+  const keys = prefix.keys[layer] as Tensor; // [P, H, T_prefix, hd]
+  return { keys, values: prefix.values[layer] as Tensor, length: keys.shape()[2] as number, group: prefix.groupSize, pad: prefix.keyPad };
 }

@@ -85,8 +85,8 @@ export class SeerMini {
         ...options,
         firstRow: start,
         stopTokens: [this.eos],
+        tokenRange: [0, textVocab], // text only
         logitsProcessor: (logits) => {
-          logits.fill(-Infinity, textVocab);
           for (const id of banned) logits[id] = -Infinity;
         },
       }),

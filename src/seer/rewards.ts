@@ -105,7 +105,10 @@ export function relativeToNaiveReward(options: {
       const reprompts = valid.map((i) => (parsed[i] as { reprompt: string }).reprompt);
       const metas = valid.map((i) => batch[i]!.prompt.meta);
       const seeds = metas.map((m) => m.imageSeed);
-      const [mine, naive] = [await options.generate(reprompts, seeds), await options.generate(metas.map(naivePrompt), seeds)];
+      // One call for both sets: a draw depends only on (prompt, seed), and one batch decodes its 64
+      // image codes in one loop instead of two.
+      const drawn = await options.generate([...reprompts, ...metas.map(naivePrompt)], [...seeds, ...seeds]);
+      const [mine, naive] = [drawn.slice(0, valid.length), drawn.slice(valid.length)];
       const verdicts = await judgeBlind(
         options.judge,
         valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: naive[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
