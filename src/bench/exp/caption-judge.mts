@@ -1,0 +1,53 @@
+// Experiment (docs/seer.md): a judge whose descriptions come from the model's own caption mode.
+// Each image is captioned alone (no prompt in context, so the prompt cannot prime the description);
+// the judge then continues "<think> a shows CAP_A. b shows CAP_B." with its recall and verdict.
+// Reports, per hard-negative kind on validation rows (both orders): the plain judge, the
+// caption-grounded judge, and a perfect reader of the captions (the ceiling of reading them).
+// npx tsx src/bench/exp/caption-judge.mts CHECKPOINT DATA_DIR [ROWS]
+import { join } from 'node:path';
+import { readJsonl } from '../../core/io.ts';
+import { testRowSchema } from '../../data/schemas.ts';
+import { readPng, type RgbImage } from '../../image/image.ts';
+import { loadSeerMini } from '../../model/checkpoint.ts';
+import { captionContext, judgeContext, parseJudgeOutput } from '../../model/templates.ts';
+import { SeerJudge } from '../../seer/roles.ts';
+import { findInstruction } from '../../world/instructions.ts';
+import { parseCaption } from '../../world/grammar.ts';
+import { evaluateRule } from '../../world/rules.ts';
+import { engine } from '../../engine/torch.ts';
+engine.setThreads(1, 1);
+const [dir, data, nRows] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4] ?? 40)];
+const { model } = loadSeerMini(dir);
+const rows = readJsonl(join(data, 'vie-val.jsonl'), testRowSchema).filter((r) => r.quadruplet).slice(0, nRows);
+type Q = { kind: string; ins: string; prompt: string; subject: string; pos: number; neg: number; posFirst: boolean };
+const images: RgbImage[] = [];
+const qs: Q[] = [];
+for (const r of rows) {
+  const pos = images.push(await readPng(join(data, r.quadruplet!.positive))) - 1;
+  for (const n of r.negatives ?? []) {
+    const neg = images.push(await readPng(join(data, n.image))) - 1;
+    for (const posFirst of [true, false]) qs.push({ kind: n.kind, ins: r.instruction, prompt: r.prompt, subject: r.subject, pos, neg, posFirst });
+  }
+}
+const captions = model.sampleText(images.map((im) => model.encode(captionContext(), model.encodeImages([im]))), { temperature: 0, topP: 1, maxNewTokens: 24, seed: 0 }).map((s) => model.decodeText(s.tokens));
+const plain = await new SeerJudge(model, { probabilities: false }).judge(qs.map((q) => ({ instruction: q.ins, prompt: q.prompt, imageA: images[q.posFirst ? q.pos : q.neg]!, imageB: images[q.posFirst ? q.neg : q.pos]! })));
+const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];
+const prefixes = qs.map((q) => { const [a, b] = order(q); return `<think> a shows ${captions[a]}. b shows ${captions[b]}.`; });
+const contexts = qs.map((q, i) => { const [a, b] = order(q); return [...model.encode(judgeContext(q.ins, q.prompt), model.encodeImages([images[a]!, images[b]!])), ...model.text.encode(prefixes[i]!)]; });
+const grounded = model.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 40, seed: 0 }).map((s, i) => parseJudgeOutput(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
+const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number }> = {};
+qs.forEach((q, i) => {
+  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0 });
+  const right = q.posFirst ? 'A' : 'B';
+  s.n++;
+  if (plain[i]!.verdict === right) s.plain++;
+  const g = grounded[i]!;
+  if (g.ok && g.verdict === right) s.grounded++;
+  if (g.ok && g.verdict === 'A') s.a++;
+  const rule = findInstruction(q.ins)!.rule;
+  const ok = (k: number) => { const sp = parseCaption(captions[k]!).spec; return sp.subject === q.subject && evaluateRule(rule, sp).satisfied; };
+  s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
+  if (i < 6) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', g.ok ? g.verdict : 'bad');
+});
+const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0 });
+for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2) }));
