@@ -22,13 +22,14 @@ const checkpointConfigSchema = z.object({
   format: z.literal('seer-mini/1'),
   transformer: transformerConfigSchema,
   provenance: z.record(z.string(), z.unknown()),
+  judge: z.object({ descriptions: z.enum(['written', 'captioned']) }).default({ descriptions: 'written' }).describe("how the model judges (SeerMini.judgeDescriptions); absent in checkpoints from before it existed: 'written'"),
 });
 
 export function saveSeerMini(dir: string, model: SeerMini, provenance: Record<string, unknown>): void {
   writeSafetensors(join(dir, 'model.safetensors'), model.transformer.exportWeights(), { format: 'seer-mini/1' });
   writeJson(join(dir, 'text-tokenizer.json'), model.text.toJSON());
   writeJson(join(dir, 'image-tokenizer.json'), model.image.toJSON());
-  writeJson(join(dir, 'config.json'), { format: 'seer-mini/1', transformer: model.transformer.config, provenance });
+  writeJson(join(dir, 'config.json'), { format: 'seer-mini/1', transformer: model.transformer.config, provenance, judge: { descriptions: model.judgeDescriptions } });
 }
 
 export function loadSeerMini(dir = BASE_CHECKPOINT_DIR): { model: SeerMini; provenance: Record<string, unknown> } {
@@ -40,5 +41,7 @@ export function loadSeerMini(dir = BASE_CHECKPOINT_DIR): { model: SeerMini; prov
   const image = ImageTokenizer.fromJSON(JSON.parse(readFileSync(join(dir, 'image-tokenizer.json'), 'utf8')));
   const transformer = new Transformer(config.transformer);
   transformer.importWeights(readSafetensors(join(dir, 'model.safetensors')).tensors);
-  return { model: new SeerMini(transformer, text, image), provenance: config.provenance };
+  const model = new SeerMini(transformer, text, image);
+  model.judgeDescriptions = config.judge.descriptions;
+  return { model, provenance: config.provenance };
 }

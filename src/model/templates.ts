@@ -52,6 +52,19 @@ export function questionContext(question: string): Segment[] {
   return [{ text: '<user>' }, { image: 0 }, { text: `question: ${question} <assistant>` }];
 }
 
+/** How a judge's reasoning describes the two images (pretraining's judge format, and the captioned opening). */
+export function describePair(captionA: string, captionB: string): string {
+  return `a shows ${captionA}. b shows ${captionB}.`;
+}
+
+/**
+ * The opening of a judge's reasoning when its descriptions are captions (`judgeDescriptions:
+ * 'captioned'`): the model continues it with its recall of the instruction and its verdict.
+ */
+export function captionedOpening(captionA: string, captionB: string): string {
+  return `<think> ${describePair(captionA, captionB)}`;
+}
+
 export function thinkAnswer(think: string, answer: string): string {
   return `<think> ${think} </think> <answer> ${answer} </answer>`;
 }

@@ -5,7 +5,7 @@
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import type { RgbImage } from '../image/image.ts';
-import { generateContext, type Segment } from './templates.ts';
+import { captionContext, captionedOpening, generateContext, type Segment } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
 import { Transformer } from './transformer.ts';
@@ -21,10 +21,22 @@ export interface TextSampling {
   seed: number;
 }
 
+/**
+ * Where a judge's descriptions of the two images come from. 'written': it writes them in its own
+ * reasoning, after the prompt and instruction (the paper's CoT judge). 'captioned' (beyond the
+ * paper): each image is first captioned alone in the caption mode — the same model, no prompt in
+ * context to prime it — and the reasoning opens with those captions (`captionedOpening`); the
+ * model writes the rest, its recall of the instruction and its verdict. Measured on validation
+ * (docs/seer.md): a perfect reader of the captions reaches 0.80, of the written descriptions 0.63.
+ */
+export type JudgeDescriptions = 'written' | 'captioned';
+
 export class SeerMini {
   readonly transformer: Transformer;
   readonly text: TextTokenizer;
   readonly image: ImageTokenizer;
+  /** How this model judges (saved with its checkpoint): see `JudgeDescriptions`. */
+  judgeDescriptions: JudgeDescriptions = 'written';
 
   constructor(transformer: Transformer, text: TextTokenizer, image: ImageTokenizer) {
     this.transformer = transformer;
@@ -91,6 +103,22 @@ export class SeerMini {
         },
       }),
     );
+  }
+
+  /** Greedy captions of images given as codes, each distinct image captioned once (caption mode). */
+  captionCodes(images: readonly (readonly number[])[]): string[] {
+    const contexts = images.map((codes) => this.encode(captionContext(), [codes]));
+    return this.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 24, seed: 0 }).map((s) => this.decodeText(s.tokens));
+  }
+
+  /**
+   * The openings of judge reasonings over image pairs (codes), or null when the model writes its
+   * own descriptions: with `judgeDescriptions: 'captioned'`, "<think> a shows CAPTION_A. b shows CAPTION_B.".
+   */
+  judgeOpenings(pairs: readonly (readonly [readonly number[], readonly number[]])[]): string[] | null {
+    if (this.judgeDescriptions === 'written') return null;
+    const captions = this.captionCodes(pairs.flat());
+    return pairs.map((_, i) => captionedOpening(captions[2 * i] as string, captions[2 * i + 1] as string));
   }
 
   decodeText(tokens: readonly number[]): string {

@@ -30,7 +30,7 @@ import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
-import { alignmentContext, captionContext, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { alignmentContext, captionContext, describePair, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
 
 export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format';
 
@@ -135,7 +135,7 @@ export class PretrainMixer {
         const ins = rng.pick(INSTRUCTIONS);
         const refs = judgePair(rng, ins, prompt);
         const verdict = rng.bool() ? 'a' : 'b';
-        const describe = `a shows ${captionOf(refs[0]!.spec)}. b shows ${captionOf(refs[1]!.spec)}.`;
+        const describe = describePair(captionOf(refs[0]!.spec), captionOf(refs[1]!.spec));
         if (rng.bool(0.5)) {
           return { task, context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(describe, verdict)} <eos>` }], images: refs };
         }

@@ -35,6 +35,8 @@ const runConfigSchema = z.looseObject({
   /** Absent from runs made before the dataset seed was split from the training seed (it was the seed). */
   dataSeed: z.number().int().optional(),
   checkpoint: z.string(),
+  /** Absent from runs made before the option existed: 'written'. */
+  judgeDescriptions: z.enum(['written', 'captioned']).default('written'),
   recipeSettings: z.looseObject({ imageSeeds: z.number().int().positive().optional(), generalN: z.number().int().positive().optional(), inferenceRows: z.number().int().positive().optional() }),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -43,6 +45,14 @@ export function readRunConfig(runDir: string): RunConfig {
   const configFile = join(runDir, 'config.json');
   if (!existsSync(configFile)) throw new SeerError('not_found', `${configFile} not found: --run must be a folder written by \`seer run\``);
   return readJson(configFile, runConfigSchema);
+}
+
+/** The run's base model, judging the way the run's Stage 1 was trained to (its zero-shot judge). */
+export function runBase(runDir: string): SeerMini {
+  const config = readRunConfig(runDir);
+  const base = loadSeerMini(config.checkpoint).model;
+  base.judgeDescriptions = config.judgeDescriptions;
+  return base;
 }
 
 export interface EvaluationSettings {
@@ -129,14 +139,14 @@ async function judgeTablesOf(testset: string, settings: EvaluationSettings, gene
 
 /** The base model's judge tables (zero-shot). */
 export async function baseTables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<BaseTables> {
-  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
+  const base = models.base ?? runBase(runDir);
   const { table1, generated, general } = await judgeTablesOf(testset, settings, base, [{ name: 'zeroShot', model: base }], base);
   return { table1: table1.zeroShot ? { zeroShot: table1.zeroShot } : {}, table1Generated: { zeroShot: generated }, general: { base: general } };
 }
 
 /** Stage 1's judge tables: phase-1-only (stage1-phase1-model, when saved) and SEER-Eval (stage1-model). */
 export async function stage1Tables(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<Stage1Tables> {
-  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
+  const base = models.base ?? runBase(runDir);
   const stage1 = models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model;
   const phase1 = join(runDir, 'stage1-phase1-model');
   const judges = [...(existsSync(join(phase1, 'config.json')) ? [{ name: 'phase1Only', model: loadSeerMini(phase1).model }] : []), { name: 'seerEval', model: stage1 }];
@@ -167,7 +177,7 @@ export type InferenceTable = z.infer<typeof inferenceTableSchema>;
 export async function inferenceTable(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<InferenceTable> {
   const rows: TestRow[] = readJsonl(testset, testRowSchema);
   const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
-  const base = models.base ?? loadSeerMini(readRunConfig(runDir).checkpoint).model;
+  const base = models.base ?? runBase(runDir);
   return timedParts(settings.say)('best-of-N and multi-round', () =>
     inferenceVariants({
       rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),

@@ -28,6 +28,7 @@ import {
   joinJudgeTables,
   partInChild,
   readRunConfig,
+  runBase,
   stage1Tables,
   timedParts,
   type BaseTables,
@@ -179,7 +180,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const rows = readJsonl(testset, testRowSchema);
   if (rows.length === 0) throw new SeerError('bad_input', `${testset} has no rows`);
   const outDir = options.outDir ?? defaultEvalDir(runDir, testset);
-  const models = { base: options.base ?? loadSeerMini(config.checkpoint).model, stage1: loadSeerMini(join(runDir, 'stage1-model')).model, stage2: loadSeerMini(join(runDir, 'stage2-model')).model };
+  const models = { base: options.base ?? runBase(runDir), stage1: loadSeerMini(join(runDir, 'stage1-model')).model, stage2: loadSeerMini(join(runDir, 'stage2-model')).model };
   const overrides = { ...(options.imageSeeds ? { imageSeeds: options.imageSeeds } : {}), ...(options.generalN ? { generalN: options.generalN } : {}), ...(options.inferenceRows ? { inferenceRows: options.inferenceRows } : {}) };
   const settings = evaluationSettings(config, { ...overrides, ...(options.say ? { say: options.say } : {}) });
   const inChild = (options.parts ?? 'child') === 'child';

@@ -85,6 +85,7 @@ const runOptionsSchema = z.object({
   // on renders and 0.72 ± 0.03 against 0.62 ± 0.07 on the generator's images, no position bias,
   // Stage 2 vs naive unchanged (0.74 against 0.75); its descriptions stay the base model's.
   stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: only the answer after the reasoning (beyond the paper; the default) or the whole completion (the paper)").default('answer'),
+  judgeDescriptions: z.enum(['written', 'captioned']).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper) or the model's caption of each image alone, at the head of that reasoning (beyond the paper; SeerMini.judgeDescriptions)").default('written'),
   replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step) in both stages: 0 = off (beyond the paper: keeps one model drawing)').default(0),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
@@ -145,6 +146,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
 
   const data = join(out, 'data');
   const base = loadSeerMini(opts.checkpoint).model;
+  base.judgeDescriptions = opts.judgeDescriptions; // the zero-shot judge is asked the way Stage 1 trains it
   if (!done('data')) {
     say('building the VIE dataset');
     const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(base) : undefined;
@@ -178,6 +180,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('stage1')) {
     say('Stage 1: RLVR (phase 1 then phase 2)');
     const model = loadSeerMini(opts.checkpoint).model;
+    model.judgeDescriptions = opts.judgeDescriptions; // saved with its checkpoints, so every later use judges the same way
     await trainJudgePhase(model, 1, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet });
     saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
     const phase1Accuracy = await validationOf(model, false);

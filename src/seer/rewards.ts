@@ -35,11 +35,27 @@ import type { RewardFunction } from '../rl/trainer.ts';
 /** What the rewards need of the model: turning completion tokens back into text. */
 export type CompletionDecoder = Pick<SeerMini, 'decodeText'>;
 
-export function formatReward<M>(model: CompletionDecoder, weight = 1): RewardFunction<M> {
-  return { name: 'format', weight, score: (batch) => batch.map((x) => (hasValidFormat(model.decodeText(x.completion.tokens)) ? 1 : 0)) };
+/** What a prompt may carry: the opening of the answer the prompt already holds (captioned judge descriptions). */
+export interface OpenedMeta {
+  opening?: string;
 }
 
-export interface JudgeMeta {
+function openingOf(meta: unknown): string | undefined {
+  return typeof meta === 'object' && meta !== null && 'opening' in meta && typeof meta.opening === 'string' ? meta.opening : undefined;
+}
+
+/** A completion as text, after the opening its prompt ends with (if any): what the format and the verdict are read from. */
+function answerText(model: CompletionDecoder, x: { prompt: { meta: unknown }; completion: { tokens: readonly number[] } }): string {
+  const text = model.decodeText(x.completion.tokens);
+  const opening = openingOf(x.prompt.meta);
+  return opening ? `${opening} ${text}` : text;
+}
+
+export function formatReward<M>(model: CompletionDecoder, weight = 1): RewardFunction<M> {
+  return { name: 'format', weight, score: (batch) => batch.map((x) => (hasValidFormat(answerText(model, x)) ? 1 : 0)) };
+}
+
+export interface JudgeMeta extends OpenedMeta {
   label: 'A' | 'B';
 }
 
@@ -49,7 +65,7 @@ export function verdictReward(model: CompletionDecoder, weight = 1): RewardFunct
     weight,
     score: (batch) =>
       batch.map((x) => {
-        const parsed = parseJudgeOutput(model.decodeText(x.completion.tokens));
+        const parsed = parseJudgeOutput(answerText(model, x));
         return parsed.ok && parsed.verdict === x.prompt.meta.label ? 1 : 0;
       }),
   };
@@ -63,16 +79,22 @@ export function verdictProbabilityReward(model: AnswerScorer, weight = 1): Rewar
     name: 'verdict_prob',
     weight,
     score: (batch) => {
-      const texts = batch.map((x) => model.decodeText(x.completion.tokens));
+      const texts = batch.map((x) => answerText(model, x));
       const valid = batch.map((_, i) => i).filter((i) => parseJudgeOutput(texts[i]!).ok);
       const scores = batch.map(() => 0);
       if (valid.length === 0) return scores;
-      // P("a") after context + the completion's own reasoning, for the valid completions.
-      const pA = probabilityOfA(model, valid.map((i) => batch[i]!.prompt.context), valid.map((i) => texts[i]!));
+      // P("a") after the judge context + the reasoning (its opening included), for the valid completions.
+      const pA = probabilityOfA(model, valid.map((i) => judgeContextOf(model, batch[i]!.prompt)), valid.map((i) => texts[i]!));
       valid.forEach((i, k) => (scores[i] = batch[i]!.prompt.meta.label === 'A' ? pA[k]! : 1 - pA[k]!));
       return scores;
     },
   };
+}
+
+/** The prompt's context without the opening it ends with (probabilityOfA appends the whole reasoning). */
+function judgeContextOf(model: AnswerScorer, prompt: { context: readonly number[]; meta: OpenedMeta }): readonly number[] {
+  const opening = prompt.meta.opening;
+  return opening ? prompt.context.slice(0, prompt.context.length - model.text.encode(opening).length) : prompt.context;
 }
 
 export interface RepromptMeta {

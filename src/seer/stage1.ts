@@ -23,7 +23,7 @@ import { readJsonl } from '../core/io.ts';
 import { readPng } from '../image/image.ts';
 import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
 import { negativesOf } from '../data/negatives.ts';
-import { alignmentContext, judgeContext } from '../model/templates.ts';
+import { alignmentContext, judgeContext, type Segment } from '../model/templates.ts';
 import type { SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
@@ -55,15 +55,22 @@ export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 
 export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number): Promise<GrpoPrompt<JudgeMeta>[]> {
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
-  const prompts: GrpoPrompt<JudgeMeta>[] = [];
+  const built: { id: string; block: string; segments: Segment[]; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
     const pair = phase === 1 ? row.rlvr.phase1 : { positive: row.rlvr.phase2.positive, negative: phase2Negative(row, index) };
     const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
     const block = `${row.id}-p${phase}`;
-    for (const { images, label } of bothOrders(pos, neg)) prompts.push({ id: `${block}-${label}`, block, context: model.encode(segments, images), meta: { label } });
+    for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, images: images as [number[], number[]], label });
   }
-  return prompts;
+  // Captioned descriptions (SeerMini.judgeDescriptions): the prompt ends with the reasoning's
+  // opening, captioned once here by the model at the start of the phase; rewards read it back.
+  const openings = model.judgeOpenings(built.map((b) => b.images));
+  return built.map((b, i) => {
+    const context = model.encode(b.segments, b.images);
+    const opening = openings?.[i];
+    return { id: b.id, block: b.block, context: opening ? [...context, ...model.text.encode(opening)] : context, meta: opening ? { label: b.label, opening } : { label: b.label } };
+  });
 }
 
 /**
