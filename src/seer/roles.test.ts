@@ -7,7 +7,11 @@ import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
-import { thinkAnswer } from '../model/templates.ts';
+import { captionedOpening, judgeContext, parseJudgeOutput, thinkAnswer } from '../model/templates.ts';
+import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
+import { renderSpec } from '../world/render.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { defaultSpec } from '../world/spec.ts';
 
 describe('SEER-Mini as judge and reprompter (tiny model)', () => {
   let model: SeerMini;
@@ -30,5 +34,54 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
     const batch = [{ prompt, completion: { tokens: good, truncated: false } }, { prompt, completion: { tokens: bad, truncated: false } }];
     expect(await formatReward(model).score(batch)).toEqual([1, 0]);
     expect(await verdictReward(model).score(batch)).toEqual([1, 0]);
+  });
+
+  it('reads a completion after the opening its prompt ends with (captioned descriptions)', async () => {
+    const rest = model.text.encode('the instruction wants something cute. </think> <answer> b </answer>');
+    const opened = { id: 'x', context: [], meta: { label: 'B' as const, opening: captionedOpening('a cat', 'a dog') } };
+    const plain = { id: 'y', context: [], meta: { label: 'B' as const } };
+    const batch = [{ prompt: opened, completion: { tokens: rest, truncated: false } }, { prompt: plain, completion: { tokens: rest, truncated: false } }];
+    expect(await formatReward(model).score(batch)).toEqual([1, 0]);
+    expect(await verdictReward(model).score(batch)).toEqual([1, 0]);
+  });
+
+  describe('captioned judge descriptions', () => {
+    const images = [renderSpec(defaultSpec('cat')), renderSpec(defaultSpec('dog'))];
+
+    it('open the reasoning with each image\'s own caption, and the judge goes on from there', async () => {
+      const codes = model.encodeImages(images) as [number[], number[]];
+      expect(model.judgeOpenings([codes])).toBeNull(); // written: the judge describes them itself
+      model.judgeDescriptions = 'captioned';
+      try {
+        const captions = model.captionCodes(codes);
+        const [opening] = model.judgeOpenings([codes, [codes[1], codes[0]]])!;
+        expect(opening).toBe(captionedOpening(captions[0]!, captions[1]!));
+        expect(model.judgeOpenings([[codes[1], codes[0]]])).toEqual([captionedOpening(captions[1]!, captions[0]!)]);
+        const [answer] = await new SeerJudge(model, { probabilities: false }).judge([{ instruction: 'Make it cute.', prompt: 'a cat', imageA: images[0]!, imageB: images[1]! }]);
+        const context = [...model.encode(judgeContext('Make it cute.', 'a cat'), codes), ...model.text.encode(opening!)];
+        const continued = model.decodeText(model.sampleText([context], { temperature: 0, topP: 1, maxNewTokens: 64, seed: 0 })[0]!.tokens);
+        const parsed = parseJudgeOutput(`${opening} ${continued}`);
+        expect(answer!.reasoning).toBe(parsed.ok ? parsed.think : `${opening} ${continued}`);
+      } finally {
+        model.judgeDescriptions = 'written';
+      }
+    });
+
+    it('are saved with the checkpoint; a checkpoint without the setting judges as written', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'seer-judge-ckpt-'));
+      saveSeerMini(dir, model, { stage: 'test' });
+      const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect(config.judge).toEqual({ descriptions: 'written' });
+      delete config.judge; // as checkpoints from before the setting were written
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      expect(loadSeerMini(dir).model.judgeDescriptions).toBe('written');
+      model.judgeDescriptions = 'captioned';
+      try {
+        saveSeerMini(dir, model, { stage: 'test' });
+        expect(loadSeerMini(dir).model.judgeDescriptions).toBe('captioned');
+      } finally {
+        model.judgeDescriptions = 'written';
+      }
+    });
   });
 });

@@ -28,6 +28,15 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
 
     const prompts = await buildJudgePrompts(model, data, 2, 3);
     expect(prompts.map((p) => p.meta.label)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
+    expect(prompts.every((p) => p.meta.opening === undefined)).toBe(true);
+    // Captioned descriptions: the same contexts, each ended by the reasoning's opening, which the meta carries.
+    model.judgeDescriptions = 'captioned';
+    const opened = await buildJudgePrompts(model, data, 2, 3);
+    model.judgeDescriptions = 'written';
+    opened.forEach((p, i) => {
+      expect(p.meta.opening).toMatch(/^<think> a shows .*\. b shows .*\.$/);
+      expect(p.context).toEqual([...prompts[i]!.context, ...model.text.encode(p.meta.opening!)]);
+    });
 
     const { phase1, phase2 } = await trainEvaluator(model, data, join(dir, 'stage1'), {
       maxRows: 2, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 64, // the base's judge format: p99 54 tokens
