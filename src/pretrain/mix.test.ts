@@ -5,7 +5,9 @@ import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseJudgeOutput } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, baseReprompt } from './mix.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt, readingCase } from './mix.ts';
+import { evaluateRule } from '../world/rules.ts';
+import { SUBJECTS } from '../world/spec.ts';
 
 describe('pretraining mixture', () => {
   it('draws tasks in the mixture proportions', () => {
@@ -64,14 +66,40 @@ describe('pretraining mixture', () => {
     expect(recalls / n).toBeGreaterThan(0.4);
   });
 
+  it('caption reading: a text-only yes/no that is the world\'s rule, about half yes, over every negative kind', () => {
+    const rng = new Rng(11);
+    let yes = 0;
+    let lostSubject = 0;
+    let swapped = 0;
+    const n = 1000;
+    for (let i = 0; i < n; i++) {
+      const ins = rng.pick(TRAIN_INSTRUCTIONS);
+      const prompt = rng.pick(TRAIN_PROMPTS);
+      const { spec, yes: answer } = readingCase(rng, ins, prompt);
+      expect(answer).toBe(spec.subject === prompt.subject && evaluateRule(ins.rule, spec).satisfied);
+      if (answer) yes++;
+      if (spec.subject === null) lostSubject++;
+      else if (spec.subject !== prompt.subject && SUBJECTS.includes(spec.subject)) swapped++;
+    }
+    expect(yes / n).toBeGreaterThan(0.4);
+    expect(yes / n).toBeLessThan(0.65);
+    expect(lostSubject).toBeGreaterThan(50);
+    expect(swapped).toBeGreaterThan(50);
+    const example = new PretrainMixer(new Rng(12), { caption_reading: 1 }).next();
+    expect(example.task).toBe('caption_reading');
+    expect(example.images).toEqual([]);
+    expect((example.context[0] as { text: string }).text).toMatch(/ a shows .*\. the instruction wants .* does a correctly follows the instruction/);
+    expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no) <eos>$/);
+  });
+
   it('never shows an OOD instruction text or a test prompt', () => {
-    const mixer = new PretrainMixer(new Rng(3));
+    const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1 });
     const text = Array.from({ length: 6000 }, () => mixer.next())
       .map((ex) => [...ex.context, ...ex.target].map((s) => ('text' in s ? s.text : '')).join(' '))
       .join('\n')
       .toLowerCase();
     for (const ins of OOD_INSTRUCTIONS) expect(text.includes(ins.text.toLowerCase()), ins.text).toBe(false);
-    const shown = new Set([...text.matchAll(/prompt: (.*?) (?:think about|image a:)/g)].map((m) => m[1]));
+    const shown = new Set([...text.matchAll(/prompt: (.*?) (?:think about|image a:| a shows)/g)].map((m) => m[1]));
     expect(shown.size).toBeGreaterThan(100);
     for (const p of [...TEST_PROMPTS, ...VALIDATION_PROMPTS]) expect(shown.has(p.text), p.text).toBe(false);
     expect(TRAIN_INSTRUCTIONS.some((ins) => text.includes(ins.text.toLowerCase()))).toBe(true);

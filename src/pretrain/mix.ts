@@ -23,7 +23,7 @@ import type { Rng } from '../core/rng.ts';
 import { captionOf } from '../world/grammar.ts';
 import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts';
 import { CONCEPTS, type Concept, type Cue } from '../world/concepts.ts';
-import { elaborate, type Rule } from '../world/rules.ts';
+import { elaborate, evaluateRule, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
@@ -32,7 +32,10 @@ import {
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
 import { alignmentContext, captionContext, describePair, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
 
-export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format';
+export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading';
+
+/** Every task, in the order recipes list them. */
+export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading'] as const satisfies readonly PretrainTask[];
 
 export interface ImageRef {
   spec: SceneSpec;
@@ -48,7 +51,7 @@ export interface PretrainExample {
 }
 
 export const DEFAULT_MIX: Record<PretrainTask, number> = {
-  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1,
+  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1, caption_reading: 0,
 };
 
 /** Instruction texts pretraining may show: the training ones only. */
@@ -92,7 +95,7 @@ export class PretrainMixer {
   private readonly corpus: string[];
   private readonly emptyCaptions: number;
 
-  constructor(rng: Rng, mix: Record<PretrainTask, number> = DEFAULT_MIX, options: MixerOptions = {}) {
+  constructor(rng: Rng, mix: Partial<Record<PretrainTask, number>> = DEFAULT_MIX, options: MixerOptions = {}) {
     this.rng = rng;
     this.weights = Object.entries(mix) as [PretrainTask, number][];
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
@@ -142,6 +145,12 @@ export class PretrainMixer {
         const think = `${describe} ${instructionRecall(rng, ins)}`;
         return { task, context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
       }
+      case 'caption_reading': {
+        const prompt = pretrainPrompt(rng);
+        const ins = rng.pick(INSTRUCTIONS);
+        const { spec, yes } = readingCase(rng, ins, prompt);
+        return { task, context: [{ text: readingContext(ins.text, prompt.text, captionOf(spec), instructionRecall(rng, ins)) }], target: [{ text: `${yes ? 'yes' : 'no'} <eos>` }], images: [] };
+      }
       case 'reprompt_format': {
         const prompt = pretrainPrompt(rng);
         const ins = rng.pick(INSTRUCTIONS);
@@ -166,6 +175,29 @@ function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, I
   const negative = rng.pick<SceneSpec>([plain, { ...reference, subject: rng.pick(others) }, { ...reference, subject: null }, randomSpec(rng, { pChange: 0.45 })]);
   const pair: [ImageRef, ImageRef] = [{ spec: reference, seed: rng.int(1 << 30) }, { spec: negative, seed: rng.int(1 << 30) }];
   return rng.bool() ? pair : [pair[1], pair[0]];
+}
+
+/**
+ * The caption-reading task (beyond the paper; text only, no image): one scene's caption against an
+ * instruction and a prompt — does it follow the instruction while keeping the prompt's subject?
+ * The caption is, half of the time, the case's elaboration, otherwise one of the hard negatives'
+ * kinds (plain, subject swapped, subject lost, another concept, a random scene); the answer is the
+ * world's rule, so it is right. It teaches the understanding a judge needs to *read* descriptions
+ * ("a shows …. the instruction wants …."), one caption at a time — never which of two images
+ * wins: judge-format verdicts stay random, so the zero-shot pairwise judge stays near chance.
+ */
+export function readingCase(rng: Rng, ins: Instruction, prompt: PromptItem): { spec: SceneSpec; yes: boolean } {
+  const plain = defaultSpec(prompt.subject);
+  const reference = elaborate(ins.rule, plain, rng) ?? plain; // (a rule no spec can satisfy: the label below says no)
+  const others = SUBJECTS.filter((s) => s !== prompt.subject);
+  const otherRule = rng.pick(INSTRUCTIONS.filter((i) => i.text !== ins.text)).rule;
+  const spec = rng.bool(0.5) ? reference : rng.pick<SceneSpec>([plain, { ...reference, subject: rng.pick(others) }, { ...reference, subject: null }, elaborate(otherRule, plain, rng) ?? plain, randomSpec(rng, { pChange: 0.45 })]);
+  return { spec, yes: spec.subject === prompt.subject && evaluateRule(ins.rule, spec).satisfied };
+}
+
+/** The caption-reading question: the judge's description and recall sentences, then yes or no. */
+export function readingContext(instruction: string, prompt: string, caption: string, recall: string): string {
+  return `<user> instruction: ${instruction} prompt: ${prompt} a shows ${caption}. ${recall} does a correctly follows the instruction while keeping the subject recognizable? <assistant>`;
 }
 
 /** What the instruction asks for, in the knowledge corpus' terms: "the instruction wants something cute: a smile or big eyes." */

@@ -20,7 +20,7 @@ import { renderSpec } from '../world/render.ts';
 import { Transformer } from '../model/transformer.ts';
 import { SeerMini } from '../model/umm.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
-import { DEFAULT_MIX, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
+import { DEFAULT_MIX, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
 import { buildImageTokenizer, buildTextTokenizer } from './tokenizers.ts';
 
 export const pretrainRecipeSchema = z.object({
@@ -39,13 +39,13 @@ export const pretrainRecipeSchema = z.object({
   maxGradNorm: z.number().positive().default(1),
   threads: z.number().int().positive().describe('libtorch intra-op threads').default(2),
   checkpointEvery: z.number().int().positive().default(100),
-  mix: z.record(z.enum(['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format']), z.number().nonnegative()).default(DEFAULT_MIX),
+  mix: z.partialRecord(z.enum(PRETRAIN_TASKS), z.number().nonnegative()).default(DEFAULT_MIX).describe('task weights; a task left out has weight 0'),
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -56,6 +56,15 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding', z.input<typeof pr
   grounding: {
     name: 'grounding', init: true, steps: 1500, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
     mix: { t2i: 0.4, caption: 0.15, vqa: 0.08, knowledge: 0.05, judge_format: 0.22, reprompt_format: 0.1 },
+  },
+  /**
+   * Continued pretraining of a grounded base (`--init DIR`, v5) that adds caption reading
+   * (./mix.ts `readingCase`): whether one caption follows an instruction and keeps the subject.
+   * The judge-format verdicts stay random; the other tasks keep their skills.
+   */
+  reading: {
+    name: 'reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
+    mix: { t2i: 0.4, caption: 0.12, vqa: 0.06, knowledge: 0.04, judge_format: 0.12, reprompt_format: 0.08, caption_reading: 0.18 },
   },
 };
 

@@ -2,7 +2,9 @@
 // Each image is captioned alone (no prompt in context, so the prompt cannot prime the description);
 // the judge then continues "<think> a shows CAP_A. b shows CAP_B." with its recall and verdict.
 // Reports, per hard-negative kind on validation rows (both orders): the plain judge, the
-// caption-grounded judge, and a perfect reader of the captions (the ceiling of reading them).
+// caption-grounded judge, a perfect reader of the captions (the ceiling of reading them), and the
+// model's own reading (pretraining's caption-reading question, v6 on): the image whose caption gets
+// the higher P(yes) wins.
 // npx tsx src/bench/exp/caption-judge.mts CHECKPOINT DATA_DIR [ROWS]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -10,6 +12,8 @@ import { testRowSchema } from '../../data/schemas.ts';
 import { readPng, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { captionContext, judgeContext, parseJudgeOutput } from '../../model/templates.ts';
+import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
+import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { findInstruction } from '../../world/instructions.ts';
 import { parseCaption } from '../../world/grammar.ts';
@@ -35,9 +39,14 @@ const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [numbe
 const prefixes = qs.map((q) => { const [a, b] = order(q); return `<think> a shows ${captions[a]}. b shows ${captions[b]}.`; });
 const contexts = qs.map((q, i) => { const [a, b] = order(q); return [...model.encode(judgeContext(q.ins, q.prompt), model.encodeImages([images[a]!, images[b]!])), ...model.text.encode(prefixes[i]!)]; });
 const grounded = model.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 40, seed: 0 }).map((s, i) => parseJudgeOutput(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
-const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number }> = {};
+// The model's own reading of each caption (P(yes) of the caption-reading question), per (query, image).
+const recallRng = new Rng(0);
+const readings = model.scoreAnswers(qs.flatMap((q) => [q.pos, q.neg].map((k) => model.text.encode(readingContext(q.ins, q.prompt, captions[k]!, instructionRecall(recallRng, findInstruction(q.ins)!))))), ['yes', 'no']).map(([y, n]) => 1 / (1 + Math.exp(n! - y!)));
+const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number }> = {};
 qs.forEach((q, i) => {
-  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0 });
+  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0 });
+  const [yPos, yNeg] = [readings[2 * i]!, readings[2 * i + 1]!];
+  s.own += yPos > yNeg ? 1 : yPos === yNeg ? 0.5 : 0;
   const right = q.posFirst ? 'A' : 'B';
   s.n++;
   if (plain[i]!.verdict === right) s.plain++;
@@ -49,5 +58,5 @@ qs.forEach((q, i) => {
   s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
   if (i < 6) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', g.ok ? g.verdict : 'bad');
 });
-const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0 });
-for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2) }));
+const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0 });
+for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2) }));
