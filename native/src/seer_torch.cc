@@ -291,14 +291,12 @@ OP(CrossEntropy, {
 })
 
 // Decoding's fused attention (attention.h). A key part from JS: { keys, values, length, group, pad? }.
+bool Absent(const Napi::Value& v) { return v.IsUndefined() || v.IsNull(); }
+at::Tensor OptionalTensor(const Napi::Value& v) { return Absent(v) ? at::Tensor() : T(v); }
 seer::KeyPart KeyPartArg(const Napi::Value& v) {
   Napi::Object o = v.As<Napi::Object>();
-  seer::KeyPart part{T(o.Get("keys")), T(o.Get("values")), Int(o.Get("length")), Int(o.Get("group")), at::Tensor()};
-  Napi::Value pad = o.Get("pad");
-  if (!pad.IsUndefined() && !pad.IsNull()) part.pad = T(pad);
-  return part;
+  return seer::KeyPart{T(o.Get("keys")), T(o.Get("values")), Int(o.Get("length")), Int(o.Get("group")), OptionalTensor(o.Get("pad"))};
 }
-at::Tensor OptionalTensor(const Napi::Value& v) { return v.IsUndefined() || v.IsNull() ? at::Tensor() : T(v); }
 // Decoding only: the kernels record no autograd graph, so refuse inputs that would need one.
 void RequireNoGrad(std::initializer_list<const at::Tensor*> ts) {
   if (!torch::GradMode::is_enabled()) return;
@@ -320,7 +318,7 @@ at::Tensor CacheAndAttendArgs(const Napi::CallbackInfo& info) {
   const at::Tensor& qkv = T(info[0]);
   at::Tensor ownPad = OptionalTensor(info[4]);
   RequireNoGrad({&qkv});
-  if (info[5].IsUndefined() || info[5].IsNull()) return seer::CacheAndAttend(qkv, T(info[1]), T(info[2]), Int(info[3]), ownPad, nullptr);
+  if (Absent(info[5])) return seer::CacheAndAttend(qkv, T(info[1]), T(info[2]), Int(info[3]), ownPad, nullptr);
   seer::KeyPart shared = KeyPartArg(info[5]);
   RequireNoGrad({&shared.keys, &shared.values});
   return seer::CacheAndAttend(qkv, T(info[1]), T(info[2]), Int(info[3]), ownPad, &shared);

@@ -207,13 +207,13 @@ export class Transformer {
     const fused = Tq === 1 && !gradEnabled();
     let mask = fused ? null : T.reshape(T.causalMask(Tq, Tk), [1, 1, Tq, Tk]); // true = blocked (with a shared prefix: among the rows' own tokens)
     if (mask && options.keyPad && !prefix) mask = T.toBool(T.add(mask, T.reshape(options.keyPad, [B, 1, 1, Tk])));
+    const cache = options.cache;
+    if (cache?.capacity !== undefined && Tk > cache.capacity) throw new RangeError(`KV cache of ${cache.capacity} positions cannot hold ${Tk}`);
     this.blocks.forEach((blk, l) => {
       const h = T.layerNorm(x, blk.ln1w, blk.ln1b, 1e-5);
       const qkv = T.linear(h, blk.qkvW, blk.qkvB); // [B, T, 3d]
-      const cache = options.cache;
       if (fused && cache?.capacity !== undefined) {
         // A decoding step into the cache's buffers: one addon call caches the token and attends.
-        if (Tk > cache.capacity) throw new RangeError(`KV cache of ${cache.capacity} positions cannot hold ${Tk}`);
         const y = T.cacheAndAttend(qkv, cache.keys[l] as Tensor, cache.values[l] as Tensor, past, prefix ? null : options.keyPad, prefix ? sharedPart(prefix, l) : null); // [B, 1, d]
         x = this.blockRest(blk, x, y);
         return;
@@ -223,7 +223,6 @@ export class Transformer {
       let k = split(1);
       let v = split(2);
       if (cache?.capacity !== undefined) {
-        if (Tk > cache.capacity) throw new RangeError(`KV cache of ${cache.capacity} positions cannot hold ${Tk}`);
         T.narrow(cache.keys[l] as Tensor, 2, past, Tq).copyFrom(k);
         T.narrow(cache.values[l] as Tensor, 2, past, Tq).copyFrom(v);
         k = T.narrow(cache.keys[l] as Tensor, 2, 0, Tk); // [B, H, Tk, hd] views of the buffers

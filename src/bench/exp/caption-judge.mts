@@ -11,7 +11,7 @@ import { readJsonl } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { readPng, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { captionContext, judgeContext, parseJudgeOutput } from '../../model/templates.ts';
+import { captionedOpening, judgeContext, parseJudgeOutput } from '../../model/templates.ts';
 import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
 import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
@@ -33,10 +33,10 @@ for (const r of rows) {
     for (const posFirst of [true, false]) qs.push({ kind: n.kind, ins: r.instruction, prompt: r.prompt, subject: r.subject, pos, neg, posFirst });
   }
 }
-const captions = model.sampleText(images.map((im) => model.encode(captionContext(), model.encodeImages([im]))), { temperature: 0, topP: 1, maxNewTokens: 24, seed: 0 }).map((s) => model.decodeText(s.tokens));
+const captions = model.captionCodes(model.encodeImages(images));
 const plain = await new SeerJudge(model, { probabilities: false }).judge(qs.map((q) => ({ instruction: q.ins, prompt: q.prompt, imageA: images[q.posFirst ? q.pos : q.neg]!, imageB: images[q.posFirst ? q.neg : q.pos]! })));
 const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];
-const prefixes = qs.map((q) => { const [a, b] = order(q); return `<think> a shows ${captions[a]}. b shows ${captions[b]}.`; });
+const prefixes = qs.map((q) => { const [a, b] = order(q); return captionedOpening(captions[a]!, captions[b]!); });
 const contexts = qs.map((q, i) => { const [a, b] = order(q); return [...model.encode(judgeContext(q.ins, q.prompt), model.encodeImages([images[a]!, images[b]!])), ...model.text.encode(prefixes[i]!)]; });
 const grounded = model.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 40, seed: 0 }).map((s, i) => parseJudgeOutput(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
 // The model's own reading of each caption (P(yes) of the caption-reading question), per (query, image).
