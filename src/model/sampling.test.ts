@@ -228,6 +228,19 @@ describe('sample (batched, KV cache)', () => {
     expect(out[0]!.tokens).toHaveLength(4);
     expect(out[0]!.truncated).toBe(true);
   });
+
+  it('stops each row at its own room in the context: a long row does not cut a short one short, and rows draw what they draw alone', () => {
+    const long = Array.from({ length: 44 }, (_, i) => i % 30);
+    const short = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+    const full = Array.from({ length: 48 }, (_, i) => i % 30);
+    const opts = { maxNewTokens: 50, temperature: 1, topP: 1, seed: 3, rowSeeds: [1, 2, 3] };
+    const [a, b, c] = sample(model, [long, short, full], opts);
+    expect(a!.tokens).toHaveLength(4);
+    expect(b!.tokens).toHaveLength(18);
+    expect(c!.tokens).toHaveLength(0);
+    expect([a, b, c].every((r) => r!.truncated)).toBe(true);
+    expect(sample(model, [short], { ...opts, rowSeeds: [2] })[0]!.tokens).toEqual(b!.tokens);
+  });
 });
 
 describe('per-row seeds', () => {

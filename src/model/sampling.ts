@@ -51,15 +51,17 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   if (B === 0) return [];
   const V = model.vocabSize;
   const maxLen = Math.max(...contexts.map((c) => c.length));
-  const budget = model.config.contextLength - maxLen;
-  const steps = Math.min(options.maxNewTokens, Math.max(0, budget));
+  // Positions restart at each row's first real token, so each row may grow to the model's context
+  // length on its own: a long context in the batch does not cut the others' completions short.
+  const rowBudget = contexts.map((c) => Math.min(options.maxNewTokens, Math.max(0, model.config.contextLength - c.length)));
+  const steps = Math.max(...rowBudget);
   const rngs = contexts.map((_, b) => new Rng(options.rowSeeds ? hashSeed(options.rowSeeds[b] ?? 0, 'row') : hashSeed(options.seed, `row-${(options.firstRow ?? 0) + b}`)));
   const stop = new Set(options.stopTokens ?? []);
   const [from, to] = options.tokenRange ?? [0, V];
   if (!(from >= 0 && from < to && to <= V)) throw new RangeError(`sample: tokenRange [${from}, ${to}) is not inside the vocabulary of ${V}`);
   const W = to - from; // logits per row
   const out: SampledSequence[] = contexts.map(() => ({ tokens: [], truncated: true }));
-  const done = new Array<boolean>(B).fill(false);
+  const done = rowBudget.map((n) => n === 0); // a row already at the context length draws nothing
   // Rows with the same context (GRPO's G completions of a prompt) share one prefill: the P
   // distinct contexts run once. When every context has the same number G > 1 of rows, decoding
   // keeps the P prefixes' keys and values once (`KvCache.prefix`), the rows run in group order
@@ -124,7 +126,7 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
           if (stop.has(token)) {
             done[b] = true;
             (out[b] as SampledSequence).truncated = false;
-          }
+          } else if ((out[b] as SampledSequence).tokens.length >= (rowBudget[b] as number)) done[b] = true; // truncated
         }
         if (done.every(Boolean) || step === steps - 1) break;
         if (!cache.prefix) {

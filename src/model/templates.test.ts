@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hasValidFormat, parseJudgeOutput, parseRepromptOutput, thinkAnswer } from './templates.ts';
+import { describePair, hasValidFormat, parseJudgeOutput, parseReadings, parseRepromptOutput, readingLine, thinkAnswer } from './templates.ts';
 
 describe('output parsing', () => {
   it('reads a well-formed verdict and reprompt', () => {
@@ -29,5 +29,22 @@ describe('output parsing', () => {
       expect(typeof r.ok).toBe('boolean');
       expect(hasValidFormat(text)).toBe(r.ok);
     }), { numRuns: 3000 });
+  });
+});
+
+describe('judge reading lines', () => {
+  it('round-trip through the reasoning they sit in, with or without the instruction answer', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.option(fc.boolean(), { nil: null }), fc.option(fc.boolean(), { nil: null }), (sa, sb, ia, ib) => {
+        const think = `${describePair('a red fox', 'an empty scene')} the instruction wants something cute: a smile. ${readingLine('a', sa, ia)} ${readingLine('b', sb, ib)}`;
+        expect(parseReadings(think)).toEqual({ a: { subject: sa, instruction: ia }, b: { subject: sb, instruction: ib } });
+      }),
+    );
+  });
+
+  it('are absent from reasoning that only describes, or reads one image', () => {
+    expect(parseReadings(describePair('a red fox', 'a blue vase'))).toBeNull();
+    expect(parseReadings(`a shows a red fox. ${readingLine('a', true, false)}`)).toBeNull();
+    expect(readingLine('b', false, true)).toBe('b: subject no, instruction yes.');
   });
 });

@@ -30,7 +30,8 @@ import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
-import { alignmentContext, captionContext, describePair, generateContext, judgeContext, questionContext, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { alignmentContext, captionContext, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { hardNegativeSpecs } from '../data/negatives.ts';
 
 export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading';
 
@@ -87,6 +88,15 @@ export interface MixerOptions {
    * renders); the grounding continuation uses it so the judge can describe a lost subject.
    */
   emptyCaptions?: number;
+  /**
+   * Judge-format reasoning that also *reads* its descriptions (`readingLine`): after describing
+   * both images (and recalling the instruction), "a: subject yes, instruction no. b: …" — the
+   * world's answers for the described scenes, so the reading is right — then the verdict, still
+   * drawn at random. The pairs are a case's elaboration against each hard-negative kind of
+   * data/negatives.ts (or two random scenes). Off in the v2–v6 bases; the judge-reading
+   * continuation (v7) uses it, so RLVR's one step is to make the verdict follow the reading.
+   */
+  judgeReading?: boolean;
 }
 
 export class PretrainMixer {
@@ -94,12 +104,14 @@ export class PretrainMixer {
   private readonly weights: [PretrainTask, number][];
   private readonly corpus: string[];
   private readonly emptyCaptions: number;
+  private readonly judgeReading: boolean;
 
   constructor(rng: Rng, mix: Partial<Record<PretrainTask, number>> = DEFAULT_MIX, options: MixerOptions = {}) {
     this.rng = rng;
     this.weights = Object.entries(mix) as [PretrainTask, number][];
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
     this.emptyCaptions = options.emptyCaptions ?? 0;
+    this.judgeReading = options.judgeReading ?? false;
   }
 
   next(): PretrainExample {
@@ -136,6 +148,7 @@ export class PretrainMixer {
       case 'judge_format': {
         const prompt = pretrainPrompt(rng);
         const ins = rng.pick(INSTRUCTIONS);
+        if (this.judgeReading) return readingJudgeExample(rng, ins, prompt);
         const refs = judgePair(rng, ins, prompt);
         const verdict = rng.bool() ? 'a' : 'b';
         const describe = describePair(captionOf(refs[0]!.spec), captionOf(refs[1]!.spec));
@@ -174,6 +187,41 @@ function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, I
   const others = SUBJECTS.filter((s) => s !== prompt.subject);
   const negative = rng.pick<SceneSpec>([plain, { ...reference, subject: rng.pick(others) }, { ...reference, subject: null }, randomSpec(rng, { pChange: 0.45 })]);
   const pair: [ImageRef, ImageRef] = [{ spec: reference, seed: rng.int(1 << 30) }, { spec: negative, seed: rng.int(1 << 30) }];
+  return rng.bool() ? pair : [pair[1], pair[0]];
+}
+
+/**
+ * A judge-format example whose reasoning reads its descriptions (`MixerOptions.judgeReading`):
+ * half of the time phase 1's question (the prompt only: the reading checks the subject), half of
+ * the time the instruction's (describe, recall, then subject and instruction for each image).
+ * The verdict is drawn at random, so the zero-shot judge stays near chance.
+ */
+function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem): PretrainExample {
+  const refs = readingPair(rng, ins, prompt);
+  const verdict = rng.bool() ? 'a' : 'b';
+  const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
+  const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
+  if (rng.bool(0.5)) {
+    const think = `${describe} ${readingLine('a', kept(refs[0]), null)} ${readingLine('b', kept(refs[1]), null)}`;
+    return { task: 'judge_format', context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
+  }
+  const follows = (ref: ImageRef) => evaluateRule(ins.rule, ref.spec).satisfied;
+  const recall = instructionRecall(rng, ins);
+  const think = `${describe}${recall ? ` ${recall}` : ''} ${readingLine('a', kept(refs[0]), follows(refs[0]))} ${readingLine('b', kept(refs[1]), follows(refs[1]))}`;
+  return { task: 'judge_format', context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
+}
+
+/**
+ * The pair of a reading judge example: three times in four the case's elaboration and one of its
+ * hard negatives (every kind of data/negatives.ts, over training instructions), in random order;
+ * otherwise two random scenes.
+ */
+function readingPair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, ImageRef] {
+  const random = (): ImageRef => ({ spec: randomSpec(rng, { pChange: 0.45 }), seed: rng.int(1 << 30) });
+  const reference = rng.bool(0.75) ? elaborate(ins.rule, defaultSpec(prompt.subject), rng) : null;
+  const negatives = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }) : [];
+  if (!reference || negatives.length === 0) return [random(), random()];
+  const pair: [ImageRef, ImageRef] = [{ spec: reference, seed: rng.int(1 << 30) }, { spec: rng.pick(negatives).spec, seed: rng.int(1 << 30) }];
   return rng.bool() ? pair : [pair[1], pair[0]];
 }
 

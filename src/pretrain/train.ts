@@ -41,11 +41,12 @@ export const pretrainRecipeSchema = z.object({
   checkpointEvery: z.number().int().positive().default(100),
   mix: z.partialRecord(z.enum(PRETRAIN_TASKS), z.number().nonnegative()).default(DEFAULT_MIX).describe('task weights; a task left out has weight 0'),
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
+  judgeReading: z.boolean().describe("judge-format reasoning that reads its descriptions (./mix.ts MixerOptions.judgeReading)").default(false),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -65,6 +66,16 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading', z.inp
   reading: {
     name: 'reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
     mix: { t2i: 0.4, caption: 0.12, vqa: 0.06, knowledge: 0.04, judge_format: 0.12, reprompt_format: 0.08, caption_reading: 0.18 },
+  },
+  /**
+   * Continued pretraining of a reading base (`--init DIR`, v6) in which the judge format reads its
+   * descriptions (./mix.ts `MixerOptions.judgeReading`): each image's subject and instruction
+   * answered right, the verdict still random — so the evaluation skill is latent in the judge's
+   * own reasoning and RLVR has one step to take, making the verdict follow it.
+   */
+  'judge-reading': {
+    name: 'judge-reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: true,
+    mix: { t2i: 0.38, caption: 0.12, vqa: 0.05, knowledge: 0.03, judge_format: 0.28, reprompt_format: 0.08, caption_reading: 0.06 },
   },
 };
 
@@ -126,9 +137,19 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions });
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
+    // A sequence longer than the context (rare: a reading judge example with long captions, ~1 in
+    // 700) is redrawn; the v2–v6 mixtures never produce one, so their batches are unchanged.
+    for (let i = 0; i < examples.length; i++) {
+      for (let tries = 0; contexts[i]!.length + targets[i]!.length > recipe.contextLength; tries++) {
+        if (tries === 20) throw new SeerError('bad_input', `task "${task}" keeps drawing sequences longer than the context (${recipe.contextLength} tokens)`);
+        const redrawn = tokenize(model, [mixer.make(task)]);
+        contexts[i] = redrawn.contexts[0]!;
+        targets[i] = redrawn.targets[0]!;
+      }
+    }
     const lr = step < recipe.warmup ? (recipe.lr * (step + 1)) / recipe.warmup : recipe.lr * 0.5 * (1 + Math.cos((Math.PI * (step - recipe.warmup)) / Math.max(1, recipe.steps - recipe.warmup)));
     optimizer.setLr(0, Math.max(lr, recipe.lr * 0.02));
     const loss = tidy(() => {

@@ -4,14 +4,15 @@
 // Reports, per hard-negative kind on validation rows (both orders): the plain judge, the
 // caption-grounded judge, a perfect reader of the captions (the ceiling of reading them), and the
 // model's own reading (pretraining's caption-reading question, v6 on): the image whose caption gets
-// the higher P(yes) wins.
+// the higher P(yes) wins; and the judge's own written reading ("a: subject yes, instruction no.",
+// judge-reading bases, v7 on): the image it reads as compliant wins, a tie counts half.
 // npx tsx src/bench/exp/caption-judge.mts CHECKPOINT DATA_DIR [ROWS]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { readPng, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { captionedOpening, judgeContext, parseJudgeOutput } from '../../model/templates.ts';
+import { captionedOpening, judgeContext, parseJudgeOutput, parseReadings } from '../../model/templates.ts';
 import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
 import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
@@ -38,16 +39,30 @@ const plain = await new SeerJudge(model, { probabilities: false }).judge(qs.map(
 const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];
 const prefixes = qs.map((q) => { const [a, b] = order(q); return captionedOpening(captions[a]!, captions[b]!); });
 const contexts = qs.map((q, i) => { const [a, b] = order(q); return [...model.encode(judgeContext(q.ins, q.prompt), model.encodeImages([images[a]!, images[b]!])), ...model.text.encode(prefixes[i]!)]; });
-const grounded = model.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 40, seed: 0 }).map((s, i) => parseJudgeOutput(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
+const groundedSamples = model.sampleText(contexts, { temperature: 0, topP: 1, maxNewTokens: 64, seed: 0 });
+const grounded = groundedSamples.map((s, i) => parseJudgeOutput(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
+// The judge's own written reading of the two captions (judge-reading bases, v7 on): the image it reads as compliant wins.
+const written = groundedSamples.map((s, i) => parseReadings(`${prefixes[i]} ${model.decodeText(s.tokens)}`));
 // The model's own reading of each caption (P(yes) of the caption-reading question), per (query, image).
 const recallRng = new Rng(0);
 const readings = model.scoreAnswers(qs.flatMap((q) => [q.pos, q.neg].map((k) => model.text.encode(readingContext(q.ins, q.prompt, captions[k]!, instructionRecall(recallRng, findInstruction(q.ins)!))))), ['yes', 'no']).map(([y, n]) => 1 / (1 + Math.exp(n! - y!)));
-const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number }> = {};
+const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number; ownHard: number; written: number; readable: number; truncated: number }> = {};
 qs.forEach((q, i) => {
-  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0 });
+  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, readable: 0, truncated: 0 });
   const [yPos, yNeg] = [readings[2 * i]!, readings[2 * i + 1]!];
   s.own += yPos > yNeg ? 1 : yPos === yNeg ? 0.5 : 0;
+  // The same reading as a yes/no answer per caption (what a judge writing its answers would decide on; a tie is a coin flip).
+  s.ownHard += yPos > 0.5 && yNeg <= 0.5 ? 1 : yPos > 0.5 === yNeg > 0.5 ? 0.5 : 0;
   const right = q.posFirst ? 'A' : 'B';
+  const w = written[i];
+  if (groundedSamples[i]!.truncated) s.truncated++;
+  if (w) {
+    s.readable++;
+    const okA = w.a.subject && w.a.instruction !== false;
+    const okB = w.b.subject && w.b.instruction !== false;
+    const wins = okA === okB ? 0.5 : okA === (right === 'A') ? 1 : 0;
+    s.written += wins;
+  } else s.written += 0.5;
   s.n++;
   if (plain[i]!.verdict === right) s.plain++;
   const g = grounded[i]!;
@@ -58,5 +73,5 @@ qs.forEach((q, i) => {
   s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
   if (i < 6) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', g.ok ? g.verdict : 'bad');
 });
-const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0 });
-for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2) }));
+const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own, ownHard: t.ownHard + s.ownHard, written: t.written + s.written, readable: t.readable + s.readable, truncated: t.truncated + s.truncated }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, readable: 0, truncated: 0 });
+for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2), ownReadingYesNo: +(s.ownHard / s.n).toFixed(2), judgeReading: +(s.written / s.n).toFixed(2), readable: +(s.readable / s.n).toFixed(2), truncated: s.truncated }));
