@@ -9,8 +9,8 @@ export function registerModelCommands(program: Command): void {
   program
     .command('pretrain')
     .description('pretrain SEER-Mini on the VIE world (writes OUT/model, metrics.jsonl, train-state)')
-    .option('--recipe <name>', 'default | tiny | grounding | reading | judge-reading (the last three continue --init)', 'default')
-    .option('--init <dir>', 'checkpoint to continue from (recipes that continue one: grounding, reading, judge-reading)')
+    .option('--recipe <name>', 'default | tiny | grounding | reading | judge-reading | judge-reading-focus (the last four continue --init)', 'default')
+    .option('--init <dir>', 'checkpoint to continue from (recipes that continue one: grounding, reading, judge-reading, judge-reading-focus)')
     .requiredOption('--out <dir>', 'run folder')
     .addOption(seedOption())
     .option('--resume', 'continue from the last checkpoint in --out')

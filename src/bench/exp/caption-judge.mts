@@ -71,7 +71,7 @@ qs.forEach((q, i) => {
   const rule = findInstruction(q.ins)!.rule;
   const ok = (k: number) => { const sp = parseCaption(captions[k]!).spec; return sp.subject === q.subject && evaluateRule(rule, sp).satisfied; };
   s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
-  if (i < 6) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', g.ok ? g.verdict : 'bad');
+  if (i < 6 || process.env.SHOW) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', model.decodeText(groundedSamples[i]!.tokens));
 });
 const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own, ownHard: t.ownHard + s.ownHard, written: t.written + s.written, readable: t.readable + s.readable, truncated: t.truncated + s.truncated }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, readable: 0, truncated: 0 });
 for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2), ownReadingYesNo: +(s.ownHard / s.n).toFixed(2), judgeReading: +(s.written / s.n).toFixed(2), readable: +(s.readable / s.n).toFixed(2), truncated: s.truncated }));
