@@ -127,9 +127,10 @@ describe('pretraining mixture', () => {
     expect(Math.abs(a / judged - 0.5)).toBeLessThan(0.05);
   });
 
-  it('judge reading (judgeReading): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', () => {
-    const mixer = new PretrainMixer(new Rng(6), { judge_format: 1 }, { judgeReading: true });
+  it.each(['contrast', 'independent'] as const)('judge reading (%s pairs): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', (pairs) => {
+    const mixer = new PretrainMixer(new Rng(6), { judge_format: 1 }, { judgeReading: pairs });
     const seen = { subjectNo: 0, instructionYes: 0, instructionNo: 0, withInstruction: 0, decided: 0, verdictFollows: 0 };
+    const bOkGivenA = { ok: [0, 0], notOk: [0, 0] }; // [b ok, count] when a is ok / not ok
     const n = 1500;
     for (let i = 0; i < n; i++) {
       const ex = mixer.make('judge_format');
@@ -159,6 +160,9 @@ describe('pretraining mixture', () => {
         } else expect(r.instruction).toBeNull();
         ok[k] = r.subject && r.instruction !== false;
       }
+      const given = ok.a ? bOkGivenA.ok : bOkGivenA.notOk;
+      given[0]! += ok.b ? 1 : 0;
+      given[1]! += 1;
       if (ok.a !== ok.b) {
         seen.decided++;
         if ((parsed.verdict === 'A') === ok.a) seen.verdictFollows++;
@@ -172,6 +176,10 @@ describe('pretraining mixture', () => {
     // The reading decides most pairs, yet the verdict is drawn at random: pretraining never teaches it.
     expect(seen.decided / n).toBeGreaterThan(0.4);
     expect(Math.abs(seen.verdictFollows / seen.decided - 0.5)).toBeLessThan(0.06);
+    // Contrast pairs: b's reading is predictable from a's (one fine, one not); independent pairs: it is not.
+    const dependence = bOkGivenA.ok[0]! / bOkGivenA.ok[1]! - bOkGivenA.notOk[0]! / bOkGivenA.notOk[1]!;
+    if (pairs === 'contrast') expect(dependence).toBeLessThan(-0.1);
+    else expect(Math.abs(dependence)).toBeLessThan(0.08);
   });
 });
 

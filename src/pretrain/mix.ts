@@ -92,26 +92,32 @@ export interface MixerOptions {
    * Judge-format reasoning that also *reads* its descriptions (`readingLine`): after describing
    * both images (and recalling the instruction), "a: subject yes, instruction no. b: …" — the
    * world's answers for the described scenes, so the reading is right — then the verdict, still
-   * drawn at random. The pairs are a case's elaboration against each hard-negative kind of
-   * data/negatives.ts (or two random scenes). Off in the v2–v6 bases; the judge-reading
-   * continuation (v7) uses it, so RLVR's one step is to make the verdict follow the reading.
+   * drawn at random. Off in the v2–v6 bases. The pairs: 'contrast' (v7, v8) — three times in four
+   * a case's elaboration against one of its hard negatives (data/negatives.ts), so one image reads
+   * yes and the other no, which a model can learn without reading (measured: v8 wrote "a: … yes.
+   * b: … no." whatever the captions said); 'independent' — each image drawn on its own (the
+   * elaboration, a hard negative or a random scene), so b's answers say nothing about a's.
    */
-  judgeReading?: boolean;
+  judgeReading?: JudgeReadingPairs;
 }
+
+/** How a reading judge example draws its two images (`MixerOptions.judgeReading`). */
+export type JudgeReadingPairs = 'off' | 'contrast' | 'independent';
+export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent'] as const satisfies readonly JudgeReadingPairs[];
 
 export class PretrainMixer {
   private readonly rng: Rng;
   private readonly weights: [PretrainTask, number][];
   private readonly corpus: string[];
   private readonly emptyCaptions: number;
-  private readonly judgeReading: boolean;
+  private readonly judgeReading: JudgeReadingPairs;
 
   constructor(rng: Rng, mix: Partial<Record<PretrainTask, number>> = DEFAULT_MIX, options: MixerOptions = {}) {
     this.rng = rng;
     this.weights = Object.entries(mix) as [PretrainTask, number][];
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
     this.emptyCaptions = options.emptyCaptions ?? 0;
-    this.judgeReading = options.judgeReading ?? false;
+    this.judgeReading = options.judgeReading ?? 'off';
   }
 
   next(): PretrainExample {
@@ -148,7 +154,7 @@ export class PretrainMixer {
       case 'judge_format': {
         const prompt = pretrainPrompt(rng);
         const ins = rng.pick(INSTRUCTIONS);
-        if (this.judgeReading) return readingJudgeExample(rng, ins, prompt);
+        if (this.judgeReading !== 'off') return readingJudgeExample(rng, ins, prompt, this.judgeReading);
         const refs = judgePair(rng, ins, prompt);
         const verdict = rng.bool() ? 'a' : 'b';
         const describe = describePair(captionOf(refs[0]!.spec), captionOf(refs[1]!.spec));
@@ -196,8 +202,8 @@ function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, I
  * the time the instruction's (describe, recall, then subject and instruction for each image).
  * The verdict is drawn at random, so the zero-shot judge stays near chance.
  */
-function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem): PretrainExample {
-  const refs = readingPair(rng, ins, prompt);
+function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pairs: 'contrast' | 'independent'): PretrainExample {
+  const refs = pairs === 'contrast' ? readingPair(rng, ins, prompt) : [readingImage(rng, ins, prompt), readingImage(rng, ins, prompt)] as [ImageRef, ImageRef];
   const verdict = rng.bool() ? 'a' : 'b';
   const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
@@ -223,6 +229,16 @@ function readingPair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef,
   if (!reference || negatives.length === 0) return [random(), random()];
   const pair: [ImageRef, ImageRef] = [{ spec: reference, seed: rng.int(1 << 30) }, { spec: rng.pick(negatives).spec, seed: rng.int(1 << 30) }];
   return rng.bool() ? pair : [pair[1], pair[0]];
+}
+
+/** One image of an 'independent' reading pair: the case's elaboration (40%), one of its hard negatives (45%) or a random scene. */
+function readingImage(rng: Rng, ins: Instruction, prompt: PromptItem): ImageRef {
+  const seed = rng.int(1 << 30);
+  const r = rng.next();
+  const reference = r < 0.85 ? elaborate(ins.rule, defaultSpec(prompt.subject), rng) : null;
+  if (reference && r < 0.4) return { spec: reference, seed };
+  const negatives = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }) : [];
+  return { spec: negatives.length ? rng.pick(negatives).spec : randomSpec(rng, { pChange: 0.45 }), seed };
 }
 
 /**

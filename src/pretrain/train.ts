@@ -20,7 +20,7 @@ import { renderSpec } from '../world/render.ts';
 import { Transformer } from '../model/transformer.ts';
 import { SeerMini } from '../model/umm.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
-import { DEFAULT_MIX, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
+import { DEFAULT_MIX, JUDGE_READING_PAIRS, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
 import { buildImageTokenizer, buildTextTokenizer } from './tokenizers.ts';
 
 export const pretrainRecipeSchema = z.object({
@@ -41,12 +41,12 @@ export const pretrainRecipeSchema = z.object({
   checkpointEvery: z.number().int().positive().default(100),
   mix: z.partialRecord(z.enum(PRETRAIN_TASKS), z.number().nonnegative()).default(DEFAULT_MIX).describe('task weights; a task left out has weight 0'),
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
-  judgeReading: z.boolean().describe("judge-format reasoning that reads its descriptions (./mix.ts MixerOptions.judgeReading)").default(false),
+  judgeReading: z.enum(JUDGE_READING_PAIRS).describe("judge-format reasoning that reads its descriptions, and how its pairs are drawn (./mix.ts MixerOptions.judgeReading)").default('off'),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -74,7 +74,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * own reasoning and RLVR has one step to take, making the verdict follow it.
    */
   'judge-reading': {
-    name: 'judge-reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: true,
+    name: 'judge-reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'contrast',
     mix: { t2i: 0.38, caption: 0.12, vqa: 0.05, knowledge: 0.03, judge_format: 0.28, reprompt_format: 0.08, caption_reading: 0.06 },
   },
   /**
@@ -83,7 +83,16 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * base rate of 0.60, greedy reading on validation no better than chance; docs/model.md).
    */
   'judge-reading-focus': {
-    name: 'judge-reading-focus', init: true, steps: 1800, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: true,
+    name: 'judge-reading-focus', init: true, steps: 1800, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'contrast',
+    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+  },
+  /**
+   * The reading judge format with independent pairs (`--init DIR`, v8): v8 read by position —
+   * "a: … yes. b: … no." whatever the captions — because its contrast pairs made b's answers
+   * predictable from a's. Each image is now drawn on its own, so only the descriptions tell.
+   */
+  'judge-reading-independent': {
+    name: 'judge-reading-independent', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'independent',
     mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
   },
 };

@@ -2,16 +2,18 @@
 // its own pretraining distribution (true captions of rendered scenes, training instructions and
 // prompts only). At each yes/no slot of "a: subject …, instruction …. b: …", P(yes) against P(no)
 // after the true text before it; reports accuracy per slot beside the slot's base rate of yes.
-// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES]
+// Pairs 'independent' by default (each image drawn on its own, so b's answers cannot be guessed
+// from a's); 'contrast' is the v7/v8 training distribution.
+// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES] [independent|contrast]
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { PretrainMixer } from '../../pretrain/mix.ts';
 import { tokenize } from '../../pretrain/train.ts';
 import { Rng } from '../../core/rng.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
-const [dir, n] = [process.argv[2]!, Number(process.argv[3] ?? 200)];
+const [dir, n, pairs] = [process.argv[2]!, Number(process.argv[3] ?? 200), (process.argv[4] ?? 'independent') as 'independent' | 'contrast'];
 const { model } = loadSeerMini(dir);
-const mixer = new PretrainMixer(new Rng(77), { judge_format: 1 }, { judgeReading: true });
+const mixer = new PretrainMixer(new Rng(77), { judge_format: 1 }, { judgeReading: pairs });
 const examples = Array.from({ length: n }, () => mixer.make('judge_format'));
 const { contexts, targets } = tokenize(model, examples);
 const [yes, no] = [model.text.id('yes'), model.text.id('no')];
