@@ -60,18 +60,21 @@ export function describePair(captionA: string, captionB: string): string {
 /**
  * The judge's reading of one description (pretraining's judge format with `judgeReading`, beyond
  * the paper): does the image keep the prompt's subject, and — when there is an instruction — does
- * it follow it? "a: subject yes, instruction no." The answers are the world's rule applied to the
- * described scene, so they are right; the verdict after them stays random in pretraining.
+ * it follow it? "a: subject yes, instruction no.", or with the subject named first ("a: snail,
+ * subject yes, …"; "empty" for an empty scene), which splits the subject check into a copy
+ * from the description and a match against the prompt. The answers are the world's rule applied
+ * to the described scene, so they are right; the verdict after them stays random in pretraining.
  */
-export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null): string {
+export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null, named?: string): string {
   const yesNo = (v: boolean) => (v ? 'yes' : 'no');
-  return followsInstruction === null ? `${image}: subject ${yesNo(subjectKept)}.` : `${image}: subject ${yesNo(subjectKept)}, instruction ${yesNo(followsInstruction)}.`;
+  const head = `${image}: ${named === undefined ? '' : `${named}, `}subject ${yesNo(subjectKept)}`;
+  return followsInstruction === null ? `${head}.` : `${head}, instruction ${yesNo(followsInstruction)}.`;
 }
 
 /** The two reading lines a judge writes after describing both images ("a: … b: …"), or null when its reasoning carries none. */
 export function parseReadings(think: string): { a: { subject: boolean; instruction: boolean | null }; b: { subject: boolean; instruction: boolean | null } } | null {
   const one = (image: 'a' | 'b') => {
-    const m = new RegExp(`(?:^|\\.\\s)${image}: subject (yes|no)(?:, instruction (yes|no))?\\.`).exec(think);
+    const m = new RegExp(`(?:^|\\.\\s)${image}: (?:[a-z]+, )?subject (yes|no)(?:, instruction (yes|no))?\\.`).exec(think);
     return m ? { subject: m[1] === 'yes', instruction: m[2] === undefined ? null : m[2] === 'yes' } : null;
   };
   const a = one('a');

@@ -159,6 +159,8 @@ describe('pretraining mixture', () => {
           else seen.instructionNo++;
         } else expect(r.instruction).toBeNull();
         ok[k] = r.subject && r.instruction !== false;
+        // Independent pairs name the subject each reading is about first ("a: snail, subject yes").
+        if (pairs === 'independent') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, subject`);
       }
       const given = ok.a ? bOkGivenA.ok : bOkGivenA.notOk;
       given[0]! += ok.b ? 1 : 0;

@@ -96,7 +96,9 @@ export interface MixerOptions {
    * a case's elaboration against one of its hard negatives (data/negatives.ts), so one image reads
    * yes and the other no, which a model can learn without reading (measured: v8 wrote "a: … yes.
    * b: … no." whatever the captions said); 'independent' — each image drawn on its own (the
-   * elaboration, a hard negative or a random scene), so b's answers say nothing about a's.
+   * elaboration, a hard negative or a random scene), so b's answers say nothing about a's, and
+   * each reading names the subject it read first ("a: snail, subject yes, …"): v8 never learned
+   * the subject check as one step (teacher-forced 0.57–0.76 against base rates of 0.65–0.71).
    */
   judgeReading?: JudgeReadingPairs;
 }
@@ -207,13 +209,14 @@ function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pai
   const verdict = rng.bool() ? 'a' : 'b';
   const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
+  const read = (image: 'a' | 'b', ref: ImageRef, follows: boolean | null) => readingLine(image, kept(ref), follows, pairs === 'independent' ? (ref.spec.subject ?? 'empty') : undefined);
   if (rng.bool(0.5)) {
-    const think = `${describe} ${readingLine('a', kept(refs[0]), null)} ${readingLine('b', kept(refs[1]), null)}`;
+    const think = `${describe} ${read('a', refs[0], null)} ${read('b', refs[1], null)}`;
     return { task: 'judge_format', context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
   }
   const follows = (ref: ImageRef) => evaluateRule(ins.rule, ref.spec).satisfied;
   const recall = instructionRecall(rng, ins);
-  const think = `${describe}${recall ? ` ${recall}` : ''} ${readingLine('a', kept(refs[0]), follows(refs[0]))} ${readingLine('b', kept(refs[1]), follows(refs[1]))}`;
+  const think = `${describe}${recall ? ` ${recall}` : ''} ${read('a', refs[0], follows(refs[0]))} ${read('b', refs[1], follows(refs[1]))}`;
   return { task: 'judge_format', context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
 }
 
