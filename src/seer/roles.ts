@@ -8,6 +8,14 @@ import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext, t
 import type { SeerMini, TextSampling } from '../model/umm.ts';
 import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
 
+/**
+ * How many tokens a judge's completion may run to (Stage 1's completion length too). The judge
+ * format describes both images and recalls the instruction (p99 54 tokens, max 62 on 500
+ * pretraining examples); with reading lines ("a: snail, subject yes, instruction no.") p99 72,
+ * max 76 (300 examples). Rows stop at the context length whatever this says.
+ */
+export const JUDGE_COMPLETION_TOKENS = 80;
+
 /** `SeerJudge` options for verdict-only uses (Table 1, the 0/1 reward, reward fidelity): no second pass for `probabilityA`. */
 export const VERDICTS_ONLY = { probabilities: false } as const;
 
@@ -26,7 +34,7 @@ export class SeerJudge implements PairwiseJudge {
   constructor(model: SeerMini, options: Partial<TextSampling> & { name?: string; probabilities?: boolean } = {}) {
     this.model = model;
     this.name = options.name ?? 'seer-judge';
-    this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? 64, seed: options.seed ?? 0 }; // room for both descriptions and the recall (Stage 1's completion length)
+    this.decode = { temperature: options.temperature ?? 0, topP: options.topP ?? 1, maxNewTokens: options.maxNewTokens ?? JUDGE_COMPLETION_TOKENS, seed: options.seed ?? 0 };
     this.probabilities = options.probabilities ?? true;
   }
 

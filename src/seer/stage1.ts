@@ -33,6 +33,7 @@ import { REPLAY_OFF, replaySchema } from './replay.ts';
 import { bestOnValidation } from './best-on-validation.ts';
 import { formatReward, verdictProbabilityReward, verdictReward, type JudgeMeta } from './rewards.ts';
 import { bothOrders } from '../roles/blind.ts';
+import { JUDGE_COMPLETION_TOKENS } from './roles.ts';
 
 export const stage1ConfigSchema = z.object({
   phase1Epochs: z.number().positive().describe('passes over the phase-1 pairs (both orders)').default(1),
@@ -41,7 +42,7 @@ export const stage1ConfigSchema = z.object({
   phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
   numGenerations: z.number().int().min(2).describe('G').default(8),
   promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
-  maxCompletionLength: z.number().int().positive().describe('judge completions describe both images and recall the instruction: p99 54 tokens, max 62 (measured on 500 pretraining examples)').default(64),
+  maxCompletionLength: z.number().int().positive().describe('judge completions: room for both descriptions, the recall and the reading lines (./roles.ts JUDGE_COMPLETION_TOKENS)').default(JUDGE_COMPLETION_TOKENS),
   beta: z.number().nonnegative().describe('KL to the phase\'s initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   softVerdict: z.boolean().describe('add the judge\'s probability of the label after its own reasoning to the 0/1 verdict reward (beyond the paper: a dense signal)').default(false),
