@@ -34,9 +34,10 @@ describe('output parsing', () => {
 
 describe('judge reading lines', () => {
   it('round-trip through the reasoning they sit in, with or without the instruction answer', () => {
+    const named = fc.constantFrom(undefined, { shown: 'fox' }, { shown: 'empty' }, { shown: 'fox', wanted: 'snail' }, { shown: 'empty', wanted: 'snail' });
     fc.assert(
-      fc.property(fc.boolean(), fc.boolean(), fc.option(fc.boolean(), { nil: null }), fc.option(fc.boolean(), { nil: null }), (sa, sb, ia, ib) => {
-        const think = `${describePair('a red fox', 'an empty scene')} the instruction wants something cute: a smile. ${readingLine('a', sa, ia)} ${readingLine('b', sb, ib)}`;
+      fc.property(fc.boolean(), fc.boolean(), fc.option(fc.boolean(), { nil: null }), fc.option(fc.boolean(), { nil: null }), named, named, (sa, sb, ia, ib, na, nb) => {
+        const think = `${describePair('a red fox', 'an empty scene')} the instruction wants something cute: a smile. ${readingLine('a', sa, ia, na)} ${readingLine('b', sb, ib, nb)}`;
         expect(parseReadings(think)).toEqual({ a: { subject: sa, instruction: ia }, b: { subject: sb, instruction: ib } });
       }),
     );
@@ -46,5 +47,7 @@ describe('judge reading lines', () => {
     expect(parseReadings(describePair('a red fox', 'a blue vase'))).toBeNull();
     expect(parseReadings(`a shows a red fox. ${readingLine('a', true, false)}`)).toBeNull();
     expect(readingLine('b', false, true)).toBe('b: subject no, instruction yes.');
+    expect(readingLine('a', false, null, { shown: 'cup' })).toBe('a: cup, subject no.');
+    expect(readingLine('a', false, true, { shown: 'cup', wanted: 'snail' })).toBe('a: cup, prompt snail, subject no, instruction yes.');
   });
 });

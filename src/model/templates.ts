@@ -60,21 +60,25 @@ export function describePair(captionA: string, captionB: string): string {
 /**
  * The judge's reading of one description (pretraining's judge format with `judgeReading`, beyond
  * the paper): does the image keep the prompt's subject, and — when there is an instruction — does
- * it follow it? "a: subject yes, instruction no.", or with the subject named first ("a: snail,
+ * it follow it? "a: subject yes, instruction no."; with the subject named first ("a: snail,
  * subject yes, …"; "empty" for an empty scene), which splits the subject check into a copy
- * from the description and a match against the prompt. The answers are the world's rule applied
- * to the described scene, so they are right; the verdict after them stays random in pretraining.
+ * from the description and a match against the prompt; or with the prompt's subject copied beside
+ * it ("a: cup, prompt snail, subject no, …"), so the match compares two neighbouring words
+ * instead of a word with the prompt far back in the context. The answers are the world's rule
+ * applied to the described scene, so they are right; the verdict after them stays random in
+ * pretraining.
  */
-export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null, named?: string): string {
+export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null, named?: { shown: string; wanted?: string }): string {
   const yesNo = (v: boolean) => (v ? 'yes' : 'no');
-  const head = `${image}: ${named === undefined ? '' : `${named}, `}subject ${yesNo(subjectKept)}`;
+  const subjects = named === undefined ? '' : named.wanted === undefined ? `${named.shown}, ` : `${named.shown}, prompt ${named.wanted}, `;
+  const head = `${image}: ${subjects}subject ${yesNo(subjectKept)}`;
   return followsInstruction === null ? `${head}.` : `${head}, instruction ${yesNo(followsInstruction)}.`;
 }
 
 /** The two reading lines a judge writes after describing both images ("a: … b: …"), or null when its reasoning carries none. */
 export function parseReadings(think: string): { a: { subject: boolean; instruction: boolean | null }; b: { subject: boolean; instruction: boolean | null } } | null {
   const one = (image: 'a' | 'b') => {
-    const m = new RegExp(`(?:^|\\.\\s)${image}: (?:[a-z]+, )?subject (yes|no)(?:, instruction (yes|no))?\\.`).exec(think);
+    const m = new RegExp(`(?:^|\\.\\s)${image}: (?:[a-z]+, (?:prompt [a-z]+, )?)?subject (yes|no)(?:, instruction (yes|no))?\\.`).exec(think);
     return m ? { subject: m[1] === 'yes', instruction: m[2] === undefined ? null : m[2] === 'yes' } : null;
   };
   const a = one('a');

@@ -98,14 +98,18 @@ export interface MixerOptions {
    * b: … no." whatever the captions said); 'independent' — each image drawn on its own (the
    * elaboration, a hard negative or a random scene), so b's answers say nothing about a's, and
    * each reading names the subject it read first ("a: snail, subject yes, …"): v8 never learned
-   * the subject check as one step (teacher-forced 0.57–0.76 against base rates of 0.65–0.71).
+   * the subject check as one step (teacher-forced 0.57–0.76 against base rates of 0.65–0.71);
+   * 'compared' — independent pairs whose readings also copy the prompt's subject beside the
+   * image's ("a: cup, prompt snail, subject no, …"): v9 (independent) copied the image's
+   * subject right and still matched it against the prompt wrongly ("a: swing, subject yes" for a
+   * bridge prompt; teacher-forced subject slots 0.75–0.81 against base rates of 0.65–0.71).
    */
   judgeReading?: JudgeReadingPairs;
 }
 
 /** How a reading judge example draws its two images (`MixerOptions.judgeReading`). */
-export type JudgeReadingPairs = 'off' | 'contrast' | 'independent';
-export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent'] as const satisfies readonly JudgeReadingPairs[];
+export type JudgeReadingPairs = 'off' | 'contrast' | 'independent' | 'compared';
+export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent', 'compared'] as const satisfies readonly JudgeReadingPairs[];
 
 export class PretrainMixer {
   private readonly rng: Rng;
@@ -204,12 +208,13 @@ function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, I
  * the time the instruction's (describe, recall, then subject and instruction for each image).
  * The verdict is drawn at random, so the zero-shot judge stays near chance.
  */
-function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pairs: 'contrast' | 'independent'): PretrainExample {
+function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pairs: Exclude<JudgeReadingPairs, 'off'>): PretrainExample {
   const refs = pairs === 'contrast' ? readingPair(rng, ins, prompt) : [readingImage(rng, ins, prompt), readingImage(rng, ins, prompt)] as [ImageRef, ImageRef];
   const verdict = rng.bool() ? 'a' : 'b';
   const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
-  const read = (image: 'a' | 'b', ref: ImageRef, follows: boolean | null) => readingLine(image, kept(ref), follows, pairs === 'independent' ? (ref.spec.subject ?? 'empty') : undefined);
+  const named = (ref: ImageRef) => (pairs === 'contrast' ? undefined : { shown: ref.spec.subject ?? 'empty', ...(pairs === 'compared' ? { wanted: prompt.subject } : {}) });
+  const read = (image: 'a' | 'b', ref: ImageRef, follows: boolean | null) => readingLine(image, kept(ref), follows, named(ref));
   if (rng.bool(0.5)) {
     const think = `${describe} ${read('a', refs[0], null)} ${read('b', refs[1], null)}`;
     return { task: 'judge_format', context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };

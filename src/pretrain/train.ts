@@ -46,7 +46,7 @@ export const pretrainRecipeSchema = z.object({
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -93,6 +93,15 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    */
   'judge-reading-independent': {
     name: 'judge-reading-independent', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'independent',
+    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+  },
+  /**
+   * Independent pairs whose readings copy the prompt's subject beside the image's (`--init DIR`,
+   * v6): v9 copied the image's subject right and still matched it against the prompt wrongly, so
+   * the match now compares two neighbouring words.
+   */
+  'judge-reading-compared': {
+    name: 'judge-reading-compared', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'compared',
     mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
   },
 };

@@ -12,9 +12,10 @@ import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, typ
  * How many tokens a judge's completion may run to (Stage 1's completion length too). The judge
  * format describes both images and recalls the instruction (p99 54 tokens, max 62 on 500
  * pretraining examples); with reading lines ("a: snail, subject yes, instruction no.") p99 72,
- * max 76 (300 examples). Rows stop at the context length whatever this says.
+ * max 76, and with the prompt's subject beside ("a: cup, prompt snail, …") p99 78, max 82 (300
+ * examples each). Rows stop at the context length whatever this says.
  */
-export const JUDGE_COMPLETION_TOKENS = 80;
+export const JUDGE_COMPLETION_TOKENS = 88;
 
 /** `SeerJudge` options for verdict-only uses (Table 1, the 0/1 reward, reward fidelity): no second pass for `probabilityA`. */
 export const VERDICTS_ONLY = { probabilities: false } as const;

@@ -4,14 +4,14 @@
 // after the true text before it; reports accuracy per slot beside the slot's base rate of yes.
 // Pairs 'independent' by default (each image drawn on its own, so b's answers cannot be guessed
 // from a's); 'contrast' is the v7/v8 training distribution.
-// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES] [independent|contrast]
+// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES] [independent|contrast|compared]
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { PretrainMixer } from '../../pretrain/mix.ts';
 import { tokenize } from '../../pretrain/train.ts';
 import { Rng } from '../../core/rng.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
-const [dir, n, pairs] = [process.argv[2]!, Number(process.argv[3] ?? 200), (process.argv[4] ?? 'independent') as 'independent' | 'contrast'];
+const [dir, n, pairs] = [process.argv[2]!, Number(process.argv[3] ?? 200), (process.argv[4] ?? 'independent') as 'independent' | 'contrast' | 'compared'];
 const { model } = loadSeerMini(dir);
 const mixer = new PretrainMixer(new Rng(77), { judge_format: 1 }, { judgeReading: pairs });
 const examples = Array.from({ length: n }, () => mixer.make('judge_format'));
