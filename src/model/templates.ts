@@ -54,7 +54,12 @@ export function questionContext(question: string): Segment[] {
 
 /** How a judge's reasoning describes the two images (pretraining's judge format, and the captioned opening). */
 export function describePair(captionA: string, captionB: string): string {
-  return `a shows ${captionA}. b shows ${captionB}.`;
+  return `${describeImage('a', captionA)} ${describeImage('b', captionB)}`;
+}
+
+/** One image's description in a judge's reasoning ("a shows a red fox."). */
+export function describeImage(image: 'a' | 'b', caption: string): string {
+  return `${image} shows ${caption}.`;
 }
 
 /**

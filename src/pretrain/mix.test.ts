@@ -127,7 +127,7 @@ describe('pretraining mixture', () => {
     expect(Math.abs(a / judged - 0.5)).toBeLessThan(0.05);
   });
 
-  it.each(['contrast', 'independent', 'compared'] as const)('judge reading (%s pairs): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', (pairs) => {
+  it.each(['contrast', 'independent', 'compared', 'interleaved'] as const)('judge reading (%s pairs): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', (pairs) => {
     const mixer = new PretrainMixer(new Rng(6), { judge_format: 1 }, { judgeReading: pairs });
     const seen = { subjectNo: 0, instructionYes: 0, instructionNo: 0, withInstruction: 0, decided: 0, verdictFollows: 0 };
     const bOkGivenA = { ok: [0, 0], notOk: [0, 0] }; // [b ok, count] when a is ok / not ok
@@ -162,8 +162,10 @@ describe('pretraining mixture', () => {
         // Independent pairs name the subject each reading is about first ("a: snail, subject yes").
         if (pairs === 'independent') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, subject`);
         // Compared readings copy the prompt's subject beside it ("a: cup, prompt snail, subject no").
-        if (pairs === 'compared') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, prompt ${subjectOf(prompt)}, subject`);
+        if (pairs === 'compared' || pairs === 'interleaved') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, prompt ${subjectOf(prompt)}, subject`);
       }
+      // Interleaved readings follow their own description: "a shows …. a: …. b shows …. b: …".
+      if (pairs === 'interleaved') expect(parsed.think).toMatch(/a shows [^.]*\. a: [^.]*\. b shows [^.]*\. b: [^.]*\.$/);
       const given = ok.a ? bOkGivenA.ok : bOkGivenA.notOk;
       given[0]! += ok.b ? 1 : 0;
       given[1]! += 1;

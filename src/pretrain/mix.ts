@@ -30,7 +30,7 @@ import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
-import { alignmentContext, captionContext, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { alignmentContext, captionContext, describeImage, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
 import { hardNegativeSpecs } from '../data/negatives.ts';
 
 export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading';
@@ -102,14 +102,18 @@ export interface MixerOptions {
    * 'compared' — independent pairs whose readings also copy the prompt's subject beside the
    * image's ("a: cup, prompt snail, subject no, …"): v9 (independent) copied the image's
    * subject right and still matched it against the prompt wrongly ("a: swing, subject yes" for a
-   * bridge prompt; teacher-forced subject slots 0.75–0.81 against base rates of 0.65–0.71).
+   * bridge prompt; teacher-forced subject slots 0.75–0.81 against base rates of 0.65–0.71);
+   * 'interleaved' — compared readings, each right after its own description ("the instruction
+   * wants …. a shows …. a: cup, prompt snail, subject no, …. b shows …. b: …"): v10 answered "is
+   * the prompt's subject named anywhere in the descriptions?" (teacher-forced, 0.17 right when the
+   * image shows another subject), which is right only while one description is in view.
    */
   judgeReading?: JudgeReadingPairs;
 }
 
 /** How a reading judge example draws its two images (`MixerOptions.judgeReading`). */
-export type JudgeReadingPairs = 'off' | 'contrast' | 'independent' | 'compared';
-export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent', 'compared'] as const satisfies readonly JudgeReadingPairs[];
+export type JudgeReadingPairs = 'off' | 'contrast' | 'independent' | 'compared' | 'interleaved';
+export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent', 'compared', 'interleaved'] as const satisfies readonly JudgeReadingPairs[];
 
 export class PretrainMixer {
   private readonly rng: Rng;
@@ -213,15 +217,21 @@ function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pai
   const verdict = rng.bool() ? 'a' : 'b';
   const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
-  const named = (ref: ImageRef) => (pairs === 'contrast' ? undefined : { shown: ref.spec.subject ?? 'empty', ...(pairs === 'compared' ? { wanted: prompt.subject } : {}) });
+  const named = (ref: ImageRef) => (pairs === 'contrast' ? undefined : { shown: ref.spec.subject ?? 'empty', ...(pairs === 'independent' ? {} : { wanted: prompt.subject }) });
   const read = (image: 'a' | 'b', ref: ImageRef, follows: boolean | null) => readingLine(image, kept(ref), follows, named(ref));
+  // 'interleaved': each reading right after its own description (the recall first), so while it
+  // reads one image the only description before it is that image's.
+  const reason = (recall: string, followsA: boolean | null, followsB: boolean | null) =>
+    pairs === 'interleaved'
+      ? `${recall ? `${recall} ` : ''}${describeImage('a', captionOf(refs[0].spec))} ${read('a', refs[0], followsA)} ${describeImage('b', captionOf(refs[1].spec))} ${read('b', refs[1], followsB)}`
+      : `${describe}${recall ? ` ${recall}` : ''} ${read('a', refs[0], followsA)} ${read('b', refs[1], followsB)}`;
   if (rng.bool(0.5)) {
-    const think = `${describe} ${read('a', refs[0], null)} ${read('b', refs[1], null)}`;
+    const think = reason('', null, null);
     return { task: 'judge_format', context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
   }
   const follows = (ref: ImageRef) => evaluateRule(ins.rule, ref.spec).satisfied;
   const recall = instructionRecall(rng, ins);
-  const think = `${describe}${recall ? ` ${recall}` : ''} ${read('a', refs[0], follows(refs[0]))} ${read('b', refs[1], follows(refs[1]))}`;
+  const think = reason(recall, follows(refs[0]), follows(refs[1]));
   return { task: 'judge_format', context: judgeContext(ins.text, prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
 }
 

@@ -46,7 +46,7 @@ export const pretrainRecipeSchema = z.object({
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -102,6 +102,14 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    */
   'judge-reading-compared': {
     name: 'judge-reading-compared', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'compared',
+    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+  },
+  /**
+   * Compared readings, each right after its own description (`--init DIR`, v6): v10 read "is the
+   * prompt's subject named anywhere in the descriptions?", right only while one is in view.
+   */
+  'judge-reading-interleaved': {
+    name: 'judge-reading-interleaved', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'interleaved',
     mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
   },
 };
