@@ -5,7 +5,8 @@
 // caption-grounded judge, a perfect reader of the captions (the ceiling of reading them), and the
 // model's own reading (pretraining's caption-reading question, v6 on): the image whose caption gets
 // the higher P(yes) wins; and the judge's own written reading ("a: subject yes, instruction no.",
-// judge-reading bases, v7 on): the image it reads as compliant wins, a tie counts half.
+// judge-reading bases, v7 on): the image it reads as compliant wins, a tie counts half — after the
+// captioned opening ('judgeReading') and in the plain judge's own free-written reasoning ('freeReading').
 // npx tsx src/bench/exp/caption-judge.mts CHECKPOINT DATA_DIR [ROWS]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -46,9 +47,16 @@ const written = groundedSamples.map((s, i) => parseReadings(`${prefixes[i]} ${mo
 // The model's own reading of each caption (P(yes) of the caption-reading question), per (query, image).
 const recallRng = new Rng(0);
 const readings = model.scoreAnswers(qs.flatMap((q) => [q.pos, q.neg].map((k) => model.text.encode(readingContext(q.ins, q.prompt, captions[k]!, instructionRecall(recallRng, findInstruction(q.ins)!))))), ['yes', 'no']).map(([y, n]) => 1 / (1 + Math.exp(n! - y!)));
-const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number; ownHard: number; written: number; readable: number; truncated: number }> = {};
+const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number; ownHard: number; written: number; free: number; readable: number; truncated: number }> = {};
+/** 1 when a judge's reading lines make the right image the only compliant one, 0 when the wrong one, 0.5 when they do not decide (or are missing). */
+function readingWins(w: ReturnType<typeof parseReadings>, right: 'A' | 'B'): number {
+  if (!w) return 0.5;
+  const okA = w.a.subject && w.a.instruction !== false;
+  const okB = w.b.subject && w.b.instruction !== false;
+  return okA === okB ? 0.5 : okA === (right === 'A') ? 1 : 0;
+}
 qs.forEach((q, i) => {
-  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, readable: 0, truncated: 0 });
+  const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, free: 0, readable: 0, truncated: 0 });
   const [yPos, yNeg] = [readings[2 * i]!, readings[2 * i + 1]!];
   s.own += yPos > yNeg ? 1 : yPos === yNeg ? 0.5 : 0;
   // The same reading as a yes/no answer per caption (what a judge writing its answers would decide on; a tie is a coin flip).
@@ -56,13 +64,9 @@ qs.forEach((q, i) => {
   const right = q.posFirst ? 'A' : 'B';
   const w = written[i];
   if (groundedSamples[i]!.truncated) s.truncated++;
-  if (w) {
-    s.readable++;
-    const okA = w.a.subject && w.a.instruction !== false;
-    const okB = w.b.subject && w.b.instruction !== false;
-    const wins = okA === okB ? 0.5 : okA === (right === 'A') ? 1 : 0;
-    s.written += wins;
-  } else s.written += 0.5;
+  if (w) s.readable++;
+  s.written += readingWins(w ?? null, right);
+  s.free += readingWins(parseReadings(plain[i]!.reasoning ?? ''), right);
   s.n++;
   if (plain[i]!.verdict === right) s.plain++;
   const g = grounded[i]!;
@@ -73,5 +77,5 @@ qs.forEach((q, i) => {
   s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
   if (i < 6 || process.env.SHOW) console.log(q.kind, q.posFirst, '|', prefixes[i], '|', model.decodeText(groundedSamples[i]!.tokens));
 });
-const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own, ownHard: t.ownHard + s.ownHard, written: t.written + s.written, readable: t.readable + s.readable, truncated: t.truncated + s.truncated }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, readable: 0, truncated: 0 });
-for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2), ownReadingYesNo: +(s.ownHard / s.n).toFixed(2), judgeReading: +(s.written / s.n).toFixed(2), readable: +(s.readable / s.n).toFixed(2), truncated: s.truncated }));
+const all = Object.values(stats).reduce((t, s) => ({ n: t.n + s.n, plain: t.plain + s.plain, grounded: t.grounded + s.grounded, reader: t.reader + s.reader, a: t.a + s.a, own: t.own + s.own, ownHard: t.ownHard + s.ownHard, written: t.written + s.written, free: t.free + s.free, readable: t.readable + s.readable, truncated: t.truncated + s.truncated }), { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, free: 0, readable: 0, truncated: 0 });
+for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(k.padEnd(16), JSON.stringify({ n: s.n, plainJudge: +(s.plain / s.n).toFixed(2), captionGrounded: +(s.grounded / s.n).toFixed(2), answeredA: +(s.a / s.n).toFixed(2), perfectReader: +(s.reader / s.n).toFixed(2), ownReading: +(s.own / s.n).toFixed(2), ownReadingYesNo: +(s.ownHard / s.n).toFixed(2), judgeReading: +(s.written / s.n).toFixed(2), freeReading: +(s.free / s.n).toFixed(2), readable: +(s.readable / s.n).toFixed(2), truncated: s.truncated }));
