@@ -5,7 +5,7 @@ import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseJudgeOutput, parseReadings } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, baseReprompt, readingCase } from './mix.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
 import { evaluateRule } from '../world/rules.ts';
 import { SUBJECTS } from '../world/spec.ts';
 
@@ -90,6 +90,33 @@ describe('pretraining mixture', () => {
     expect(example.images).toEqual([]);
     expect((example.context[0] as { text: string }).text).toMatch(/ a shows .*\. the instruction wants .* does a correctly follows the instruction/);
     expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no) <eos>$/);
+  });
+
+  it('subject match: the reading line\'s subject check alone, answered by the described subject, never guessable from the prompt', () => {
+    const rng = new Rng(13);
+    const kinds = { same: 0, other: 0, empty: 0 };
+    const n = 1000;
+    for (let i = 0; i < n; i++) {
+      const prompt = pretrainPrompt(rng);
+      const { context, yes } = subjectMatchCase(rng, prompt);
+      const m = /^<user> prompt: (.*) <assistant> <think> (a|b) shows (.*)\. \2: ([a-z]+), prompt ([a-z]+), subject$/.exec(context);
+      expect(m).not.toBeNull();
+      const [, promptText, , caption, shown, wanted] = m!;
+      expect(promptText).toBe(prompt.text);
+      expect(wanted).toBe(prompt.subject);
+      // The named subject is the described one, and the answer is whether it is the prompt's.
+      expect(parseCaption(caption!).spec.subject ?? 'empty').toBe(shown);
+      expect(yes).toBe(shown === prompt.subject);
+      kinds[shown === 'empty' ? 'empty' : yes ? 'same' : 'other']++;
+    }
+    expect(kinds.same / n).toBeGreaterThan(0.45);
+    expect(kinds.same / n).toBeLessThan(0.55);
+    expect(kinds.other / n).toBeGreaterThan(0.35);
+    expect(kinds.empty / n).toBeGreaterThan(0.06);
+    const example = new PretrainMixer(new Rng(14), { subject_match: 1 }).next();
+    expect(example.task).toBe('subject_match');
+    expect(example.images).toEqual([]);
+    expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no)$/);
   });
 
   it('never shows an OOD instruction text or a test prompt', () => {

@@ -46,7 +46,7 @@ export const pretrainRecipeSchema = z.object({
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -111,6 +111,15 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'judge-reading-interleaved': {
     name: 'judge-reading-interleaved', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'interleaved',
     mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+  },
+  /**
+   * The interleaved judge format beside the subject-match task (`--init DIR`, v11): 400 steps of
+   * that task alone taught the match (0.99 on another subject) but not inside the judge format,
+   * which then answered "no" for every subject; the two together should share one rule.
+   */
+  'judge-reading-match': {
+    name: 'judge-reading-match', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'interleaved',
+    mix: { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 },
   },
 };
 
