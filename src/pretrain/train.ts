@@ -46,6 +46,11 @@ export const pretrainRecipeSchema = z.object({
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
+/** What every continuation of a base shares (`--init DIR`): a quarter of the default learning rate, a short warm-up, a fresh AdamW, 10% empty scenes in captions. */
+const CONTINUATION = { init: true, lr: 5e-4, warmup: 30, emptyCaptions: 0.1 } as const;
+/** The judge-reading continuations' mixture from v8 on: half of the steps on the judge format. */
+const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 };
+
 export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
@@ -55,7 +60,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * empty scenes in captions, at a lower learning rate so the generator keeps what it knows.
    */
   grounding: {
-    name: 'grounding', init: true, steps: 1500, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
+    name: 'grounding', ...CONTINUATION, steps: 1500,
     mix: { t2i: 0.4, caption: 0.15, vqa: 0.08, knowledge: 0.05, judge_format: 0.22, reprompt_format: 0.1 },
   },
   /**
@@ -64,7 +69,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * The judge-format verdicts stay random; the other tasks keep their skills.
    */
   reading: {
-    name: 'reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1,
+    name: 'reading', ...CONTINUATION, steps: 1200,
     mix: { t2i: 0.4, caption: 0.12, vqa: 0.06, knowledge: 0.04, judge_format: 0.12, reprompt_format: 0.08, caption_reading: 0.18 },
   },
   /**
@@ -74,7 +79,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * own reasoning and RLVR has one step to take, making the verdict follow it.
    */
   'judge-reading': {
-    name: 'judge-reading', init: true, steps: 1200, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'contrast',
+    name: 'judge-reading', ...CONTINUATION, steps: 1200, judgeReading: 'contrast',
     mix: { t2i: 0.38, caption: 0.12, vqa: 0.05, knowledge: 0.03, judge_format: 0.28, reprompt_format: 0.08, caption_reading: 0.06 },
   },
   /**
@@ -83,8 +88,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * base rate of 0.60, greedy reading on validation no better than chance; docs/model.md).
    */
   'judge-reading-focus': {
-    name: 'judge-reading-focus', init: true, steps: 1800, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'contrast',
-    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+    name: 'judge-reading-focus', ...CONTINUATION, steps: 1800, judgeReading: 'contrast',
+    mix: JUDGE_FOCUS_MIX,
   },
   /**
    * The reading judge format with independent pairs (`--init DIR`, v8): v8 read by position —
@@ -92,8 +97,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * predictable from a's. Each image is now drawn on its own, so only the descriptions tell.
    */
   'judge-reading-independent': {
-    name: 'judge-reading-independent', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'independent',
-    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+    name: 'judge-reading-independent', ...CONTINUATION, steps: 1000, judgeReading: 'independent',
+    mix: JUDGE_FOCUS_MIX,
   },
   /**
    * Independent pairs whose readings copy the prompt's subject beside the image's (`--init DIR`,
@@ -101,16 +106,16 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * the match now compares two neighbouring words.
    */
   'judge-reading-compared': {
-    name: 'judge-reading-compared', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'compared',
-    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+    name: 'judge-reading-compared', ...CONTINUATION, steps: 1000, judgeReading: 'compared',
+    mix: JUDGE_FOCUS_MIX,
   },
   /**
    * Compared readings, each right after its own description (`--init DIR`, v6): v10 read "is the
    * prompt's subject named anywhere in the descriptions?", right only while one is in view.
    */
   'judge-reading-interleaved': {
-    name: 'judge-reading-interleaved', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'interleaved',
-    mix: { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 },
+    name: 'judge-reading-interleaved', ...CONTINUATION, steps: 1000, judgeReading: 'interleaved',
+    mix: JUDGE_FOCUS_MIX,
   },
   /**
    * The interleaved judge format beside the subject-match task (`--init DIR`, v11): 400 steps of
@@ -118,7 +123,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * which then answered "no" for every subject; the two together should share one rule.
    */
   'judge-reading-match': {
-    name: 'judge-reading-match', init: true, steps: 1000, lr: 5e-4, warmup: 30, emptyCaptions: 0.1, judgeReading: 'interleaved',
+    name: 'judge-reading-match', ...CONTINUATION, steps: 1000, judgeReading: 'interleaved',
     mix: { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 },
   },
 };
