@@ -50,8 +50,10 @@ export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 const CONTINUATION = { init: true, lr: 5e-4, warmup: 30, emptyCaptions: 0.1 } as const;
 /** The judge-reading continuations' mixture from v8 on: half of the steps on the judge format. */
 const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 };
+/** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
+const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -124,7 +126,17 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    */
   'judge-reading-match': {
     name: 'judge-reading-match', ...CONTINUATION, steps: 1000, judgeReading: 'interleaved',
-    mix: { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 },
+    mix: JUDGE_MATCH_MIX,
+  },
+  /**
+   * The compared judge format (both descriptions first, then the readings: the shape of the
+   * captioned opening, `--judge-descriptions captioned`) beside the subject-match task (`--init
+   * DIR`, v10): v12's own descriptions named the prompt's subject for swapped images, which
+   * captions made without the prompt in view do not.
+   */
+  'judge-reading-compared-match': {
+    name: 'judge-reading-compared-match', ...CONTINUATION, steps: 1000, judgeReading: 'compared',
+    mix: JUDGE_MATCH_MIX,
   },
 };
 
