@@ -154,7 +154,7 @@ describe('pretraining mixture', () => {
     expect(Math.abs(a / judged - 0.5)).toBeLessThan(0.05);
   });
 
-  it.each(['contrast', 'independent', 'compared', 'interleaved'] as const)('judge reading (%s pairs): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', (pairs) => {
+  it.each(['contrast', 'independent', 'compared', 'interleaved', 'balanced'] as const)('judge reading (%s pairs): each image\'s subject and instruction answered by the world\'s rule, the verdict independent of them', (pairs) => {
     const mixer = new PretrainMixer(new Rng(6), { judge_format: 1 }, { judgeReading: pairs });
     const seen = { subjectNo: 0, instructionYes: 0, instructionNo: 0, withInstruction: 0, decided: 0, verdictFollows: 0 };
     const bOkGivenA = { ok: [0, 0], notOk: [0, 0] }; // [b ok, count] when a is ok / not ok
@@ -189,7 +189,7 @@ describe('pretraining mixture', () => {
         // Independent pairs name the subject each reading is about first ("a: snail, subject yes").
         if (pairs === 'independent') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, subject`);
         // Compared readings copy the prompt's subject beside it ("a: cup, prompt snail, subject no").
-        if (pairs === 'compared' || pairs === 'interleaved') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, prompt ${subjectOf(prompt)}, subject`);
+        if (pairs === 'compared' || pairs === 'interleaved' || pairs === 'balanced') expect(parsed.think).toContain(`${k}: ${image.spec.subject ?? 'empty'}, prompt ${subjectOf(prompt)}, subject`);
       }
       // Interleaved readings follow their own description: "a shows …. a: …. b shows …. b: …".
       if (pairs === 'interleaved') expect(parsed.think).toMatch(/a shows [^.]*\. a: [^.]*\. b shows [^.]*\. b: [^.]*\.$/);
@@ -211,6 +211,9 @@ describe('pretraining mixture', () => {
     expect(Math.abs(seen.verdictFollows / seen.decided - 0.5)).toBeLessThan(0.06);
     // Contrast pairs: b's reading is predictable from a's (one fine, one not); independent pairs: it is not.
     const dependence = bOkGivenA.ok[0]! / bOkGivenA.ok[1]! - bOkGivenA.notOk[0]! / bOkGivenA.notOk[1]!;
+    // Balanced pairs: the subject slot says "no" as often as the subject-match task's (half of the time).
+    if (pairs === 'balanced') expect(seen.subjectNo / (2 * n)).toBeGreaterThan(0.42);
+    else expect(seen.subjectNo / (2 * n)).toBeLessThan(0.42);
     if (pairs === 'contrast') expect(dependence).toBeLessThan(-0.1);
     else expect(Math.abs(dependence)).toBeLessThan(0.08);
   });

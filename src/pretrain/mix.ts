@@ -106,14 +106,17 @@ export interface MixerOptions {
    * 'interleaved' — compared readings, each right after its own description ("the instruction
    * wants …. a shows …. a: cup, prompt snail, subject no, …. b shows …. b: …"): v10 answered "is
    * the prompt's subject named anywhere in the descriptions?" (teacher-forced, 0.17 right when the
-   * image shows another subject), which is right only while one description is in view.
+   * image shows another subject), which is right only while one description is in view;
+   * 'balanced' — compared readings over images whose subject is balanced as the subject-match
+   * task's (half the prompt's, 40% another, 10% none): in the other pairs only a quarter of the
+   * subject slots show another subject, so "yes" is right two times in three.
    */
   judgeReading?: JudgeReadingPairs;
 }
 
 /** How a reading judge example draws its two images (`MixerOptions.judgeReading`). */
-export type JudgeReadingPairs = 'off' | 'contrast' | 'independent' | 'compared' | 'interleaved';
-export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent', 'compared', 'interleaved'] as const satisfies readonly JudgeReadingPairs[];
+export type JudgeReadingPairs = 'off' | 'contrast' | 'independent' | 'compared' | 'interleaved' | 'balanced';
+export const JUDGE_READING_PAIRS = ['off', 'contrast', 'independent', 'compared', 'interleaved', 'balanced'] as const satisfies readonly JudgeReadingPairs[];
 
 export class PretrainMixer {
   private readonly rng: Rng;
@@ -218,7 +221,8 @@ function judgePair(rng: Rng, ins: Instruction, prompt: PromptItem): [ImageRef, I
  * The verdict is drawn at random, so the zero-shot judge stays near chance.
  */
 function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pairs: Exclude<JudgeReadingPairs, 'off'>): PretrainExample {
-  const refs = pairs === 'contrast' ? readingPair(rng, ins, prompt) : [readingImage(rng, ins, prompt), readingImage(rng, ins, prompt)] as [ImageRef, ImageRef];
+  const draw = pairs === 'balanced' ? balancedReadingImage : readingImage;
+  const refs = pairs === 'contrast' ? readingPair(rng, ins, prompt) : [draw(rng, ins, prompt), draw(rng, ins, prompt)] as [ImageRef, ImageRef];
   const verdict = rng.bool() ? 'a' : 'b';
   const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
@@ -262,6 +266,19 @@ function readingImage(rng: Rng, ins: Instruction, prompt: PromptItem): ImageRef 
   if (reference && r < 0.4) return { spec: reference, seed };
   const negatives = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }) : [];
   return { spec: negatives.length ? rng.pick(negatives).spec : randomSpec(rng, { pChange: 0.45 }), seed };
+}
+
+/**
+ * One image of a 'balanced' reading pair: the subject slot balanced as the subject-match task's is
+ * (the prompt's subject half of the time, another 40%, none 10%), and the scene the case's
+ * elaboration half of the time (mostly "instruction yes"), else a random one.
+ */
+function balancedReadingImage(rng: Rng, ins: Instruction, prompt: PromptItem): ImageRef {
+  const seed = rng.int(1 << 30);
+  const r = rng.next();
+  const subject = r < 0.5 ? prompt.subject : r < 0.9 ? rng.pick(SUBJECTS.filter((s) => s !== prompt.subject)) : null;
+  const scene = (rng.bool() ? elaborate(ins.rule, defaultSpec(prompt.subject), rng) : null) ?? randomSpec(rng, { pChange: 0.45 });
+  return { spec: { ...scene, subject }, seed };
 }
 
 /**

@@ -6,7 +6,7 @@
 // from a's); 'contrast' is the v7/v8 training distribution, 'compared' v10's (the prompt's subject
 // beside the image's). Subject slots are also reported by what the image shows (same / other /
 // empty subject than the prompt's).
-// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES] [independent|contrast|compared|interleaved]
+// npx tsx src/bench/exp/reading-forced.mts CHECKPOINT [EXAMPLES] [independent|contrast|compared|interleaved|balanced]
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { PretrainMixer } from '../../pretrain/mix.ts';
 import { tokenize } from '../../pretrain/train.ts';
@@ -14,7 +14,7 @@ import { Rng } from '../../core/rng.ts';
 import { SUBJECTS } from '../../world/spec.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
-const [dir, n, pairs] = [process.argv[2]!, Number(process.argv[3] ?? 200), (process.argv[4] ?? 'independent') as 'independent' | 'contrast' | 'compared' | 'interleaved'];
+const [dir, n, pairs] = [process.argv[2]!, Number(process.argv[3] ?? 200), (process.argv[4] ?? 'independent') as 'independent' | 'contrast' | 'compared' | 'interleaved' | 'balanced'];
 const { model } = loadSeerMini(dir);
 const mixer = new PretrainMixer(new Rng(77), { judge_format: 1 }, { judgeReading: pairs });
 const examples = Array.from({ length: n }, () => mixer.make('judge_format'));
