@@ -27,7 +27,7 @@ import { elaborate, evaluateRule, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
-  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec,
+  ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec, type Subject,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
 import { alignmentContext, captionContext, describeImage, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
@@ -224,7 +224,7 @@ function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pai
   const draw = pairs === 'balanced' ? balancedReadingImage : readingImage;
   const refs = pairs === 'contrast' ? readingPair(rng, ins, prompt) : [draw(rng, ins, prompt), draw(rng, ins, prompt)] as [ImageRef, ImageRef];
   const verdict = rng.bool() ? 'a' : 'b';
-  const describe = describePair(captionOf(refs[0].spec), captionOf(refs[1].spec));
+  const [captionA, captionB] = [captionOf(refs[0].spec), captionOf(refs[1].spec)];
   const kept = (ref: ImageRef) => ref.spec.subject === prompt.subject;
   const named = (ref: ImageRef) => (pairs === 'contrast' ? undefined : { shown: ref.spec.subject ?? 'empty', ...(pairs === 'independent' ? {} : { wanted: prompt.subject }) });
   const read = (image: 'a' | 'b', ref: ImageRef, follows: boolean | null) => readingLine(image, kept(ref), follows, named(ref));
@@ -232,8 +232,8 @@ function readingJudgeExample(rng: Rng, ins: Instruction, prompt: PromptItem, pai
   // reads one image the only description before it is that image's.
   const reason = (recall: string, followsA: boolean | null, followsB: boolean | null) =>
     pairs === 'interleaved'
-      ? `${recall ? `${recall} ` : ''}${describeImage('a', captionOf(refs[0].spec))} ${read('a', refs[0], followsA)} ${describeImage('b', captionOf(refs[1].spec))} ${read('b', refs[1], followsB)}`
-      : `${describe}${recall ? ` ${recall}` : ''} ${read('a', refs[0], followsA)} ${read('b', refs[1], followsB)}`;
+      ? `${recall ? `${recall} ` : ''}${describeImage('a', captionA)} ${read('a', refs[0], followsA)} ${describeImage('b', captionB)} ${read('b', refs[1], followsB)}`
+      : `${describePair(captionA, captionB)}${recall ? ` ${recall}` : ''} ${read('a', refs[0], followsA)} ${read('b', refs[1], followsB)}`;
   if (rng.bool(0.5)) {
     const think = reason('', null, null);
     return { task: 'judge_format', context: alignmentContext(prompt.text), target: [{ text: `${thinkAnswer(think, verdict)} <eos>` }], images: refs };
@@ -275,8 +275,7 @@ function readingImage(rng: Rng, ins: Instruction, prompt: PromptItem): ImageRef 
  */
 function balancedReadingImage(rng: Rng, ins: Instruction, prompt: PromptItem): ImageRef {
   const seed = rng.int(1 << 30);
-  const r = rng.next();
-  const subject = r < 0.5 ? prompt.subject : r < 0.9 ? rng.pick(SUBJECTS.filter((s) => s !== prompt.subject)) : null;
+  const subject = balancedSubject(rng, prompt);
   const scene = (rng.bool() ? elaborate(ins.rule, defaultSpec(prompt.subject), rng) : null) ?? randomSpec(rng, { pChange: 0.45 });
   return { spec: { ...scene, subject }, seed };
 }
@@ -312,13 +311,18 @@ export function readingContext(instruction: string, prompt: string, caption: str
  * only the match of the two words answers it (the judge-reading bases v9–v11 never learned it
  * inside the judge format, docs/model.md).
  */
-export function subjectMatchCase(rng: Rng, prompt: PromptItem): { context: string; yes: boolean } {
-  const r = rng.next();
-  const shown = r < 0.5 ? prompt.subject : r < 0.9 ? rng.pick(SUBJECTS.filter((s) => s !== prompt.subject)) : null;
+export function subjectMatchCase(rng: Rng, prompt: PromptItem): { context: string; yes: boolean; shown: Subject | null } {
+  const shown = balancedSubject(rng, prompt);
   const spec = { ...randomSpec(rng, { pChange: 0.45 }), subject: shown };
   const image = rng.bool() ? 'a' : 'b';
   const line = readingLine(image, shown === prompt.subject, null, { shown: shown ?? 'empty', wanted: prompt.subject }).replace(/ (yes|no)\.$/, '');
-  return { context: `<user> prompt: ${prompt.text} <assistant> <think> ${describeImage(image, captionOf(spec))} ${line}`, yes: shown === prompt.subject };
+  return { context: `<user> prompt: ${prompt.text} <assistant> <think> ${describeImage(image, captionOf(spec))} ${line}`, yes: shown === prompt.subject, shown };
+}
+
+/** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */
+function balancedSubject(rng: Rng, prompt: PromptItem): Subject | null {
+  const r = rng.next();
+  return r < 0.5 ? prompt.subject : r < 0.9 ? rng.pick(SUBJECTS.filter((s) => s !== prompt.subject)) : null;
 }
 
 /** What the instruction asks for, in the knowledge corpus' terms: "the instruction wants something cute: a smile or big eyes." */

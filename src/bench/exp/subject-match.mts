@@ -13,7 +13,7 @@ const rng = new Rng(991);
 const cases = Array.from({ length: n }, () => {
   const prompt = pretrainPrompt(rng);
   const c = subjectMatchCase(rng, prompt);
-  return { ...c, kind: c.yes ? 'same' : c.context.includes(': empty, prompt') ? 'empty' : 'other' };
+  return { ...c, kind: c.shown === null ? 'empty' : c.yes ? 'same' : 'other' };
 });
 const scores = model.scoreAnswers(cases.map((c) => model.text.encode(c.context)), ['yes', 'no']);
 const stats: Record<string, { n: number; right: number }> = {};
