@@ -77,7 +77,11 @@ export function reportMarkdown(results: RunResults): string {
     const byFamily: Readonly<Record<string, number | undefined>> = g.genEval.byFamily;
     lines.push(`| ${name} | ${families.map((f) => fmt(byFamily[f])).join(' | ')} | ${fmt(g.genEval.overall)} | ${fmt(g.vqa.accuracy)} |`);
   }
-  if (general.length) lines.push('', 'SEER draws with the frozen base generator, so its images keep the base row\'s GenEval; the stage1 / stage2 rows measure how far the trained weights would drift if they drew themselves (the blocks are shared in an early-fusion model).');
+  if (general.length) {
+    lines.push('', results.model === 'one'
+      ? 'One SEER model: the final (stage2) weights drew every image of SEER and its baselines above, so the stage2 row is the GenEval of the images SEER\'s tables were scored on; the stage1 row is the frozen generator of Stage 2\'s rewards.'
+      : 'SEER draws with the frozen base generator, so its images keep the base row\'s GenEval; the stage1 / stage2 rows measure how far the trained weights would drift if they drew themselves (the blocks are shared in an early-fusion model).');
+  }
   const inference = Object.entries(results.inference);
   if (inference.length) {
     lines.push('', '## Inference variants — chosen by SEER\'s own judge, scored by the oracle against naive', '', '| variant | win ratio vs naive [95% CI] | case sign-test p (ties dropped) | compliance (naive) | reprompts per case | n |', '|---|---|---|---|---|---|');

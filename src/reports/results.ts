@@ -164,6 +164,8 @@ export const runResultsSchema = z.strictObject({
   recipe: z.enum(['default', 'smoke']),
   seed: z.number().int(),
   dataSeed: z.number().int().optional(),
+  /** What drew SEER's images: three copies (the base weights) or one model (the final weights); absent before the option: copies. */
+  model: z.enum(['copies', 'one']).optional(),
   testset: z.string().optional(),
   /** Sum of the finished steps' wall times (work lost to a kill is not counted). */
   wallSeconds: z.number().optional(),

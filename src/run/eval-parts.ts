@@ -37,6 +37,8 @@ const runConfigSchema = z.looseObject({
   checkpoint: z.string(),
   /** Absent from runs made before the option existed: 'written'. */
   judgeDescriptions: z.enum(['written', 'captioned']).default('written'),
+  /** Absent from runs made before the option existed: 'copies' (the base weights draw). */
+  model: z.enum(['copies', 'one']).default('copies'),
   recipeSettings: z.looseObject({ imageSeeds: z.number().int().positive().optional(), generalN: z.number().int().positive().optional(), inferenceRows: z.number().int().positive().optional() }),
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -53,6 +55,15 @@ export function runBase(runDir: string): SeerMini {
   const base = loadSeerMini(config.checkpoint).model;
   base.judgeDescriptions = config.judgeDescriptions;
   return base;
+}
+
+/**
+ * The weights that draw every evaluated image of SEER and its baselines (Tables 2–3, reward
+ * fidelity, the gallery, the inference variants): the base with three copies; the final SEER
+ * weights with one model. Table 1 on the generator's images stays the base's draws either way.
+ */
+export function runGenerator(config: RunConfig, models: { base: SeerMini; stage2: SeerMini }): SeerMini {
+  return config.model === 'one' ? models.stage2 : models.base;
 }
 
 export interface EvaluationSettings {
@@ -172,17 +183,18 @@ export type InferenceTable = z.infer<typeof inferenceTableSchema>;
 
 /**
  * Beyond the paper: best-of-N and multi-round inference on every k-th test case, the candidates
- * chosen by SEER's own judge and scored by the oracle, the base model drawing.
+ * chosen by SEER's own judge and scored by the oracle, the run's generator drawing (`runGenerator`).
  */
 export async function inferenceTable(runDir: string, testset: string, settings: EvaluationSettings, models: PartModels = {}): Promise<InferenceTable> {
   const rows: TestRow[] = readJsonl(testset, testRowSchema);
   const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
-  const base = models.base ?? runBase(runDir);
+  const stage2 = models.stage2 ?? loadSeerMini(join(runDir, 'stage2-model')).model;
+  const generator = runGenerator(readRunConfig(runDir), { base: models.base ?? runBase(runDir), stage2 });
   return timedParts(settings.say)('best-of-N and multi-round', () =>
     inferenceVariants({
       rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
-      reprompter: new SeerReprompter(models.stage2 ?? loadSeerMini(join(runDir, 'stage2-model')).model),
-      generator: new SeerMiniGenerator(base),
+      reprompter: new SeerReprompter(stage2),
+      generator: new SeerMiniGenerator(generator),
       judge: new SeerJudge(models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model, { name: 'seer-eval (frozen)' }),
       imageSeeds: evaluationImageSeeds(settings.seed, settings.imageSeeds).slice(0, 1),
     }),

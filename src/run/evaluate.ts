@@ -8,8 +8,8 @@
  * `repromptTables` here (Tables 2–3, failure types, reward fidelity, Tables 4–5 of the Stage-2
  * weights, a gallery, the human-eval app's `eval/pairs.jsonl` via ./pairs.ts). The main job calls it on its own test set; `seer eval run
  * --run DIR [--testset FILE]` on any test file. Every comparison feeds the same frozen generator
- * (the base model's: θ_gen is never trained) with the same image seeds and is judged by the
- * oracle; reward fidelity is SEER's judge vs the oracle on reprompt-vs-naive pairs
+ * (the base model's with three copies; with one model, `--model one`, the final SEER weights) with
+ * the same image seeds and is judged by the oracle; reward fidelity is SEER's judge vs the oracle on reprompt-vs-naive pairs
  * (eval/reward-fidelity.ts). Tables 4–5 measure how far Stage 1 / Stage 2 weights would drift if
  * they drew themselves (the blocks are shared in an early-fusion model). Results are typed by
  * ../reports/results.ts. */
@@ -29,6 +29,7 @@ import {
   partInChild,
   readRunConfig,
   runBase,
+  runGenerator,
   stage1Tables,
   timedParts,
   type BaseTables,
@@ -69,12 +70,13 @@ export type RepromptTables = Omit<SeerEvaluation, 'table1Generated' | 'general' 
 
 /**
  * Tables 2–3, failure types, reward fidelity, human-eval pairs, the gallery, and Tables 4–5 of the
- * Stage-2 weights. `base` is the untrained model and the frozen generator,
+ * Stage-2 weights. `base` is the untrained model (the base-CoT baseline), `generator` the frozen
+ * weights that draw every image (`runGenerator`: the base, or with one model the final weights),
  * `stage1` the evaluator, `stage2` the reprompter.
  */
-export async function repromptTables(models: { base: SeerMini; stage1: SeerMini; stage2: SeerMini }, rows: readonly TestRow[], outDir: string, settings: EvaluationSettings): Promise<RepromptTables> {
+export async function repromptTables(models: { base: SeerMini; generator: SeerMini; stage1: SeerMini; stage2: SeerMini }, rows: readonly TestRow[], outDir: string, settings: EvaluationSettings): Promise<RepromptTables> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
-  const generator = memoisedGenerator(new SeerMiniGenerator(models.base));
+  const generator = memoisedGenerator(new SeerMiniGenerator(models.generator));
   const oracle = new OracleJudge();
   const seeds = evaluationImageSeeds(settings.seed, settings.imageSeeds);
   const part = timedParts(settings.say);
@@ -180,7 +182,8 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const rows = readJsonl(testset, testRowSchema);
   if (rows.length === 0) throw new SeerError('bad_input', `${testset} has no rows`);
   const outDir = options.outDir ?? defaultEvalDir(runDir, testset);
-  const models = { base: options.base ?? runBase(runDir), stage1: loadSeerMini(join(runDir, 'stage1-model')).model, stage2: loadSeerMini(join(runDir, 'stage2-model')).model };
+  const loaded = { base: options.base ?? runBase(runDir), stage1: loadSeerMini(join(runDir, 'stage1-model')).model, stage2: loadSeerMini(join(runDir, 'stage2-model')).model };
+  const models = { ...loaded, generator: runGenerator(config, loaded) };
   const overrides = { ...(options.imageSeeds ? { imageSeeds: options.imageSeeds } : {}), ...(options.generalN ? { generalN: options.generalN } : {}), ...(options.inferenceRows ? { inferenceRows: options.inferenceRows } : {}) };
   const settings = evaluationSettings(config, { ...overrides, ...(options.say ? { say: options.say } : {}) });
   const inChild = (options.parts ?? 'child') === 'child';
@@ -216,7 +219,7 @@ export async function evaluateRunToFolder(runDir: string, options: EvaluateRunOp
   const config = readRunConfig(runDir);
   const outDir = options.outDir ?? defaultEvalDir(runDir, options.testset ?? defaultTestset(runDir));
   const evaluation = await evaluateRun(runDir, { ...options, outDir });
-  const results = writeRunResults(join(outDir, 'results.json'), { recipe: config.recipe, seed: config.seed, dataSeed: config.dataSeed ?? config.seed, ...evaluation });
+  const results = writeRunResults(join(outDir, 'results.json'), { recipe: config.recipe, seed: config.seed, dataSeed: config.dataSeed ?? config.seed, model: config.model, ...evaluation });
   writeReport(outDir, results);
   return { outDir, results };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { z } from 'zod';
 import { readJson, writeJson } from '../core/io.ts';
-import { runSeer } from './main-job.ts';
+import { RUN_RECIPES, runSeer } from './main-job.ts';
 import { evaluateRunToFolder } from './evaluate.ts';
 import { baseTablesSchema, stage1TablesSchema } from './eval-parts.ts';
 import { BASELINES, readRunResults, runEvaluationSchema } from '../reports/results.ts';
@@ -137,6 +137,39 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(evaluated.table1)).toEqual(['zeroShot', 'phase1Only', 'seerEval']);
     expect(evaluated.validation).toBeUndefined();
     await expect(evaluateRunToFolder(join(dir, 'nowhere'))).rejects.toThrow(/written by `seer run`/);
+  });
+});
+
+describe('seer run --model one --curriculum phase2 (smoke)', () => {
+  it('draws the evaluation with the final weights, skips phase 1 and replays in Stage 2 only', { timeout: 180_000 }, async () => {
+    const { loadSeerMini } = await import('../model/checkpoint.ts');
+    const { SeerMiniGenerator } = await import('../model/generator.ts');
+    const { encodePng } = await import('../image/image.ts');
+    const { evaluationImageSeeds } = await import('../eval/win-ratio.ts');
+    const { naivePrompt } = await import('../roles/roles.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'seer-one-'));
+    await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
+    const checkpoint = join(dir, 'base', 'model');
+    await expect(runSeer({ recipe: 'smoke', outDir: join(dir, 'bad'), checkpoint, model: 'one', policyInit: 'base', quiet: true })).rejects.toThrow(/--model one starts Stage 2 from the Stage-1 weights/);
+    const out = join(dir, 'run');
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', model: 'one', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', quiet: true });
+    const config = readJson(join(out, 'config.json'), z.looseObject({ policyInit: z.string(), model: z.string(), stage1: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }), stage2: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }) }));
+    expect(config).toMatchObject({ policyInit: 'stage1', model: 'one', stage1: { replay: { weight: 0 } }, stage2: { replay: { weight: 0.5 } } });
+    expect(results.model).toBe('one');
+    // No phase 1: no phase-1 checkpoint and no phase-1-only judge in Table 1.
+    expect(existsSync(join(out, 'stage1-phase1-model'))).toBe(false);
+    expect(existsSync(join(out, 'stage1', 'phase1'))).toBe(false);
+    expect(Object.keys(results.table1)).toEqual(['zeroShot', 'seerEval']);
+    expect(Object.keys(results.validation?.table1 ?? {})).toEqual(['zeroShot', 'seerEval']);
+    // The gallery's images are the final weights' draws, not the base's.
+    const row = results.gallery[0]!;
+    const seed = evaluationImageSeeds(results.dataSeed ?? 0, RUN_RECIPES.smoke.imageSeeds)[0]!;
+    const request = { instruction: row.instruction, prompt: row.prompt };
+    const draw = async (modelDir: string) => Buffer.from(encodePng((await new SeerMiniGenerator(loadSeerMini(modelDir).model).generate([naivePrompt(request)], [seed]))[0]!, 4));
+    const gallery = readFileSync(join(out, row.naive));
+    expect(gallery.equals(await draw(join(out, 'stage2-model')))).toBe(true);
+    expect(gallery.equals(await draw(checkpoint))).toBe(false);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('One SEER model');
   });
 });
 

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { SeerError } from '../core/errors.ts';
 import { ensureDir, readJson, readJsonl, writeJson } from '../core/io.ts';
 import { buildVie } from '../data/vie.ts';
 import { testRowSchema } from '../data/schemas.ts';
@@ -79,14 +80,17 @@ const runOptionsSchema = z.object({
   outDir: z.string(),
   seed: z.number().int().describe('training seed: GRPO sampling and updates').default(0),
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
-  policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper").default('base'),
+  model: z.enum(['copies', 'one']).describe("copies: the base weights draw every image, a frozen Stage-1 copy judges, Stage 2 reprompts (--policy-init chooses its start); one: one SEER model, as in the paper — Stage 2 starts from the Stage-1 weights, which also draw Stage 2's images (frozen), and the final weights reprompt and draw every evaluated image").default('copies'),
+  policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper; --model one implies stage1").optional(),
+  curriculum: z.enum(['full', 'phase2']).describe("Stage 1's curriculum: phase 1 (basic alignment) then phase 2 (instruction supervision), the paper's; or phase 2 alone (the ablation)").default('full'),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
   // Chosen on validation over three seeds (docs/seer.md): the judge 0.66 ± 0.01 against 0.64 ± 0.03
   // on renders and 0.72 ± 0.03 against 0.62 ± 0.07 on the generator's images, no position bias,
   // Stage 2 vs naive unchanged (0.74 against 0.75); its descriptions stay the base model's.
   stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: only the answer after the reasoning (beyond the paper; the default) or the whole completion (the paper)").default('answer'),
   judgeDescriptions: z.enum(['written', 'captioned']).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper) or the model's caption of each image alone, at the head of that reasoning (beyond the paper; SeerMini.judgeDescriptions)").default('written'),
-  replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step) in both stages: 0 = off (beyond the paper: keeps one model drawing)').default(0),
+  replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step): 0 = off (beyond the paper: keeps one model drawing)').default(0),
+  replayStages: z.enum(['both', 'stage2']).describe('the stages that replay: both, or Stage 2 only (the answer-only Stage 1 barely moves drawing)').default('both'),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
@@ -102,7 +106,7 @@ const judgeStepSchema = z.strictObject({
   validationGenerated: generatedAccuracySchema.optional(),
 });
 type JudgeStep = z.infer<typeof judgeStepSchema>;
-const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema, seerEval: judgeStepSchema });
+const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema.optional(), seerEval: judgeStepSchema });
 const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional() });
 const timingsSchema = z.record(z.string(), z.number());
 
@@ -115,8 +119,15 @@ function judges<T>(parts: { zeroShot: T | undefined; phase1Only: T | undefined; 
   };
 }
 
+/** The options a run resolves: `--model one` starts Stage 2 from Stage 1; `copies` from the base unless told. */
+export function resolveRunOptions(input: z.input<typeof runOptionsSchema>) {
+  const parsed = runOptionsSchema.parse(input);
+  if (parsed.model === 'one' && parsed.policyInit === 'base') throw new SeerError('bad_input', '--model one starts Stage 2 from the Stage-1 weights: drop --policy-init base (or use --model copies)');
+  return { ...parsed, policyInit: parsed.policyInit ?? (parsed.model === 'one' ? 'stage1' : 'base') } as const;
+}
+
 export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<RunResults> {
-  const opts = runOptionsSchema.parse(input);
+  const opts = resolveRunOptions(input);
   const recipe = RUN_RECIPES[opts.recipe];
   const out = opts.outDir;
   ensureDir(out);
@@ -140,7 +151,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
   const replay = replaySchema.parse({ weight: opts.replay });
-  const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay, seed: opts.seed };
+  const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'both' ? opts.replay : 0 });
+  const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
   writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
 
@@ -181,14 +193,17 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     say('Stage 1: RLVR (phase 1 then phase 2)');
     const model = loadSeerMini(opts.checkpoint).model;
     model.judgeDescriptions = opts.judgeDescriptions; // saved with its checkpoints, so every later use judges the same way
-    await trainJudgePhase(model, 1, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet });
-    saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
-    const phase1Accuracy = await validationOf(model, false);
+    let phase1Accuracy: JudgeStep | undefined;
+    if (opts.curriculum === 'full') {
+      await trainJudgePhase(model, 1, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet });
+      saveSeerMini(join(out, 'stage1-phase1-model'), model, { stage: 'stage1-phase1', seed: opts.seed });
+      phase1Accuracy = await validationOf(model, false);
+    }
     // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
     const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m, VERDICTS_ONLY), data, valFile)).total.accuracy;
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
-    finish('stage1', { phase1Only: phase1Accuracy, seerEval: await validationOf(model, true) });
+    finish('stage1', { ...(phase1Accuracy ? { phase1Only: phase1Accuracy } : {}), seerEval: await validationOf(model, true) });
   }
   // Stage 1's judge tables of the test set: in the second process while Stage 2 trains.
   const stage1Tables = done('evaluation') ? undefined : startPart('stage1');
@@ -201,11 +216,14 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // subject in 94 of 120 test cases. The Stage-1 copy is the frozen evaluator (docs/seer.md).
     const policy = loadSeerMini(opts.policyInit === 'stage1' ? stage1Dir : opts.checkpoint).model;
     const evaluator = loadSeerMini(stage1Dir).model;
-    await trainReprompter(policy, evaluator, base, data, join(out, 'stage2'), stage2Config, { quiet: opts.quiet });
-    saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed, policyInit: opts.policyInit });
+    // One model: the frozen Stage-1 weights judge *and* draw (θ_gen frozen during Stage 2, as in
+    // the paper); with copies the base weights draw.
+    await trainReprompter(policy, evaluator, opts.model === 'one' ? evaluator : base, data, join(out, 'stage2'), stage2Config, { quiet: opts.quiet });
+    saveSeerMini(stage2Dir, policy, { stage: 'stage2', seed: opts.seed, policyInit: opts.policyInit, model: opts.model });
     // Stage 2 on validation (what a recipe choice such as --policy-init reads): the reprompter vs
-    // naive concatenation, same frozen generator, oracle-judged.
-    const validation = existsSync(valFile) ? await repromptWinRatio(policy, base, readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
+    // naive concatenation, oracle-judged, both drawn by the evaluation's generator (one model: the
+    // final weights themselves).
+    const validation = existsSync(valFile) ? await repromptWinRatio(policy, opts.model === 'one' ? policy : base, readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
     finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation } : {}) });
   }
 
@@ -217,17 +235,18 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   }
   const evaluation = readEvaluationStep(join(out, 'steps', 'evaluation.json'), {
     testset: join(data, 'vie-test.jsonl'),
-    table1: judges({ zeroShot: zeroShot.test, phase1Only: stage1.phase1Only.test, seerEval: stage1.seerEval.test }),
+    table1: judges({ zeroShot: zeroShot.test, phase1Only: stage1.phase1Only?.test, seerEval: stage1.seerEval.test }),
   });
   const results = writeRunResults(join(out, 'results.json'), {
     recipe: opts.recipe,
     seed: opts.seed,
     dataSeed: opts.dataSeed,
+    model: opts.model,
     wallSeconds: Object.values(timings).reduce((a, b) => a + b, 0),
     stepSeconds: timings,
     validation: {
-      table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only.validation, seerEval: stage1.seerEval.validation }),
-      table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
+      table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only?.validation, seerEval: stage1.seerEval.validation }),
+      table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only?.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
       stage2VsNaive: read('stage2', stage2StepSchema).validationVsNaive ?? null,
     },
     ...evaluation,
