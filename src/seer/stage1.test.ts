@@ -8,6 +8,8 @@ import { answerTokens, buildJudgePrompts, trainEvaluator } from './stage1.ts';
 import { SeerJudge } from './roles.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
 import { OracleJudge } from '../oracle/judge.ts';
+import { readJsonl } from '../core/io.ts';
+import { trainRowSchema } from '../data/schemas.ts';
 
 describe('the answer-only loss mask', () => {
   it('keeps the tokens after the first </think>, and every token when there is none', () => {
@@ -29,6 +31,15 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     const prompts = await buildJudgePrompts(model, data, 2, 3);
     expect(prompts.map((p) => p.meta.label)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
     expect(prompts.every((p) => p.meta.opening === undefined)).toBe(true);
+    // Every verified negative kind per row: the one-negative recipe's pair is among them, and every
+    // pair is shown in both orders, in its own block.
+    const kinds = readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).slice(0, 3).map((r) => r.rlvr.phase2.negatives?.length ?? 1);
+    const all = await buildJudgePrompts(model, data, 2, 3, 5);
+    expect(all).toHaveLength(2 * kinds.reduce((a, b) => a + b, 0));
+    expect(kinds.some((k) => k > 1)).toBe(true);
+    expect(new Set(all.map((p) => p.block)).size).toBe(all.length / 2);
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+    for (const p of prompts) expect(all.some((q) => q.meta.label === p.meta.label && same(q.context, p.context))).toBe(true);
     // Captioned descriptions: the same contexts, each ended by the reasoning's opening, which the meta carries.
     model.judgeDescriptions = 'captioned';
     const opened = await buildJudgePrompts(model, data, 2, 3);

@@ -40,6 +40,7 @@ export const stage1ConfigSchema = z.object({
   phase2Epochs: z.number().positive().describe('passes over the phase-2 pairs (both orders)').default(2),
   phase1LearningRate: z.number().positive().describe('basic-alignment learning rate (staged: higher first)').default(1e-4),
   phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
+  phase2NegativesPerRow: z.number().int().positive().describe("hard negatives per training row in phase 2, each a pair in both orders (1: one kind per row, rotating; 5: every verified kind — more distinct pairs from the same ~300 samples)").default(1),
   numGenerations: z.number().int().min(2).describe('G').default(8),
   promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
   maxCompletionLength: z.number().int().positive().describe('judge completions: room for both descriptions, the recall and the reading lines (./roles.ts JUDGE_COMPLETION_TOKENS)').default(JUDGE_COMPLETION_TOKENS),
@@ -54,15 +55,18 @@ export const stage1ConfigSchema = z.object({
 });
 export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 
-export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number): Promise<GrpoPrompt<JudgeMeta>[]> {
+export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number, negativesPerRow = 1): Promise<GrpoPrompt<JudgeMeta>[]> {
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
   const built: { id: string; block: string; segments: Segment[]; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
-    const pair = phase === 1 ? row.rlvr.phase1 : { positive: row.rlvr.phase2.positive, negative: phase2Negative(row, index) };
-    const [pos, neg] = model.encodeImages([await readPng(join(dataDir, pair.positive)), await readPng(join(dataDir, pair.negative))]) as [number[], number[]];
+    const negatives = phase === 1 ? [row.rlvr.phase1.negative] : phase2Negatives(row, index, negativesPerRow);
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
-    const block = `${row.id}-p${phase}`;
-    for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, images: images as [number[], number[]], label });
+    for (const [n, negative] of negatives.entries()) {
+      const positive = phase === 1 ? row.rlvr.phase1.positive : row.rlvr.phase2.positive;
+      const [pos, neg] = model.encodeImages([await readPng(join(dataDir, positive)), await readPng(join(dataDir, negative))]) as [number[], number[]];
+      const block = n === 0 ? `${row.id}-p${phase}` : `${row.id}-p${phase}-n${n}`;
+      for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, images: images as [number[], number[]], label });
+    }
   }
   // Captioned descriptions (SeerMini.judgeDescriptions): the prompt ends with the reasoning's
   // opening, captioned once here by the model at the start of the phase; rewards read it back.
@@ -75,12 +79,13 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
 }
 
 /**
- * Phase 2's negative for the `index`-th row: one of its verified hard-negative kinds, rotating
+ * Phase 2's negatives for the `index`-th row: `count` of its verified hard-negative kinds, rotating
  * through the kinds from row to row (data/negatives.ts), so the judge learns compliance AND subject
  * consistency (Eq. 1), not "not plain"; the plain picture alone for files without `negatives`.
  */
-export function phase2Negative(row: TrainRow, index: number): string {
-  return negativesOf(row.rlvr.phase2.negatives, index, 1)[0]?.image ?? row.rlvr.phase2.negative;
+export function phase2Negatives(row: TrainRow, index: number, count: number): string[] {
+  const chosen = negativesOf(row.rlvr.phase2.negatives, index, count).map((n) => n.image);
+  return chosen.length > 0 ? chosen : [row.rlvr.phase2.negative];
 }
 
 export interface JudgePhaseOptions {
@@ -97,7 +102,7 @@ export interface JudgePhaseOptions {
 /** One curriculum phase on `model` (trained in place). */
 export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
-  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows);
+  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows, config.phase2NegativesPerRow);
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;

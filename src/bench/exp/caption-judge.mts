@@ -7,6 +7,9 @@
 // the higher P(yes) wins; and the judge's own written reading ("a: subject yes, instruction no.",
 // judge-reading bases, v7 on): the image it reads as compliant wins, a tie counts half — after the
 // captioned opening ('judgeReading') and in the plain judge's own free-written reasoning ('freeReading').
+// DESCRIPTIONS=detector captions each image with the oracle's detector, applied to the image as the
+// model sees it (its codes decoded), instead of the model's caption mode: the descriptions a model
+// that understood its own image codes perfectly would write.
 // npx tsx src/bench/exp/caption-judge.mts CHECKPOINT DATA_DIR [ROWS]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -18,7 +21,8 @@ import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
 import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { findInstruction } from '../../world/instructions.ts';
-import { parseCaption } from '../../world/grammar.ts';
+import { captionOf, parseCaption } from '../../world/grammar.ts';
+import { shippedDetector } from '../../oracle/detector.ts';
 import { evaluateRule } from '../../world/rules.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -35,7 +39,8 @@ for (const r of rows) {
     for (const posFirst of [true, false]) qs.push({ kind: n.kind, ins: r.instruction, prompt: r.prompt, subject: r.subject, pos, neg, posFirst });
   }
 }
-const captions = model.captionCodes(model.encodeImages(images));
+const codes = model.encodeImages(images);
+const captions = process.env.DESCRIPTIONS === 'detector' ? shippedDetector().detect(codes.map((c) => model.image.decode(c))).map((d) => captionOf(d.spec)) : model.captionCodes(codes);
 const plain = await new SeerJudge(model, { probabilities: false }).judge(qs.map((q) => ({ instruction: q.ins, prompt: q.prompt, imageA: images[q.posFirst ? q.pos : q.neg]!, imageB: images[q.posFirst ? q.neg : q.pos]! })));
 const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];
 const prefixes = qs.map((q) => { const [a, b] = order(q); return captionedOpening(captions[a]!, captions[b]!); });
