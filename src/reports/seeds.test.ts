@@ -49,6 +49,9 @@ describe('multi-seed summary', () => {
     const { markdown } = summarizeRuns([join(root, 'r0'), join(root, 'r1')], join(root, 'sum'));
     expect(markdown).toContain('| seerEval | 0.85 ± 0.07');
     expect(markdown).toContain('| naive | 0.70 ± 0.14');
+    // The numbers recipe choices read, and the per-kind and failure rows, with each seed's value.
+    expect(markdown).toMatch(/\| validation: SEER-Eval, renders \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ \/ [0-9.]+ \|/);
+    expect(markdown).toMatch(/\| test: reprompts that lose the subject \(of the test cases\) \| [0-9.]+ ± [0-9.]+ \| \d+ \/ \d+ \|/);
     expect(JSON.parse(readFileSync(join(root, 'sum', 'summary.json'), 'utf8')).seeds).toEqual([0, 1]);
     expect(() => summarizeRuns([join(root, 'nope')], join(root, 'sum2'))).toThrow(/finished `seer run` folder/);
     writeJson(join(root, 'old', 'results.json'), { recipe: 'default', seed: 2, table1: {} });

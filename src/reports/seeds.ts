@@ -84,6 +84,29 @@ export function summaryMarkdown(dirs: readonly string[], results: readonly RunRe
   }
   lines.push('', `SEER words per reprompt: ${fmt(get('table2.seerAverageWords'), 1)}.`, '', '## Tables 4–5 — general capabilities', '', '| model | GenEval overall | VQA accuracy |', '|---|---|---|');
   for (const model of ['base', 'stage1', 'stage2']) lines.push(`| ${model} | ${fmt(get(`general.${model}.genEval.overall`))} | ${fmt(get(`general.${model}.vqa.accuracy`))} |`);
+  const kinds = [...new Set(Object.keys(summary).filter((p) => p.startsWith('table1.seerEval.byKind.') && p.endsWith('.accuracy')).map((p) => p.split('.')[3]!))];
+  lines.push(
+    '',
+    '## What recipe choices read, and what limits SEER',
+    '',
+    '| measure | mean ± std | per seed |',
+    '|---|---|---|',
+    ...(
+      [
+        ['validation: SEER-Eval, renders', 'validation.table1.seerEval.total.accuracy'],
+        ['validation: SEER-Eval, the generator\'s images', 'validation.table1Generated.seerEval.total.accuracy'],
+        ['validation: Stage 2 vs naive', 'validation.stage2VsNaive.total.winRatio'],
+        ...kinds.map((k) => [`test: SEER-Eval on ${k} negatives`, `table1.seerEval.byKind.${k}.accuracy`]),
+        ['test: SEER-Eval, the generator\'s images', 'table1Generated.seerEval.total.accuracy'],
+        ['test: answered "a" (renders)', 'table1.seerEval.answeredA'],
+        ['test: reward fidelity (SEER\'s reprompts)', 'rewardFidelity.seer.agreement'],
+        ['test: reprompts that lose the subject (of the test cases)', 'failures.seer.subject_lost'],
+        ...['single', 'best-of-4', 'rounds-3'].map((v) => [`test: inference ${v} vs naive`, `inference.${v}.winRatioVsNaive`]),
+      ] as const
+    )
+      .filter(([, path]) => get(path))
+      .map(([name, path]) => `| ${name} | ${fmt(get(path))} | ${get(path)!.values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(2))).join(' / ')} |`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
