@@ -52,6 +52,11 @@ export function questionContext(question: string): Segment[] {
   return [{ text: '<user>' }, { image: 0 }, { text: `question: ${question} <assistant>` }];
 }
 
+/** A question about two images, answered a or b (multi-image understanding, pretraining's `pair_question`). */
+export function pairQuestionContext(question: string): Segment[] {
+  return [{ text: '<user> image a:' }, { image: 0 }, { text: 'image b:' }, { image: 1 }, { text: `question: ${question} answer a or b. <assistant>` }];
+}
+
 /** How a judge's reasoning describes the two images (pretraining's judge format, and the captioned opening). */
 export function describePair(captionA: string, captionB: string): string {
   return `${describeImage('a', captionA)} ${describeImage('b', captionB)}`;

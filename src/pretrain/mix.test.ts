@@ -5,7 +5,9 @@ import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseJudgeOutput, parseReadings } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, baseReprompt, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
+import { CONCEPT_WORDS } from '../world/knowledge.ts';
+import { cueCount, type Concept } from '../world/concepts.ts';
 import { evaluateRule } from '../world/rules.ts';
 import { SUBJECTS } from '../world/spec.ts';
 
@@ -117,6 +119,42 @@ describe('pretraining mixture', () => {
     expect(example.task).toBe('subject_match');
     expect(example.images).toEqual([]);
     expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no)$/);
+  });
+
+  it('pair questions: exactly one of the two images answers, by the world\'s truth, in either slot', () => {
+    const rng = new Rng(21);
+    const n = 1500;
+    const seen = { subject: 0, cue: 0, concept: 0, a: 0, sameScene: 0 };
+    for (let i = 0; i < n; i++) {
+      const { question, refs, answer } = pairQuestionCase(rng);
+      const [right, wrong] = answer === 'a' ? refs : [refs[1], refs[0]];
+      const subject = /^which image shows a ([a-z]+)\?$/.exec(question)?.[1];
+      const concept = /^which image looks (.+)\?$/.exec(question)?.[1];
+      if (subject) {
+        seen.subject++;
+        expect(right.spec.subject).toBe(subject);
+        expect(wrong.spec.subject).not.toBe(subject);
+      } else if (concept) {
+        seen.concept++;
+        const c = (Object.keys(CONCEPT_WORDS) as Concept[]).filter((k) => CONCEPT_WORDS[k].includes(concept));
+        expect(c.some((k) => cueCount(right.spec, k) > 0)).toBe(true);
+        expect(c.some((k) => cueCount(wrong.spec, k) === 0)).toBe(true);
+      } else {
+        seen.cue++;
+        expect(question).toMatch(/^which image has .+\?$/);
+        expect(captionOf(right.spec)).not.toBe(captionOf(wrong.spec));
+      }
+      if (answer === 'a') seen.a++;
+      if (Object.keys(right.spec).filter((k) => right.spec[k as keyof typeof right.spec] !== wrong.spec[k as keyof typeof wrong.spec]).length === 1) seen.sameScene++;
+    }
+    for (const kind of ['subject', 'cue', 'concept'] as const) expect(seen[kind] / n, kind).toBeGreaterThan(0.25);
+    expect(seen.a / n).toBeGreaterThan(0.45);
+    expect(seen.a / n).toBeLessThan(0.55);
+    expect(seen.sameScene / n).toBeGreaterThan(0.2); // hard-negative-like pairs: one slot apart
+    const example = new PretrainMixer(new Rng(22), { pair_question: 1 }).next();
+    expect(example.task).toBe('pair_question');
+    expect(example.images).toHaveLength(2);
+    expect((example.target[0] as { text: string }).text).toMatch(/^(a|b) <eos>$/);
   });
 
   it('never shows an OOD instruction text or a test prompt', () => {

@@ -22,7 +22,7 @@
 import type { Rng } from '../core/rng.ts';
 import { captionOf } from '../world/grammar.ts';
 import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts';
-import { CONCEPTS, type Concept, type Cue } from '../world/concepts.ts';
+import { CONCEPTS, cueCount, cueMatches, type Concept, type Cue } from '../world/concepts.ts';
 import { elaborate, evaluateRule, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
@@ -30,13 +30,13 @@ import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec, type Subject,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
-import { alignmentContext, captionContext, describeImage, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { alignmentContext, captionContext, pairQuestionContext, describeImage, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
 import { hardNegativeSpecs } from '../data/negatives.ts';
 
-export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading' | 'subject_match';
+export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading' | 'subject_match' | 'pair_question';
 
 /** Every task, in the order recipes list them. */
-export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading', 'subject_match'] as const satisfies readonly PretrainTask[];
+export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading', 'subject_match', 'pair_question'] as const satisfies readonly PretrainTask[];
 
 export interface ImageRef {
   spec: SceneSpec;
@@ -52,7 +52,7 @@ export interface PretrainExample {
 }
 
 export const DEFAULT_MIX: Record<PretrainTask, number> = {
-  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1, caption_reading: 0, subject_match: 0,
+  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1, caption_reading: 0, subject_match: 0, pair_question: 0,
 };
 
 /** Instruction texts pretraining may show: the training ones only. */
@@ -187,6 +187,10 @@ export class PretrainMixer {
         const prompt = pretrainPrompt(rng);
         const { context, yes } = subjectMatchCase(rng, prompt);
         return { task, context: [{ text: context }], target: [{ text: yes ? 'yes' : 'no' }], images: [] };
+      }
+      case 'pair_question': {
+        const { question, refs, answer } = pairQuestionCase(rng);
+        return { task, context: pairQuestionContext(question), target: [{ text: `${answer} <eos>` }], images: refs };
       }
       case 'reprompt_format': {
         const prompt = pretrainPrompt(rng);
@@ -323,6 +327,51 @@ export function subjectMatchCase(rng: Rng, prompt: PromptItem): { context: strin
 function balancedSubject(rng: Rng, prompt: PromptItem): Subject | null {
   const r = rng.next();
   return r < 0.5 ? prompt.subject : r < 0.9 ? rng.pick(SUBJECTS.filter((s) => s !== prompt.subject)) : null;
+}
+
+/**
+ * A multi-image question (beyond the paper; general understanding, not SEER's judge): "which image
+ * shows a snail?", "which image has horns?", "which image looks scary?" over two scenes of which
+ * exactly one does. Half of the time the other scene is the same one with only the asked-about part
+ * changed (the subject swapped or gone, the cue's slot changed, the concept's cues removed), the
+ * shape of the judge's hard negatives; otherwise another random scene. A real UMM answers such
+ * questions before any judge training; SEER-Mini learns them here, so a judge's verdict has a
+ * comparison of two images to reuse — its own verdicts stay random in pretraining.
+ */
+export function pairQuestionCase(rng: Rng): { question: string; refs: [ImageRef, ImageRef]; answer: 'a' | 'b' } {
+  // A draw whose "no" scene happens to answer the question too (a random scene with the cue) is
+  // drawn again; the subject question always has an answer, so it is the last resort.
+  for (let tries = 0; ; tries++) {
+    const drawn = tries < 10 ? pairQuestionDraw(rng, rng.int(3)) : pairQuestionDraw(rng, 0);
+    if (drawn.answers(drawn.yes) && !drawn.answers(drawn.no)) {
+      const refs: [ImageRef, ImageRef] = [{ spec: drawn.yes, seed: rng.int(1 << 30) }, { spec: drawn.no, seed: rng.int(1 << 30) }];
+      return rng.bool() ? { question: drawn.question, refs, answer: 'a' } : { question: drawn.question, refs: [refs[1], refs[0]], answer: 'b' };
+    }
+  }
+}
+
+/** One candidate of `pairQuestionCase`: kind 0 asks for a subject, 1 for a cue, 2 for a concept; `answers` is the world's truth. */
+function pairQuestionDraw(rng: Rng, kind: number): { question: string; yes: SceneSpec; no: SceneSpec; answers: (spec: SceneSpec) => boolean } {
+  const scene = randomSpec(rng, { pChange: 0.45 });
+  const similar = rng.bool();
+  if (kind === 0) {
+    const subject = rng.pick(SUBJECTS);
+    const yes = { ...scene, subject };
+    const other = rng.bool(0.75) ? rng.pick(SUBJECTS.filter((s) => s !== subject)) : null;
+    const no = similar ? { ...yes, subject: other } : { ...randomSpec(rng, { pChange: 0.45 }), subject: other };
+    return { question: `which image shows a ${subject}?`, yes, no, answers: (spec) => spec.subject === subject };
+  }
+  const concept = rng.pick(Object.keys(CONCEPTS) as Concept[]);
+  const plain = defaultSpec(rng.pick(SUBJECTS));
+  const no = similar ? plain : randomSpec(rng, { pChange: 0.45 });
+  const named = CONCEPTS[concept].filter((c) => cuePhrase(c) !== ''); // (a cue whose value has no words cannot be asked for)
+  if (kind === 1 && named.length > 0) {
+    const cue = rng.pick(named);
+    const yes = { ...(similar ? plain : scene), [cue.attr]: cue.value } as SceneSpec;
+    return { question: `which image has ${cuePhrase(cue)}?`, yes, no, answers: (spec) => cueMatches(spec, cue) };
+  }
+  const yes = elaborate({ kind: 'cues', concept, atLeast: 1 }, similar ? plain : scene, rng) ?? plain;
+  return { question: `which image looks ${rng.pick(CONCEPT_WORDS[concept])}?`, yes, no, answers: (spec) => cueCount(spec, concept) > 0 };
 }
 
 /** What the instruction asks for, in the knowledge corpus' terms: "the instruction wants something cute: a smile or big eyes." */

@@ -53,7 +53,7 @@ const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, 
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -145,6 +145,17 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'judge-reading-balanced': {
     name: 'judge-reading-balanced', ...CONTINUATION, steps: 1000, judgeReading: 'balanced',
     mix: JUDGE_MATCH_MIX,
+  },
+  /**
+   * Multi-image questions (`--init DIR`, the v5 base): "which image shows a snail / has horns /
+   * looks scary?" answered a or b (./mix.ts `pairQuestionCase`), a fifth of the steps. Measured
+   * (docs/seer.md): even cross-entropy on Stage 1's own pairs, with perfect descriptions, does not
+   * teach the judge's verdict to compare subjects — the comparison has to be latent. The judge
+   * format's verdicts stay random.
+   */
+  'pair-questions': {
+    name: 'pair-questions', ...CONTINUATION, steps: 1000,
+    mix: { t2i: 0.4, caption: 0.1, vqa: 0.06, knowledge: 0.04, judge_format: 0.1, reprompt_format: 0.1, pair_question: 0.2 },
   },
 };
 
