@@ -53,7 +53,7 @@ const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, 
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'pair-questions-focus', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -156,14 +156,6 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'pair-questions': {
     name: 'pair-questions', ...CONTINUATION, steps: 1000,
     mix: { t2i: 0.4, caption: 0.1, vqa: 0.06, knowledge: 0.04, judge_format: 0.1, reprompt_format: 0.1, pair_question: 0.2 },
-  },
-  /**
-   * More of the same (`--init DIR`, the pair-questions base), 40% of the steps on pair questions:
-   * after pair-questions it answered 0.67 of fresh ones (subject 0.58; docs/seer.md).
-   */
-  'pair-questions-focus': {
-    name: 'pair-questions-focus', ...CONTINUATION, steps: 1500,
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.04, knowledge: 0.03, judge_format: 0.08, reprompt_format: 0.07, pair_question: 0.4 },
   },
 };
 
