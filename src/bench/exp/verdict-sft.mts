@@ -5,19 +5,23 @@
 // (DESCRIPTIONS=captioned, the default) or the oracle detector's captions of the model's image codes
 // (DESCRIPTIONS=detector). Every EVAL steps it scores the verdict teacher-forced (P(a) against
 // P(b) after "… </think> <answer>") on every validation pair (each positive against each of its
-// verified negatives, both orders), by negative kind.
+// verified negatives, both orders), by negative kind. READINGS=1 (with DESCRIPTIONS=detector) adds
+// the world's reading of each detector caption after the opening ("a: subject yes, instruction no."):
+// can the verdict learn to follow a right reading?
 // npx tsx src/bench/exp/verdict-sft.mts CHECKPOINT DATA STEPS LR [NEGATIVES] [EVAL]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
 import { Rng } from '../../core/rng.ts';
-import { testRowSchema } from '../../data/schemas.ts';
+import { testRowSchema, trainRowSchema } from '../../data/schemas.ts';
+import { findInstruction } from '../../world/instructions.ts';
+import { evaluateRule } from '../../world/rules.ts';
 import { engine, tidy } from '../../engine/torch.ts';
 import { readPng } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { captionedOpening, judgeContext } from '../../model/templates.ts';
+import { captionedOpening, judgeContext, readingLine } from '../../model/templates.ts';
 import { shippedDetector } from '../../oracle/detector.ts';
 import { buildJudgePrompts } from '../../seer/stage1.ts';
-import { captionOf } from '../../world/grammar.ts';
+import { captionOf, parseCaption } from '../../world/grammar.ts';
 engine.setThreads(1, 1);
 const [dir, data, steps, lr, negatives = '5', every = '100'] = process.argv.slice(2) as [string, string, string, string, ...string[]];
 const { model } = loadSeerMini(dir);
@@ -30,26 +34,39 @@ if (process.env.DESCRIPTIONS === 'detector') {
   };
 }
 const answerSlot = model.text.encode(' </think> <answer>');
-const train = await buildJudgePrompts(model, data, 2, undefined, Number(negatives));
+const detected = process.env.READINGS === '1';
+/** The world's reading lines of a captioned opening, for a case's instruction and subject. */
+const readingsOf = (opening: string, instruction: string, subject: string): string => {
+  const m = /a shows (.*)\. b shows (.*)\.$/.exec(opening)!;
+  const rule = findInstruction(instruction)!.rule;
+  const line = (image: 'a' | 'b', caption: string) => { const spec = parseCaption(caption).spec; return readingLine(image, spec.subject === subject, evaluateRule(rule, spec).satisfied); };
+  return ` ${line('a', m[1]!)} ${line('b', m[2]!)}`;
+};
+const trainRows = new Map(readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).map((r) => [r.id, r]));
+const train = (await buildJudgePrompts(model, data, 2, undefined, Number(negatives))).map((p) => {
+  if (!detected) return p;
+  const row = trainRows.get((p.block ?? '').replace(/-p2(-n\d+)?$/, ''))!;
+  return { ...p, context: [...p.context, ...model.text.encode(readingsOf(p.meta.opening!, row.instruction, row.subject))] };
+});
 const targetOf = (label: 'A' | 'B') => model.text.encode(` </think> <answer> ${label === 'A' ? 'a' : 'b'} </answer> <eos>`);
 
 // Validation: every positive against each of its verified negatives, both orders, after the same opening.
 const rows = readJsonl(join(data, 'vie-val.jsonl'), testRowSchema).filter((r) => r.quadruplet);
 const val: { kind: string; context: number[]; label: 'A' | 'B' }[] = [];
 const pairs: [number[], number[]][] = [];
-const meta: { kind: string; segments: ReturnType<typeof judgeContext>; label: 'A' | 'B' }[] = [];
+const meta: { kind: string; segments: ReturnType<typeof judgeContext>; label: 'A' | 'B'; instruction: string; subject: string }[] = [];
 for (const r of rows) {
   const [pos] = model.encodeImages([await readPng(join(data, r.quadruplet!.positive))]) as [number[]];
   for (const n of r.negatives ?? []) {
     const [neg] = model.encodeImages([await readPng(join(data, n.image))]) as [number[]];
     for (const label of ['A', 'B'] as const) {
       pairs.push(label === 'A' ? [pos, neg] : [neg, pos]);
-      meta.push({ kind: n.kind, segments: judgeContext(r.instruction, r.prompt), label });
+      meta.push({ kind: n.kind, segments: judgeContext(r.instruction, r.prompt), label, instruction: r.instruction, subject: r.subject });
     }
   }
 }
 const openings = model.judgeOpenings(pairs)!;
-meta.forEach((m, i) => val.push({ kind: m.kind, label: m.label, context: [...model.encode(m.segments, pairs[i]!), ...model.text.encode(openings[i]!), ...answerSlot] }));
+meta.forEach((m, i) => val.push({ kind: m.kind, label: m.label, context: [...model.encode(m.segments, pairs[i]!), ...model.text.encode(openings[i]! + (detected ? readingsOf(openings[i]!, m.instruction, m.subject) : '')), ...answerSlot] }));
 
 function score(): Record<string, number> {
   const probs = model.scoreAnswers(val.map((v) => v.context), ['a', 'b']);
