@@ -21,8 +21,8 @@ import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
 import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { findInstruction } from '../../world/instructions.ts';
-import { captionOf, parseCaption } from '../../world/grammar.ts';
-import { shippedDetector } from '../../oracle/detector.ts';
+import { parseCaption } from '../../world/grammar.ts';
+import { detectorCaptions } from './detector-openings.mts';
 import { evaluateRule } from '../../world/rules.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -40,7 +40,7 @@ for (const r of rows) {
   }
 }
 const codes = model.encodeImages(images);
-const captions = process.env.DESCRIPTIONS === 'detector' ? shippedDetector().detect(codes.map((c) => model.image.decode(c))).map((d) => captionOf(d.spec)) : model.captionCodes(codes);
+const captions = process.env.DESCRIPTIONS === 'detector' ? detectorCaptions(model, codes) : model.captionCodes(codes);
 const plain = await new SeerJudge(model, { probabilities: false }).judge(qs.map((q) => ({ instruction: q.ins, prompt: q.prompt, imageA: images[q.posFirst ? q.pos : q.neg]!, imageB: images[q.posFirst ? q.neg : q.pos]! })));
 const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];
 const prefixes = qs.map((q) => { const [a, b] = order(q); return captionedOpening(captions[a]!, captions[b]!); });

@@ -16,21 +16,13 @@ import { SeerJudge } from '../../seer/roles.ts';
 import { trainJudgePhase } from '../../seer/stage1.ts';
 import { RUN_RECIPES } from '../../run/main-job.ts';
 import type { SeerMini } from '../../model/umm.ts';
-import { shippedDetector } from '../../oracle/detector.ts';
-import { captionOf } from '../../world/grammar.ts';
-import { captionedOpening } from '../../model/templates.ts';
+import { useDetectorOpenings } from './detector-openings.mts';
 const [dir, data, seed = '0', loss = 'completion', beta = '0.04', reward = 'binary', lr1, lr2] = process.argv.slice(2) as [string, string, ...string[]];
 engine.setThreads(1);
 const { model } = loadSeerMini(dir);
 const descriptions = process.env.DESCRIPTIONS ?? 'written';
 if (descriptions !== 'written') model.judgeDescriptions = 'captioned';
-if (descriptions === 'detector') {
-  const detector = shippedDetector();
-  model.judgeOpenings = (pairs) => {
-    const captions = detector.detect(pairs.flat().map((codes) => model.image.decode([...codes]))).map((d) => captionOf(d.spec));
-    return pairs.map((_, i) => captionedOpening(captions[2 * i]!, captions[2 * i + 1]!));
-  };
-}
+if (descriptions === 'detector') useDetectorOpenings(model);
 const valFile = join(data, 'vie-val.jsonl');
 const out = `/tmp/stage1-variant-${process.pid}`;
 const score = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m), data, valFile)).total.accuracy;

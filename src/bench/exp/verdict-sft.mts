@@ -18,21 +18,15 @@ import { evaluateRule } from '../../world/rules.ts';
 import { engine, tidy } from '../../engine/torch.ts';
 import { readPng } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { captionedOpening, judgeContext, readingLine } from '../../model/templates.ts';
-import { shippedDetector } from '../../oracle/detector.ts';
+import { judgeContext, readingLine } from '../../model/templates.ts';
+import { useDetectorOpenings } from './detector-openings.mts';
 import { buildJudgePrompts } from '../../seer/stage1.ts';
-import { captionOf, parseCaption } from '../../world/grammar.ts';
+import { parseCaption } from '../../world/grammar.ts';
 engine.setThreads(1, 1);
 const [dir, data, steps, lr, negatives = '5', every = '100'] = process.argv.slice(2) as [string, string, string, string, ...string[]];
 const { model } = loadSeerMini(dir);
 model.judgeDescriptions = 'captioned';
-if (process.env.DESCRIPTIONS === 'detector') {
-  const detector = shippedDetector();
-  model.judgeOpenings = (pairs) => {
-    const captions = detector.detect(pairs.flat().map((codes) => model.image.decode(codes))).map((d) => captionOf(d.spec));
-    return pairs.map((_, i) => captionedOpening(captions[2 * i]!, captions[2 * i + 1]!));
-  };
-}
+if (process.env.DESCRIPTIONS === 'detector') useDetectorOpenings(model);
 const answerSlot = model.text.encode(' </think> <answer>');
 const detected = process.env.READINGS === '1';
 /** The world's reading lines of a captioned opening, for a case's instruction and subject. */
