@@ -12,3 +12,24 @@ describe('seer elaborate input checks', () => {
     });
   }
 });
+
+describe('seer elaborate --run', () => {
+  it("draws with the run's base for three copies and with its Stage-2 model for one model", async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeJson } = await import('../core/io.ts');
+    const { runCheckpoints } = await import('./elaborate.ts');
+    const run = (model?: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'seer-elaborate-'));
+      writeJson(join(dir, 'config.json'), { checkpoint: '/base', ...(model ? { model } : {}) });
+      writeJson(join(dir, 'stage2-model', 'config.json'), {});
+      return dir;
+    };
+    for (const [model, drawer] of [[undefined, 'base'], ['copies', 'base'], ['one', 'stage2']] as const) {
+      const dir = run(model);
+      expect(runCheckpoints(dir)).toEqual({ reprompter: join(dir, 'stage2-model'), judge: join(dir, 'stage1-model'), generator: drawer === 'base' ? '/base' : join(dir, 'stage2-model') });
+    }
+    expect(() => runCheckpoints(mkdtempSync(join(tmpdir(), 'seer-elaborate-')))).toThrow(/not a finished `seer run` folder/);
+  });
+});

@@ -11,7 +11,7 @@ export function registerElaborateCommands(program: Command): void {
     .description('reprompt an (instruction, prompt) with SEER-Mini and draw the naive and SEER images')
     .requiredOption('--instruction <text>', 'visual instruction, e.g. "Make the object look scary, yet undeniably cute."')
     .requiredOption('--prompt <text>', 'prompt, e.g. "a cat"')
-    .option('--run <dir>', 'a finished `seer run`: reprompt with its Stage-2 model, judge with its Stage-1 model, draw with its base')
+    .option('--run <dir>', 'a finished `seer run`: reprompt with its Stage-2 model, judge with its Stage-1 model, draw with its base (with --model one, with its Stage-2 model)')
     .addOption(checkpointOption('SEER-Mini checkpoint that reprompts (default: the shipped base)'))
     .option('--judge <dir>', 'checkpoint whose judge picks among candidates (default: same as --checkpoint)')
     .option('--generator <dir>', 'checkpoint whose frozen generator draws (default: the shipped base)')
@@ -56,10 +56,10 @@ export function registerElaborateCommands(program: Command): void {
     });
 }
 
-/** The three checkpoints of a finished run: Stage-2 reprompter, Stage-1 judge, the base generator. */
-function runCheckpoints(run: string): { reprompter: string; judge: string; generator: string } {
+/** The three checkpoints of a finished run: Stage-2 reprompter, Stage-1 judge, and the generator (the base; one model: the Stage-2 model). */
+export function runCheckpoints(run: string): { reprompter: string; judge: string; generator: string } {
   const config = join(run, 'config.json');
   if (!existsSync(config) || !existsSync(join(run, 'stage2-model', 'config.json'))) throw new SeerError('not_found', `${run} is not a finished \`seer run\` folder (no config.json or stage2-model/)`);
-  const { checkpoint } = JSON.parse(readFileSync(config, 'utf8')) as { checkpoint: string };
-  return { reprompter: join(run, 'stage2-model'), judge: join(run, 'stage1-model'), generator: checkpoint };
+  const { checkpoint, model } = JSON.parse(readFileSync(config, 'utf8')) as { checkpoint: string; model?: string };
+  return { reprompter: join(run, 'stage2-model'), judge: join(run, 'stage1-model'), generator: model === 'one' ? join(run, 'stage2-model') : checkpoint };
 }
