@@ -22,14 +22,14 @@ describe('seer elaborate --run', () => {
     const { runCheckpoints } = await import('./elaborate.ts');
     const run = (model?: string) => {
       const dir = mkdtempSync(join(tmpdir(), 'seer-elaborate-'));
-      writeJson(join(dir, 'config.json'), { checkpoint: '/base', ...(model ? { model } : {}) });
+      writeJson(join(dir, 'config.json'), { recipe: 'default', seed: 0, checkpoint: '/base', recipeSettings: {}, ...(model ? { model } : {}) });
       writeJson(join(dir, 'stage2-model', 'config.json'), {});
       return dir;
     };
     for (const [model, drawer] of [[undefined, 'base'], ['copies', 'base'], ['one', 'stage2']] as const) {
       const dir = run(model);
-      expect(runCheckpoints(dir)).toEqual({ reprompter: join(dir, 'stage2-model'), judge: join(dir, 'stage1-model'), generator: drawer === 'base' ? '/base' : join(dir, 'stage2-model') });
+      expect(await runCheckpoints(dir)).toEqual({ reprompter: join(dir, 'stage2-model'), judge: join(dir, 'stage1-model'), generator: drawer === 'base' ? '/base' : join(dir, 'stage2-model') });
     }
-    expect(() => runCheckpoints(mkdtempSync(join(tmpdir(), 'seer-elaborate-')))).toThrow(/not a finished `seer run` folder/);
+    await expect(runCheckpoints(mkdtempSync(join(tmpdir(), 'seer-elaborate-')))).rejects.toThrow(/not a finished `seer run` folder/);
   });
 });

@@ -1,6 +1,6 @@
 /** `seer elaborate`: think → reprompt → generate with a SEER-Mini checkpoint; naive and SEER images side by side. */
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
@@ -31,7 +31,7 @@ export function registerElaborateCommands(program: Command): void {
       const { writePng } = await import('../image/image.ts');
       const { writeJson } = await import('../core/io.ts');
       await startEngine(opts.threads);
-      const fromRun: Partial<ReturnType<typeof runCheckpoints>> = opts.run ? runCheckpoints(opts.run) : {};
+      const fromRun: Partial<Awaited<ReturnType<typeof runCheckpoints>>> = opts.run ? await runCheckpoints(opts.run) : {};
       const reprompterDir = opts.checkpoint ?? fromRun.reprompter;
       const model = loadSeerMini(reprompterDir).model;
       const judgeDir = opts.judge ?? fromRun.judge;
@@ -57,9 +57,9 @@ export function registerElaborateCommands(program: Command): void {
 }
 
 /** The three checkpoints of a finished run: Stage-2 reprompter, Stage-1 judge, and the generator (the base; one model: the Stage-2 model). */
-export function runCheckpoints(run: string): { reprompter: string; judge: string; generator: string } {
-  const config = join(run, 'config.json');
-  if (!existsSync(config) || !existsSync(join(run, 'stage2-model', 'config.json'))) throw new SeerError('not_found', `${run} is not a finished \`seer run\` folder (no config.json or stage2-model/)`);
-  const { checkpoint, model } = JSON.parse(readFileSync(config, 'utf8')) as { checkpoint: string; model?: string };
-  return { reprompter: join(run, 'stage2-model'), judge: join(run, 'stage1-model'), generator: model === 'one' ? join(run, 'stage2-model') : checkpoint };
+export async function runCheckpoints(run: string): Promise<{ reprompter: string; judge: string; generator: string }> {
+  if (!existsSync(join(run, 'config.json')) || !existsSync(join(run, 'stage2-model', 'config.json'))) throw new SeerError('not_found', `${run} is not a finished \`seer run\` folder (no config.json or stage2-model/)`);
+  const { readRunConfig } = await import('../run/eval-parts.ts'); // (the run layer loads the engine: not at start-up)
+  const config = readRunConfig(run);
+  return { reprompter: join(run, 'stage2-model'), judge: join(run, 'stage1-model'), generator: config.model === 'one' ? join(run, 'stage2-model') : config.checkpoint };
 }

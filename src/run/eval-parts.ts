@@ -62,7 +62,7 @@ export function runBase(runDir: string): SeerMini {
  * fidelity, the gallery, the inference variants): the base with three copies; the final SEER
  * weights with one model. Table 1 on the generator's images stays the base's draws either way.
  */
-export function runGenerator(config: RunConfig, models: { base: SeerMini; stage2: SeerMini }): SeerMini {
+export function runGenerator(config: Pick<RunConfig, 'model'>, models: { base: SeerMini; stage2: SeerMini }): SeerMini {
   return config.model === 'one' ? models.stage2 : models.base;
 }
 

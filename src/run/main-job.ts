@@ -32,7 +32,7 @@ import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { replaySchema } from '../seer/replay.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
-import { partInChild } from './eval-parts.ts';
+import { partInChild, runGenerator } from './eval-parts.ts';
 import {
   generatedAccuracySchema,
   judgeAccuracySchema,
@@ -223,7 +223,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // Stage 2 on validation (what a recipe choice such as --policy-init reads): the reprompter vs
     // naive concatenation, oracle-judged, both drawn by the evaluation's generator (one model: the
     // final weights themselves).
-    const validation = existsSync(valFile) ? await repromptWinRatio(policy, opts.model === 'one' ? policy : base, readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
+    const validation = existsSync(valFile) ? await repromptWinRatio(policy, runGenerator(opts, { base, stage2: policy }), readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
     finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation } : {}) });
   }
 

@@ -59,11 +59,12 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
   const built: { id: string; block: string; segments: Segment[]; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
+    const positive = phase === 1 ? row.rlvr.phase1.positive : row.rlvr.phase2.positive;
     const negatives = phase === 1 ? [row.rlvr.phase1.negative] : phase2Negatives(row, index, negativesPerRow);
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
-    for (const [n, negative] of negatives.entries()) {
-      const positive = phase === 1 ? row.rlvr.phase1.positive : row.rlvr.phase2.positive;
-      const [pos, neg] = model.encodeImages([await readPng(join(dataDir, positive)), await readPng(join(dataDir, negative))]) as [number[], number[]];
+    // The positive is read and encoded once per row, however many negatives it is judged against.
+    const [pos, ...negs] = model.encodeImages(await Promise.all([positive, ...negatives].map((file) => readPng(join(dataDir, file))))) as [number[], ...number[][]];
+    for (const [n, neg] of negs.entries()) {
       const block = n === 0 ? `${row.id}-p${phase}` : `${row.id}-p${phase}-n${n}`;
       for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, images: images as [number[], number[]], label });
     }
