@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
+import { JUDGE_DESCRIPTIONS } from '../model/templates.ts';
 import { checkpointOption, parseInteger, parseNonNegative, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
@@ -33,12 +34,13 @@ export function registerRunCommands(program: Command): void {
       if (opts.replayStages !== 'both' && opts.replayStages !== 'stage2') throw new SeerError('bad_input', `--replay-stages must be "both" or "stage2", got "${opts.replayStages}"`);
       if (opts.stage1Reward !== 'binary' && opts.stage1Reward !== 'soft') throw new SeerError('bad_input', `--stage1-reward must be "binary" or "soft", got "${opts.stage1Reward}"`);
       if (opts.stage1Loss !== 'completion' && opts.stage1Loss !== 'answer') throw new SeerError('bad_input', `--stage1-loss must be "completion" or "answer", got "${opts.stage1Loss}"`);
-      if (opts.judgeDescriptions !== 'written' && opts.judgeDescriptions !== 'captioned') throw new SeerError('bad_input', `--judge-descriptions must be "written" or "captioned", got "${opts.judgeDescriptions}"`);
+      const judgeDescriptions = JUDGE_DESCRIPTIONS.find((d) => d === opts.judgeDescriptions);
+      if (judgeDescriptions === undefined) throw new SeerError('bad_input', `--judge-descriptions must be one of ${JUDGE_DESCRIPTIONS.join(', ')}, got "${opts.judgeDescriptions}"`);
       if (opts.imageSource !== 'generator' && opts.imageSource !== 'render') throw new SeerError('bad_input', `--image-source must be "generator" or "render", got "${opts.imageSource}"`);
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
       await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
-      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, stage1Reward: opts.stage1Reward, stage1Loss: opts.stage1Loss, judgeDescriptions: opts.judgeDescriptions, replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, stage1Reward: opts.stage1Reward, stage1Loss: opts.stage1Loss, judgeDescriptions, replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${(results.wallSeconds ?? 0).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
 

@@ -13,7 +13,7 @@ import { readSafetensors, writeSafetensors } from './safetensors.ts';
 import { transformerConfigSchema, Transformer } from './transformer.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
-import { SeerMini } from './umm.ts';
+import { JUDGE_DESCRIPTIONS, SeerMini } from './umm.ts';
 
 /** The shipped base checkpoint (pretrained by `seer pretrain --recipe default`). */
 export const BASE_CHECKPOINT_DIR = fileURLToPath(new URL('../../checkpoints/seer-mini-base/', import.meta.url));
@@ -22,7 +22,7 @@ const checkpointConfigSchema = z.object({
   format: z.literal('seer-mini/1'),
   transformer: transformerConfigSchema,
   provenance: z.record(z.string(), z.unknown()),
-  judge: z.object({ descriptions: z.enum(['written', 'captioned']) }).default({ descriptions: 'written' }).describe("how the model judges (SeerMini.judgeDescriptions); absent in checkpoints from before it existed: 'written'"),
+  judge: z.object({ descriptions: z.enum(JUDGE_DESCRIPTIONS) }).default({ descriptions: 'written' }).describe("how the model judges (SeerMini.judgeDescriptions); absent in checkpoints from before it existed: 'written'"),
 });
 
 export function saveSeerMini(dir: string, model: SeerMini, provenance: Record<string, unknown>): void {

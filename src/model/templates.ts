@@ -96,12 +96,63 @@ export function parseReadings(think: string): { a: { subject: boolean; instructi
   return a && b ? { a, b } : null;
 }
 
+/** The verdict two reading lines imply: the only image read as keeping the subject and following the instruction (where asked), else a tie. */
+export function readingVerdict(readings: ReturnType<typeof parseReadings>): 'A' | 'B' | 'tie' {
+  if (!readings) return 'tie';
+  const ok = (r: { subject: boolean; instruction: boolean | null }) => r.subject && r.instruction !== false;
+  const [a, b] = [ok(readings.a), ok(readings.b)];
+  return a === b ? 'tie' : a ? 'A' : 'B';
+}
+
 /**
  * The opening of a judge's reasoning when its descriptions are captions (`judgeDescriptions:
  * 'captioned'`): the model continues it with its recall of the instruction and its verdict.
  */
 export function captionedOpening(captionA: string, captionB: string): string {
   return `<think> ${describePair(captionA, captionB)}`;
+}
+
+/**
+ * Where a judge's descriptions of the two images come from. 'written': it writes them in its own
+ * reasoning, after the prompt and instruction (the paper's CoT judge). 'captioned' (beyond the
+ * paper): each image is first captioned alone in the caption mode — the same model, no prompt in
+ * context to prime it — and the reasoning opens with those captions (`captionedOpening`); the
+ * model writes the rest, its recall of the instruction and its verdict. Measured on validation
+ * (docs/seer.md): a perfect reader of the captions reaches 0.80, of the written descriptions 0.63.
+ * 'read' (beyond the paper): the captions, then the model's own answers to two text-only questions
+ * about each caption — does it show the prompt's subject, does it follow the instruction
+ * (`subjectCheckContext`, `instructionCheckContext`; pretraining's `caption_check` task) — so the
+ * reasoning carries the model's reading of each image and RLVR has to make the verdict follow it.
+ */
+export type JudgeDescriptions = 'written' | 'captioned' | 'read';
+export const JUDGE_DESCRIPTIONS = ['written', 'captioned', 'read'] as const satisfies readonly JudgeDescriptions[];
+
+/**
+ * Text-only questions about one described image (beyond the paper): pretraining's `caption_check`
+ * task, and the judge's 'read' opening (`SeerMini.judgeOpenings`), where the model answers them
+ * about its own caption of each image. Answered "yes" or "no".
+ */
+export function subjectCheckContext(prompt: string, caption: string): string {
+  return `<user> prompt: ${prompt} image shows ${caption}. does the image show the subject of the prompt? <assistant>`;
+}
+
+export function instructionCheckContext(instruction: string, caption: string): string {
+  return `<user> instruction: ${instruction} image shows ${caption}. does the image correctly follows the instruction? <assistant>`;
+}
+
+/** One image's answers to the caption checks: subject kept, and (with an instruction) instruction followed. */
+export interface ImageReading {
+  subject: boolean;
+  instruction: boolean | null;
+}
+
+/**
+ * The opening of a judge's reasoning with `judgeDescriptions: 'read'`: both captions, then the
+ * model's own answers to the caption checks ("a: subject yes, instruction no. b: …"); the model
+ * writes the rest and its verdict.
+ */
+export function readOpening(captionA: string, captionB: string, a: ImageReading, b: ImageReading): string {
+  return `${captionedOpening(captionA, captionB)} ${readingLine('a', a.subject, a.instruction)} ${readingLine('b', b.subject, b.instruction)}`;
 }
 
 export function thinkAnswer(think: string, answer: string): string {

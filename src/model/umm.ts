@@ -5,7 +5,8 @@
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import type { RgbImage } from '../image/image.ts';
-import { captionContext, captionedOpening, generateContext, type Segment } from './templates.ts';
+import { captionContext, captionedOpening, generateContext, instructionCheckContext, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
+export { JUDGE_DESCRIPTIONS, type JudgeDescriptions } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
 import { Transformer } from './transformer.ts';
@@ -21,15 +22,11 @@ export interface TextSampling {
   seed: number;
 }
 
-/**
- * Where a judge's descriptions of the two images come from. 'written': it writes them in its own
- * reasoning, after the prompt and instruction (the paper's CoT judge). 'captioned' (beyond the
- * paper): each image is first captioned alone in the caption mode — the same model, no prompt in
- * context to prime it — and the reasoning opens with those captions (`captionedOpening`); the
- * model writes the rest, its recall of the instruction and its verdict. Measured on validation
- * (docs/seer.md): a perfect reader of the captions reaches 0.80, of the written descriptions 0.63.
- */
-export type JudgeDescriptions = 'written' | 'captioned';
+/** What a judge is asked about a pair: the instruction (null in phase 1's alignment question) and the prompt. */
+export interface JudgeQuestion {
+  instruction: string | null;
+  prompt: string;
+}
 
 export class SeerMini {
   readonly transformer: Transformer;
@@ -112,13 +109,29 @@ export class SeerMini {
   }
 
   /**
-   * The openings of judge reasonings over image pairs (codes), or null when the model writes its
-   * own descriptions: with `judgeDescriptions: 'captioned'`, "<think> a shows CAPTION_A. b shows CAPTION_B.".
+   * The openings of judge reasonings over image pairs (codes) asked `questions[i]`, or null when
+   * the model writes its own descriptions: with `judgeDescriptions: 'captioned'`, "<think> a shows
+   * CAPTION_A. b shows CAPTION_B."; with 'read', that and the model's own caption checks.
    */
-  judgeOpenings(pairs: readonly (readonly [readonly number[], readonly number[]])[]): string[] | null {
+  judgeOpenings(pairs: readonly (readonly [readonly number[], readonly number[]])[], questions: readonly JudgeQuestion[]): string[] | null {
     if (this.judgeDescriptions === 'written') return null;
+    if (questions.length !== pairs.length) throw new Error(`judgeOpenings: ${pairs.length} pairs but ${questions.length} questions`);
     const captions = this.captionCodes(pairs.flat());
-    return pairs.map((_, i) => captionedOpening(captions[2 * i] as string, captions[2 * i + 1] as string));
+    if (this.judgeDescriptions === 'captioned') return pairs.map((_, i) => captionedOpening(captions[2 * i] as string, captions[2 * i + 1] as string));
+    const readings = this.readCaptions(captions.map((caption, k) => ({ caption, ...questions[k >> 1]! })));
+    return pairs.map((_, i) => readOpening(captions[2 * i] as string, captions[2 * i + 1] as string, readings[2 * i]!, readings[2 * i + 1]!));
+  }
+
+  /** The model's answers to the caption checks about each caption: P(yes) > P(no) for each question asked. */
+  readCaptions(items: readonly (JudgeQuestion & { caption: string })[]): ImageReading[] {
+    const asks = items.flatMap((item) => [subjectCheckContext(item.prompt, item.caption), ...(item.instruction === null ? [] : [instructionCheckContext(item.instruction, item.caption)])]);
+    const scores = this.scoreAnswers(asks.map((text) => this.text.encode(text)), ['yes', 'no']);
+    let next = 0;
+    const answer = () => {
+      const [yes, no] = scores[next++]!;
+      return yes! > no!;
+    };
+    return items.map((item) => ({ subject: answer(), instruction: item.instruction === null ? null : answer() }));
   }
 
   decodeText(tokens: readonly number[]): string {

@@ -5,7 +5,7 @@ import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseJudgeOutput, parseReadings } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, baseReprompt, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
 import { evaluateRule } from '../world/rules.ts';
@@ -121,6 +121,40 @@ describe('pretraining mixture', () => {
     expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no)$/);
   });
 
+  it('caption checks: each question answered by the world\'s rule on the described scene, yes about half of the time', () => {
+    const rng = new Rng(15);
+    const seen = { subject: { n: 0, yes: 0 }, instruction: { n: 0, yes: 0 } };
+    const instructionKinds = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const ins = rng.pick(TRAIN_INSTRUCTIONS);
+      const prompt = pretrainPrompt(rng);
+      const c = captionCheckCase(rng, ins, prompt);
+      seen[c.question].n++;
+      if (c.yes) seen[c.question].yes++;
+      if (c.question === 'subject') {
+        const m = /^<user> prompt: (.*) image shows (.*)\. does the image show the subject of the prompt\? <assistant>$/.exec(c.context);
+        expect(m?.[1]).toBe(prompt.text);
+        expect(c.yes).toBe(parseCaption(m![2]!).spec.subject === prompt.subject);
+      } else {
+        const m = /^<user> instruction: (.*) image shows (.*)\. does the image correctly follows the instruction\? <assistant>$/.exec(c.context);
+        expect(m?.[1]).toBe(ins.text);
+        // The caption is the scene's own (captionOf), so the rule read back from it gives the answer.
+        expect(c.yes).toBe(evaluateRule(ins.rule, parseCaption(m![2]!).spec).satisfied);
+        instructionKinds.add(c.kind);
+      }
+    }
+    for (const q of Object.values(seen)) {
+      expect(q.n).toBeGreaterThan(900);
+      expect(q.yes / q.n).toBeGreaterThan(0.4);
+      expect(q.yes / q.n).toBeLessThan(0.6);
+    }
+    expect([...instructionKinds].sort()).toEqual(['follows', 'follows, other subject', 'partial', 'plain', 'random', 'wrong-concept']);
+    const example = new PretrainMixer(new Rng(16), { caption_check: 1 }).next();
+    expect(example.task).toBe('caption_check');
+    expect(example.images).toEqual([]);
+    expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no) <eos>$/);
+  });
+
   it('pair questions: exactly one of the two images answers, by the world\'s truth, in either slot', () => {
     const rng = new Rng(21);
     const n = 1500;
@@ -158,7 +192,7 @@ describe('pretraining mixture', () => {
   });
 
   it('never shows an OOD instruction text or a test prompt', () => {
-    const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1 });
+    const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1, caption_check: 0.1 });
     const text = Array.from({ length: 6000 }, () => mixer.next())
       .map((ex) => [...ex.context, ...ex.target].map((s) => ('text' in s ? s.text : '')).join(' '))
       .join('\n')

@@ -30,13 +30,13 @@ import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec, type Subject,
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
-import { alignmentContext, captionContext, pairQuestionContext, describeImage, describePair, generateContext, judgeContext, questionContext, readingLine, repromptContext, thinkAnswer, type Segment } from '../model/templates.ts';
+import { alignmentContext, captionContext, pairQuestionContext, describeImage, describePair, generateContext, instructionCheckContext, judgeContext, questionContext, readingLine, repromptContext, subjectCheckContext, thinkAnswer, type Segment } from '../model/templates.ts';
 import { hardNegativeSpecs } from '../data/negatives.ts';
 
-export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading' | 'subject_match' | 'pair_question';
+export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading' | 'subject_match' | 'pair_question' | 'caption_check';
 
 /** Every task, in the order recipes list them. */
-export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading', 'subject_match', 'pair_question'] as const satisfies readonly PretrainTask[];
+export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading', 'subject_match', 'pair_question', 'caption_check'] as const satisfies readonly PretrainTask[];
 
 export interface ImageRef {
   spec: SceneSpec;
@@ -52,7 +52,7 @@ export interface PretrainExample {
 }
 
 export const DEFAULT_MIX: Record<PretrainTask, number> = {
-  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1, caption_reading: 0, subject_match: 0, pair_question: 0,
+  t2i: 0.6, caption: 0.1, vqa: 0.08, knowledge: 0.07, judge_format: 0.05, reprompt_format: 0.1, caption_reading: 0, subject_match: 0, pair_question: 0, caption_check: 0,
 };
 
 /** Instruction texts pretraining may show: the training ones only. */
@@ -188,6 +188,10 @@ export class PretrainMixer {
         const { context, yes } = subjectMatchCase(rng, prompt);
         return { task, context: [{ text: context }], target: [{ text: yes ? 'yes' : 'no' }], images: [] };
       }
+      case 'caption_check': {
+        const { context, yes } = captionCheckCase(rng, rng.pick(INSTRUCTIONS), pretrainPrompt(rng));
+        return { task, context: [{ text: context }], target: [{ text: `${yes ? 'yes' : 'no'} <eos>` }], images: [] };
+      }
       case 'pair_question': {
         const { question, refs, answer } = pairQuestionCase(rng);
         return { task, context: pairQuestionContext(question), target: [{ text: `${answer} <eos>` }], images: refs };
@@ -321,6 +325,38 @@ export function subjectMatchCase(rng: Rng, prompt: PromptItem): { context: strin
   const image = rng.bool() ? 'a' : 'b';
   const line = readingLine(image, shown === prompt.subject, null, { shown: shown ?? 'empty', wanted: prompt.subject }).replace(/ (yes|no)\.$/, '');
   return { context: `<user> prompt: ${prompt.text} <assistant> <think> ${describeImage(image, captionOf(spec))} ${line}`, yes: shown === prompt.subject, shown };
+}
+
+/**
+ * The caption checks (beyond the paper; text only): one of two yes/no questions about one
+ * described scene, each balanced so that no shortcut answers it —
+ *  - subject: does the caption show the prompt's subject? (the prompt's subject half of the time,
+ *    another 40%, an empty scene 10%, over random scenes: `balancedSubject`);
+ *  - instruction: does it follow the instruction? (half of the time the case's elaboration, a
+ *    fifth of those with another subject, since the instruction's rule does not read the subject;
+ *    otherwise one of its misses — the plain picture, another concept's elaboration, the
+ *    elaboration with one cue undone, a random scene). The answer is the world's rule.
+ * The judge's 'read' opening (`SeerMini.judgeOpenings`) asks the same questions about the model's
+ * own caption of each image; judge-format verdicts stay random, so nothing here says which of two
+ * images wins.
+ */
+export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem): { context: string; yes: boolean; question: 'subject' | 'instruction'; kind: string } {
+  if (rng.bool()) {
+    const shown = balancedSubject(rng, prompt);
+    const spec = { ...randomSpec(rng, { pChange: 0.45 }), subject: shown };
+    const kind = shown === prompt.subject ? 'same' : shown === null ? 'empty' : 'other';
+    return { context: subjectCheckContext(prompt.text, captionOf(spec)), yes: shown === prompt.subject, question: 'subject', kind };
+  }
+  const plain = defaultSpec(prompt.subject);
+  const reference = elaborate(ins.rule, plain, rng);
+  const others = SUBJECTS.filter((s) => s !== prompt.subject);
+  const misses = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }).filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial') : [];
+  const pick = ((): { spec: SceneSpec; kind: string } => {
+    if (reference && rng.bool()) return rng.bool(0.2) ? { spec: { ...reference, subject: rng.pick(others) }, kind: 'follows, other subject' } : { spec: reference, kind: 'follows' };
+    if (misses.length > 0 && rng.bool(0.8)) return rng.pick(misses);
+    return { spec: randomSpec(rng, { pChange: 0.45 }), kind: 'random' };
+  })();
+  return { context: instructionCheckContext(ins.text, captionOf(pick.spec)), yes: evaluateRule(ins.rule, pick.spec).satisfied, question: 'instruction', kind: pick.kind };
 }
 
 /** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */

@@ -53,7 +53,7 @@ const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, 
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -156,6 +156,17 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'pair-questions': {
     name: 'pair-questions', ...CONTINUATION, steps: 1000,
     mix: { t2i: 0.4, caption: 0.1, vqa: 0.06, knowledge: 0.04, judge_format: 0.1, reprompt_format: 0.1, pair_question: 0.2 },
+  },
+  /**
+   * The caption checks (`--init DIR`, the v5 base): a fifth of the steps on "does the image show
+   * the subject of the prompt?" and "does the image correctly follows the instruction?" about one
+   * caption (./mix.ts `captionCheckCase`, balanced), which the judge's 'read' opening asks about
+   * its own captions; judge-format examples carry the world's reading lines after the two
+   * descriptions (the shape of that opening), their verdicts still random.
+   */
+  'caption-checks': {
+    name: 'caption-checks', ...CONTINUATION, steps: 1000, judgeReading: 'contrast',
+    mix: { t2i: 0.4, caption: 0.12, vqa: 0.05, knowledge: 0.03, judge_format: 0.1, reprompt_format: 0.1, caption_check: 0.2 },
   },
 };
 

@@ -23,7 +23,7 @@ import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval
 import { evaluationImageSeeds } from '../eval/win-ratio.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
-import type { SeerMini } from '../model/umm.ts';
+import { JUDGE_DESCRIPTIONS, type SeerMini } from '../model/umm.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { generalCapabilitiesSchema, seerEvaluationSchema, table1Schema } from '../reports/results.ts';
 import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
@@ -36,7 +36,7 @@ const runConfigSchema = z.looseObject({
   dataSeed: z.number().int().optional(),
   checkpoint: z.string(),
   /** Absent from runs made before the option existed: 'written'. */
-  judgeDescriptions: z.enum(['written', 'captioned']).default('written'),
+  judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).default('written'),
   /** Absent from runs made before the option existed: 'copies' (the base weights draw). */
   model: z.enum(['copies', 'one']).default('copies'),
   recipeSettings: z.looseObject({ imageSeeds: z.number().int().positive().optional(), generalN: z.number().int().positive().optional(), inferenceRows: z.number().int().positive().optional() }),

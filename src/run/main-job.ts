@@ -19,7 +19,7 @@ import { testRowSchema } from '../data/schemas.ts';
 import { engine } from '../engine/torch.ts';
 import { engineReport } from '../engine/blas.ts';
 import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
-import type { SeerMini } from '../model/umm.ts';
+import { JUDGE_DESCRIPTIONS, type SeerMini } from '../model/umm.ts';
 import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import { OracleJudge } from '../oracle/judge.ts';
@@ -88,7 +88,7 @@ const runOptionsSchema = z.object({
   // on renders and 0.72 ± 0.03 against 0.62 ± 0.07 on the generator's images, no position bias,
   // Stage 2 vs naive unchanged (0.74 against 0.75); its descriptions stay the base model's.
   stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: only the answer after the reasoning (beyond the paper; the default) or the whole completion (the paper)").default('answer'),
-  judgeDescriptions: z.enum(['written', 'captioned']).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper) or the model's caption of each image alone, at the head of that reasoning (beyond the paper; SeerMini.judgeDescriptions)").default('written'),
+  judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper), the model's caption of each image alone at the head of that reasoning, or those captions and the model's own checks of each (beyond the paper; SeerMini.judgeDescriptions)").default('written'),
   replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step): 0 = off (beyond the paper: keeps one model drawing)').default(0),
   replayStages: z.enum(['both', 'stage2']).describe('the stages that replay: both, or Stage 2 only (the answer-only Stage 1 barely moves drawing)').default('both'),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),

@@ -7,7 +7,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
-import { captionedOpening, judgeContext, parseJudgeOutput, thinkAnswer } from '../model/templates.ts';
+import { captionedOpening, instructionCheckContext, judgeContext, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import { renderSpec } from '../world/render.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -47,21 +47,42 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
 
   describe('captioned judge descriptions', () => {
     const images = [renderSpec(defaultSpec('cat')), renderSpec(defaultSpec('dog'))];
+    const ask = { instruction: 'Make it cute.', prompt: 'a cat' };
 
     it('open the reasoning with each image\'s own caption, and the judge goes on from there', async () => {
       const codes = model.encodeImages(images) as [number[], number[]];
-      expect(model.judgeOpenings([codes])).toBeNull(); // written: the judge describes them itself
+      expect(model.judgeOpenings([codes], [ask])).toBeNull(); // written: the judge describes them itself
       model.judgeDescriptions = 'captioned';
       try {
         const captions = model.captionCodes(codes);
-        const [opening] = model.judgeOpenings([codes, [codes[1], codes[0]]])!;
+        const [opening] = model.judgeOpenings([codes, [codes[1], codes[0]]], [ask, ask])!;
         expect(opening).toBe(captionedOpening(captions[0]!, captions[1]!));
-        expect(model.judgeOpenings([[codes[1], codes[0]]])).toEqual([captionedOpening(captions[1]!, captions[0]!)]);
+        expect(model.judgeOpenings([[codes[1], codes[0]]], [ask])).toEqual([captionedOpening(captions[1]!, captions[0]!)]);
         const [answer] = await new SeerJudge(model, { probabilities: false }).judge([{ instruction: 'Make it cute.', prompt: 'a cat', imageA: images[0]!, imageB: images[1]! }]);
         const context = [...model.encode(judgeContext('Make it cute.', 'a cat'), codes), ...model.text.encode(opening!)];
         const continued = model.decodeText(model.sampleText([context], { temperature: 0, topP: 1, maxNewTokens: 64, seed: 0 })[0]!.tokens);
         const parsed = parseJudgeOutput(`${opening} ${continued}`);
         expect(answer!.reasoning).toBe(parsed.ok ? parsed.think : `${opening} ${continued}`);
+      } finally {
+        model.judgeDescriptions = 'written';
+      }
+    });
+
+    it("with 'read', also carry the model's own answers to each caption's checks (the subject only when there is no instruction)", () => {
+      const codes = model.encodeImages(images) as [number[], number[]];
+      model.judgeDescriptions = 'read';
+      try {
+        const captions = model.captionCodes(codes);
+        const yes = (text: string) => {
+          const [[y, n]] = model.scoreAnswers([model.text.encode(text)], ['yes', 'no']) as [[number, number]];
+          return y > n;
+        };
+        const reading = (caption: string, instruction: string | null) => ({ subject: yes(subjectCheckContext('a cat', caption)), instruction: instruction === null ? null : yes(instructionCheckContext(instruction, caption)) });
+        const [withInstruction, alignment] = model.judgeOpenings([codes, codes], [ask, { instruction: null, prompt: 'a cat' }])!;
+        expect(withInstruction).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, 'Make it cute.'), reading(captions[1]!, 'Make it cute.')));
+        expect(alignment).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, null), reading(captions[1]!, null)));
+        expect(alignment).toMatch(/ a: subject (yes|no)\. b: subject (yes|no)\.$/);
+        expect(() => model.judgeOpenings([codes], [])).toThrow(/1 pairs but 0 questions/);
       } finally {
         model.judgeDescriptions = 'written';
       }

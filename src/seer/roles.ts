@@ -43,8 +43,8 @@ export class SeerJudge implements PairwiseJudge {
     if (queries.length === 0) return [];
     const images = queries.map((q) => this.model.encodeImages([q.imageA, q.imageB]) as [number[], number[]]);
     const contexts = queries.map((q, i) => this.model.encode(judgeContext(q.instruction, q.prompt), images[i]));
-    // With captioned descriptions the reasoning opens with the two captions and the model goes on from there.
-    const openings = this.model.judgeOpenings(images);
+    // With captioned (or read) descriptions the reasoning opens with the two captions (and their checks) and the model goes on from there.
+    const openings = this.model.judgeOpenings(images, queries);
     const prompts = openings ? contexts.map((c, i) => [...c, ...this.model.text.encode(openings[i]!)]) : contexts;
     const outputs = this.model.sampleText(prompts, this.decode).map((s, i) => (openings ? `${openings[i]} ` : '') + this.model.decodeText(s.tokens));
     const pA = this.probabilities ? probabilityOfA(this.model, contexts, outputs) : null;

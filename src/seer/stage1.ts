@@ -24,7 +24,7 @@ import { readPng } from '../image/image.ts';
 import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
 import { negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext, type Segment } from '../model/templates.ts';
-import type { SeerMini } from '../model/umm.ts';
+import type { JudgeQuestion, SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
 import { trainGrpo, type GrpoPrompt, type RewardFunction, type StepMetrics } from '../rl/trainer.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
@@ -57,7 +57,7 @@ export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 
 export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number, negativesPerRow = 1): Promise<GrpoPrompt<JudgeMeta>[]> {
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
-  const built: { id: string; block: string; segments: Segment[]; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
+  const built: { id: string; block: string; segments: Segment[]; question: JudgeQuestion; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
     const positive = phase === 1 ? row.rlvr.phase1.positive : row.rlvr.phase2.positive;
     const negatives = phase === 1 ? [row.rlvr.phase1.negative] : phase2Negatives(row, index, negativesPerRow);
@@ -66,12 +66,12 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     const [pos, ...negs] = model.encodeImages(await Promise.all([positive, ...negatives].map((file) => readPng(join(dataDir, file))))) as [number[], ...number[][]];
     for (const [n, neg] of negs.entries()) {
       const block = n === 0 ? `${row.id}-p${phase}` : `${row.id}-p${phase}-n${n}`;
-      for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, images: images as [number[], number[]], label });
+      for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, question: { instruction: phase === 1 ? null : row.instruction, prompt: row.prompt }, images: images as [number[], number[]], label });
     }
   }
   // Captioned descriptions (SeerMini.judgeDescriptions): the prompt ends with the reasoning's
   // opening, captioned once here by the model at the start of the phase; rewards read it back.
-  const openings = model.judgeOpenings(built.map((b) => b.images));
+  const openings = model.judgeOpenings(built.map((b) => b.images), built.map((b) => b.question));
   return built.map((b, i) => {
     const context = model.encode(b.segments, b.images);
     const opening = openings?.[i];

@@ -16,7 +16,7 @@ import { readJsonl } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { readPng, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { captionedOpening, judgeContext, parseJudgeOutput, parseReadings } from '../../model/templates.ts';
+import { captionedOpening, judgeContext, parseJudgeOutput, parseReadings, readingVerdict } from '../../model/templates.ts';
 import { readingContext, instructionRecall } from '../../pretrain/mix.ts';
 import { Rng } from '../../core/rng.ts';
 import { SeerJudge } from '../../seer/roles.ts';
@@ -55,10 +55,8 @@ const readings = model.scoreAnswers(qs.flatMap((q) => [q.pos, q.neg].map((k) => 
 const stats: Record<string, { n: number; plain: number; grounded: number; reader: number; a: number; own: number; ownHard: number; written: number; free: number; readable: number; truncated: number }> = {};
 /** 1 when a judge's reading lines make the right image the only compliant one, 0 when the wrong one, 0.5 when they do not decide (or are missing). */
 function readingWins(w: ReturnType<typeof parseReadings>, right: 'A' | 'B'): number {
-  if (!w) return 0.5;
-  const okA = w.a.subject && w.a.instruction !== false;
-  const okB = w.b.subject && w.b.instruction !== false;
-  return okA === okB ? 0.5 : okA === (right === 'A') ? 1 : 0;
+  const v = readingVerdict(w);
+  return v === 'tie' ? 0.5 : v === right ? 1 : 0;
 }
 qs.forEach((q, i) => {
   const s = (stats[q.kind] ??= { n: 0, plain: 0, grounded: 0, reader: 0, a: 0, own: 0, ownHard: 0, written: 0, free: 0, readable: 0, truncated: 0 });

@@ -48,18 +48,18 @@ const targetOf = (label: 'A' | 'B') => model.text.encode(` </think> <answer> ${l
 const rows = readJsonl(join(data, 'vie-val.jsonl'), testRowSchema).filter((r) => r.quadruplet);
 const val: { kind: string; context: number[]; label: 'A' | 'B' }[] = [];
 const pairs: [number[], number[]][] = [];
-const meta: { kind: string; segments: ReturnType<typeof judgeContext>; label: 'A' | 'B'; instruction: string; subject: string }[] = [];
+const meta: { kind: string; segments: ReturnType<typeof judgeContext>; label: 'A' | 'B'; instruction: string; prompt: string; subject: string }[] = [];
 for (const r of rows) {
   const [pos] = model.encodeImages([await readPng(join(data, r.quadruplet!.positive))]) as [number[]];
   for (const n of r.negatives ?? []) {
     const [neg] = model.encodeImages([await readPng(join(data, n.image))]) as [number[]];
     for (const label of ['A', 'B'] as const) {
       pairs.push(label === 'A' ? [pos, neg] : [neg, pos]);
-      meta.push({ kind: n.kind, segments: judgeContext(r.instruction, r.prompt), label, instruction: r.instruction, subject: r.subject });
+      meta.push({ kind: n.kind, segments: judgeContext(r.instruction, r.prompt), label, instruction: r.instruction, prompt: r.prompt, subject: r.subject });
     }
   }
 }
-const openings = model.judgeOpenings(pairs)!;
+const openings = model.judgeOpenings(pairs, meta.map((m) => ({ instruction: m.instruction, prompt: m.prompt })))!;
 meta.forEach((m, i) => val.push({ kind: m.kind, label: m.label, context: [...model.encode(m.segments, pairs[i]!), ...model.text.encode(openings[i]! + (detected ? readingsOf(openings[i]!, m.instruction, m.subject) : '')), ...answerSlot] }));
 
 function score(): Record<string, number> {
