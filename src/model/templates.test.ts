@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { describePair, hasValidFormat, parseJudgeOutput, parseReadings, parseRepromptOutput, readingLine, thinkAnswer } from './templates.ts';
+import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
 
 describe('output parsing', () => {
   it('reads a well-formed verdict and reprompt', () => {
@@ -49,5 +49,32 @@ describe('judge reading lines', () => {
     expect(readingLine('b', false, true)).toBe('b: subject no, instruction yes.');
     expect(readingLine('a', false, null, { shown: 'cup' })).toBe('a: cup, subject no.');
     expect(readingLine('a', false, true, { shown: 'cup', wanted: 'snail' })).toBe('a: cup, prompt snail, subject no, instruction yes.');
+  });
+});
+
+describe('caption checks and the read opening', () => {
+  it('a check answer ends with its yes or no, which parses back; anything else reads as neither', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('swing', 'prompt bridge', 'it has snow', 'blue'), { maxLength: 3 }), fc.boolean(), (reasons, yes) => {
+        expect(parseCheckAnswer(checkAnswer(reasons, yes))).toBe(yes);
+      }),
+    );
+    expect(checkAnswer(['swing', 'prompt bridge'], false)).toBe('swing, prompt bridge, no');
+    expect(parseCheckAnswer('it has snow, yes <eos>')).toBe(true);
+    expect(parseCheckAnswer('it has snow, yesterday')).toBeNull();
+    expect(parseCheckAnswer('no, it has snow')).toBeNull();
+    expect(parseCheckAnswer('')).toBeNull();
+  });
+
+  it('the read opening carries both readings, and the verdict they imply is the only image read as right', () => {
+    const yes = { subject: true, instruction: true };
+    const swapped = { subject: false, instruction: true };
+    const opening = readOpening('a red fox', 'a red owl', yes, swapped);
+    expect(opening).toBe('<think> a shows a red fox. b shows a red owl. a: subject yes, instruction yes. b: subject no, instruction yes.');
+    expect(readingVerdict(parseReadings(opening))).toBe('A');
+    expect(readingVerdict(parseReadings(readOpening('x', 'y', swapped, yes)))).toBe('B');
+    expect(readingVerdict(parseReadings(readOpening('x', 'y', yes, yes)))).toBe('tie');
+    expect(readingVerdict(parseReadings(readOpening('x', 'y', { subject: true, instruction: null }, { subject: false, instruction: null })))).toBe('A');
+    expect(readingVerdict(null)).toBe('tie');
   });
 });

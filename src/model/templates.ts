@@ -140,6 +140,17 @@ export function instructionCheckContext(instruction: string, caption: string): s
   return `<user> instruction: ${instruction} image shows ${caption}. does the image correctly follows the instruction? <assistant>`;
 }
 
+/** A caption check's answer: a few words of reasoning, then yes or no ("swing, prompt bridge, no"). */
+export function checkAnswer(reasons: readonly string[], yes: boolean): string {
+  return `${[...reasons, yes ? 'yes' : 'no'].join(', ')}`;
+}
+
+/** The yes or no a caption check's answer ends with, or null when it ends with neither. */
+export function parseCheckAnswer(text: string): boolean | null {
+  const last = /(?:^|[\s,])(yes|no)\W*$/.exec(text.replace(/<eos>/g, '').trim());
+  return last ? last[1] === 'yes' : null;
+}
+
 /** One image's answers to the caption checks: subject kept, and (with an instruction) instruction followed. */
 export interface ImageReading {
   subject: boolean;

@@ -5,7 +5,7 @@
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import type { RgbImage } from '../image/image.ts';
-import { captionContext, captionedOpening, generateContext, instructionCheckContext, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
+import { captionContext, captionedOpening, generateContext, instructionCheckContext, parseCheckAnswer, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
 export { JUDGE_DESCRIPTIONS, type JudgeDescriptions } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
@@ -122,16 +122,21 @@ export class SeerMini {
     return pairs.map((_, i) => readOpening(captions[2 * i] as string, captions[2 * i + 1] as string, readings[2 * i]!, readings[2 * i + 1]!));
   }
 
-  /** The model's answers to the caption checks about each caption: P(yes) > P(no) for each question asked. */
+  /**
+   * The model's answers to the caption checks about each caption, decoded greedily ("swing, prompt
+   * bridge, no"); an answer that ends with neither yes nor no reads as no.
+   */
   readCaptions(items: readonly (JudgeQuestion & { caption: string })[]): ImageReading[] {
     const asks = items.flatMap((item) => [subjectCheckContext(item.prompt, item.caption), ...(item.instruction === null ? [] : [instructionCheckContext(item.instruction, item.caption)])]);
-    const scores = this.scoreAnswers(asks.map((text) => this.text.encode(text)), ['yes', 'no']);
+    const answers = this.checkAnswers(asks);
     let next = 0;
-    const answer = () => {
-      const [yes, no] = scores[next++]!;
-      return yes! > no!;
-    };
+    const answer = () => parseCheckAnswer(answers[next++]!) === true;
     return items.map((item) => ({ subject: answer(), instruction: item.instruction === null ? null : answer() }));
+  }
+
+  /** Greedy answers to caption-check questions (`subjectCheckContext`, `instructionCheckContext`). */
+  checkAnswers(questions: readonly string[]): string[] {
+    return this.sampleText(questions.map((q) => this.text.encode(q)), { temperature: 0, topP: 1, maxNewTokens: CHECK_ANSWER_TOKENS, seed: 0 }).map((s) => this.decodeText(s.tokens));
   }
 
   decodeText(tokens: readonly number[]): string {
@@ -209,6 +214,9 @@ export class SeerMini {
 }
 
 export { engine };
+
+/** Tokens a caption check's answer may run to ("it has a golden crown, a smile, big eyes, yes": 14). */
+export const CHECK_ANSWER_TOKENS = 20;
 
 /** Distinct contexts per forward batch of `sampleText` / `scoreAnswers` (memory, not maths). */
 export const CHUNK_CONTEXTS = 64;

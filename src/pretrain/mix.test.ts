@@ -4,7 +4,7 @@ import { parseCaption } from '../world/grammar.ts';
 import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
-import { parseJudgeOutput, parseReadings } from '../model/templates.ts';
+import { parseCheckAnswer, parseJudgeOutput, parseReadings } from '../model/templates.ts';
 import { DEFAULT_MIX, PretrainMixer, baseReprompt, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
@@ -134,12 +134,20 @@ describe('pretraining mixture', () => {
       if (c.question === 'subject') {
         const m = /^<user> prompt: (.*) image shows (.*)\. does the image show the subject of the prompt\? <assistant>$/.exec(c.context);
         expect(m?.[1]).toBe(prompt.text);
-        expect(c.yes).toBe(parseCaption(m![2]!).spec.subject === prompt.subject);
+        const shown = parseCaption(m![2]!).spec.subject;
+        expect(c.yes).toBe(shown === prompt.subject);
+        expect(parseCheckAnswer(c.answer)).toBe(c.yes);
+        expect(c.answer).toBe(`${shown ?? 'empty'}, prompt ${prompt.subject}, ${c.yes ? 'yes' : 'no'}`);
       } else {
         const m = /^<user> instruction: (.*) image shows (.*)\. does the image correctly follows the instruction\? <assistant>$/.exec(c.context);
         expect(m?.[1]).toBe(ins.text);
         // The caption is the scene's own (captionOf), so the rule read back from it gives the answer.
         expect(c.yes).toBe(evaluateRule(ins.rule, parseCaption(m![2]!).spec).satisfied);
+        // The reasons list phrases the caption holds, and a yes needs at least one.
+        const listed = /^it has (.*), (yes|no)$/.exec(c.answer);
+        expect(listed).not.toBeNull();
+        if (listed![1] !== 'no change') for (const phrase of listed![1]!.split(', ')) expect(m![2]).toContain(phrase);
+        if (c.yes) expect(listed![1]).not.toBe('no change');
         instructionKinds.add(c.kind);
       }
     }
@@ -152,7 +160,7 @@ describe('pretraining mixture', () => {
     const example = new PretrainMixer(new Rng(16), { caption_check: 1 }).next();
     expect(example.task).toBe('caption_check');
     expect(example.images).toEqual([]);
-    expect((example.target[0] as { text: string }).text).toMatch(/^(yes|no) <eos>$/);
+    expect((example.target[0] as { text: string }).text).toMatch(/, (yes|no) <eos>$/);
   });
 
   it('pair questions: exactly one of the two images answers, by the world\'s truth, in either slot', () => {

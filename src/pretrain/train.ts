@@ -158,15 +158,15 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
     mix: { t2i: 0.4, caption: 0.1, vqa: 0.06, knowledge: 0.04, judge_format: 0.1, reprompt_format: 0.1, pair_question: 0.2 },
   },
   /**
-   * The caption checks (`--init DIR`, the v5 base): a fifth of the steps on "does the image show
+   * The caption checks (`--init DIR`, the v5 base): 30% of the steps on "does the image show
    * the subject of the prompt?" and "does the image correctly follows the instruction?" about one
    * caption (./mix.ts `captionCheckCase`, balanced), which the judge's 'read' opening asks about
    * its own captions; judge-format examples carry the world's reading lines after the two
    * descriptions (the shape of that opening), their verdicts still random.
    */
   'caption-checks': {
-    name: 'caption-checks', ...CONTINUATION, steps: 1000, judgeReading: 'contrast',
-    mix: { t2i: 0.4, caption: 0.12, vqa: 0.05, knowledge: 0.03, judge_format: 0.1, reprompt_format: 0.1, caption_check: 0.2 },
+    name: 'caption-checks', ...CONTINUATION, steps: 1500, judgeReading: 'contrast',
+    mix: { t2i: 0.35, caption: 0.1, vqa: 0.04, knowledge: 0.03, judge_format: 0.1, reprompt_format: 0.08, caption_check: 0.3 },
   },
 };
 

@@ -1,7 +1,7 @@
 // Experiment (docs/seer.md, docs/model.md): the judge's 'read' opening — each image captioned alone,
 // then the model's own answers to the caption checks ("does the image show the subject of the
-// prompt?", "does the image correctly follows the instruction?") — on validation renders, and the
-// caption checks teacher-forced on fresh pretraining examples (true captions).
+// prompt?", "does the image correctly follows the instruction?", answered greedily) — on validation
+// renders, and the caption checks answered greedily on fresh pretraining examples (true captions).
 // Validation (the first ROWS rows' renders, each positive against each hard negative, both orders):
 // per kind, how often each check is right about the image it reads (the world's truth about the
 // rendered scene), how often the verdict the readings imply is right (a tie counts half: what a
@@ -14,7 +14,7 @@ import { Rng } from '../../core/rng.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { readPng, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { parseReadings, readingVerdict } from '../../model/templates.ts';
+import { parseCheckAnswer, parseReadings, readingVerdict } from '../../model/templates.ts';
 import { captionCheckCase, pretrainPrompt } from '../../pretrain/mix.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { parseCaption } from '../../world/grammar.ts';
@@ -26,19 +26,20 @@ const [dir, data, nRows, nFresh] = [process.argv[2]!, process.argv[3]!, Number(p
 const { model } = loadSeerMini(dir);
 const pct = (x: number, n: number) => +(x / Math.max(1, n)).toFixed(2);
 
-// 1. Teacher-forced on fresh caption checks.
+// 1. Fresh caption checks (true captions), answered greedily.
 const rng = new Rng(12345);
 const fresh = Array.from({ length: nFresh }, () => captionCheckCase(rng, rng.pick(TRAIN_INSTRUCTIONS), pretrainPrompt(rng)));
-const freshScores = model.scoreAnswers(fresh.map((f) => model.text.encode(f.context)), ['yes', 'no']);
-const byKind: Record<string, { n: number; right: number }> = {};
+const freshAnswers = model.checkAnswers(fresh.map((f) => f.context));
+const byKind: Record<string, { n: number; right: number; exact: number }> = {};
 fresh.forEach((f, i) => {
-  const [y, n] = freshScores[i]!;
-  const s = (byKind[`${f.question}: ${f.kind}`] ??= { n: 0, right: 0 });
+  const s = (byKind[`${f.question}: ${f.kind}`] ??= { n: 0, right: 0, exact: 0 });
   s.n++;
-  if (y! > n! === f.yes) s.right++;
+  if (parseCheckAnswer(freshAnswers[i]!) === f.yes) s.right++;
+  if (freshAnswers[i] === f.answer) s.exact++;
+  if (process.env.SHOW && i < 20) console.log(f.context.slice(-110), '=>', freshAnswers[i], '| world:', f.answer);
 });
-console.log('fresh caption checks, teacher-forced (true captions):');
-for (const [k, s] of Object.entries(byKind).sort()) console.log(`  ${k.padEnd(40)} ${pct(s.right, s.n)} (${s.n})`);
+console.log('fresh caption checks (true captions), greedy: yes/no right (whole answer right)');
+for (const [k, s] of Object.entries(byKind).sort()) console.log(`  ${k.padEnd(40)} ${pct(s.right, s.n)} (${pct(s.exact, s.n)}) n=${s.n}`);
 
 // 2. Validation renders.
 const rows = readJsonl(join(data, 'vie-val.jsonl'), testRowSchema).filter((r) => r.quadruplet).slice(0, nRows);
