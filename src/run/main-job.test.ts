@@ -140,8 +140,8 @@ describe('seer run --recipe smoke', () => {
   });
 });
 
-describe('seer run --model one --curriculum phase2 (smoke)', () => {
-  it('draws the evaluation with the final weights, skips phase 1 and replays in Stage 2 only', { timeout: 180_000 }, async () => {
+describe('seer run --model one --curriculum phase2 --judge-descriptions read (smoke)', () => {
+  it('draws the evaluation with the final weights, skips phase 1, replays in Stage 2 only and judges with read openings', { timeout: 180_000 }, async () => {
     const { loadSeerMini } = await import('../model/checkpoint.ts');
     const { SeerMiniGenerator } = await import('../model/generator.ts');
     const { encodePng } = await import('../image/image.ts');
@@ -152,10 +152,12 @@ describe('seer run --model one --curriculum phase2 (smoke)', () => {
     const checkpoint = join(dir, 'base', 'model');
     await expect(runSeer({ recipe: 'smoke', outDir: join(dir, 'bad'), checkpoint, model: 'one', policyInit: 'base', quiet: true })).rejects.toThrow(/--model one starts Stage 2 from the Stage-1 weights/);
     const out = join(dir, 'run');
-    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', model: 'one', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', quiet: true });
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', model: 'one', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', judgeDescriptions: 'read', quiet: true });
     const config = readJson(join(out, 'config.json'), z.looseObject({ policyInit: z.string(), model: z.string(), stage1: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }), stage2: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }) }));
     expect(config).toMatchObject({ policyInit: 'stage1', model: 'one', stage1: { replay: { weight: 0 } }, stage2: { replay: { weight: 0.5 } } });
     expect(results.model).toBe('one');
+    // Every model the run saved judges as it was trained to: with its captions and its own checks of them.
+    for (const saved of ['stage1-model', 'stage2-model']) expect(loadSeerMini(join(out, saved)).model.judgeDescriptions, saved).toBe('read');
     // No phase 1: no phase-1 checkpoint and no phase-1-only judge in Table 1.
     expect(existsSync(join(out, 'stage1-phase1-model'))).toBe(false);
     expect(existsSync(join(out, 'stage1', 'phase1'))).toBe(false);
