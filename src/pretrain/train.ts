@@ -53,7 +53,7 @@ const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, 
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -167,6 +167,15 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'caption-checks': {
     name: 'caption-checks', ...CONTINUATION, steps: 1500, judgeReading: 'contrast',
     mix: { t2i: 0.35, caption: 0.1, vqa: 0.04, knowledge: 0.03, judge_format: 0.1, reprompt_format: 0.08, caption_check: 0.3 },
+  },
+  /**
+   * More caption checks on a caption-checks base (`--init DIR`, v16): after its 1500 steps the
+   * subject check copied both subjects right and still answered "yes" for another subject about
+   * half of the time (docs/model.md).
+   */
+  'caption-checks-focus': {
+    name: 'caption-checks-focus', ...CONTINUATION, steps: 1000, judgeReading: 'contrast',
+    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
   },
 };
 
