@@ -96,6 +96,26 @@ export function negativesOf<N extends { kind: NegativeKind }>(negatives: readonl
   return [...list].sort((a, b) => rank(a) - rank(b)).slice(0, perCase);
 }
 
+/**
+ * Pairs of a row's negatives in which one is better by the world's own order (A.2: the subject
+ * first, then how much of the instruction is met): a kind that keeps the subject (plain, wrong
+ * concept, partial) over one that loses it (subject swapped or lost), and the partial elaboration
+ * over the plain picture. Beyond the paper (whose pairs are always positive vs negative): they
+ * teach a judge what to prefer when neither image complies, which is most of what a reprompt is
+ * judged on (the generator rarely meets a Hard rule in full). `count` of them for the `index`-th
+ * row, rotating from row to row; each is [better, worse].
+ */
+export function gradedNegativePairs<N extends { kind: NegativeKind }>(negatives: readonly N[] | undefined, index: number, count: number): [N, N][] {
+  const list = negatives ?? [];
+  const keeps = list.filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial');
+  const loses = list.filter((n) => n.kind === 'subject-swapped' || n.kind === 'subject-lost');
+  const partial = list.find((n) => n.kind === 'partial');
+  const plain = list.find((n) => n.kind === 'plain');
+  const pairs: [N, N][] = [...keeps.flatMap((k) => loses.map((l) => [k, l] as [N, N])), ...(partial && plain ? [[partial, plain] as [N, N]] : [])];
+  if (pairs.length === 0) return [];
+  return Array.from({ length: Math.min(count, pairs.length) }, (_, j) => pairs[(index * count + j) % pairs.length]!);
+}
+
 function changedSlots(spec: SceneSpec, plain: SceneSpec): Attribute[] {
   return (Object.keys(spec) as Attribute[]).filter((a) => a !== 'subject' && spec[a] !== plain[a]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
+import { checkAnswer, checkReasons, describePair, hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
 
 describe('output parsing', () => {
   it('reads a well-formed verdict and reprompt', () => {
@@ -76,5 +76,11 @@ describe('caption checks and the read opening', () => {
     expect(readingVerdict(parseReadings(readOpening('x', 'y', yes, yes)))).toBe('tie');
     expect(readingVerdict(parseReadings(readOpening('x', 'y', { subject: true, instruction: null }, { subject: false, instruction: null })))).toBe('A');
     expect(readingVerdict(null)).toBe('tie');
+    // With the cues the instruction check listed, the lines still parse.
+    const graded = readOpening('x', 'y', { ...swapped, evidence: 'it has a golden crown, pixel art' }, { subject: true, instruction: false, evidence: 'it has no change' });
+    expect(graded).toBe('<think> a shows x. b shows y. a: subject no, instruction yes, it has a golden crown, pixel art. b: subject yes, instruction no, it has no change.');
+    expect(parseReadings(graded)).toEqual({ a: { subject: false, instruction: true }, b: { subject: true, instruction: false } });
+    expect(checkReasons('it has snow, blue, no <eos>')).toBe('it has snow, blue');
+    expect(checkReasons('swing, prompt bridge, yes')).toBe('swing, prompt bridge');
   });
 });

@@ -78,17 +78,17 @@ export function describeImage(image: 'a' | 'b', caption: string): string {
  * applied to the described scene, so they are right; the verdict after them stays random in
  * pretraining.
  */
-export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null, named?: { shown: string; wanted?: string }): string {
+export function readingLine(image: 'a' | 'b', subjectKept: boolean, followsInstruction: boolean | null, named?: { shown: string; wanted?: string }, evidence?: string): string {
   const yesNo = (v: boolean) => (v ? 'yes' : 'no');
   const subjects = named === undefined ? '' : named.wanted === undefined ? `${named.shown}, ` : `${named.shown}, prompt ${named.wanted}, `;
   const head = `${image}: ${subjects}subject ${yesNo(subjectKept)}`;
-  return followsInstruction === null ? `${head}.` : `${head}, instruction ${yesNo(followsInstruction)}.`;
+  return followsInstruction === null ? `${head}.` : `${head}, instruction ${yesNo(followsInstruction)}${evidence ? `, ${evidence}` : ''}.`;
 }
 
 /** The two reading lines a judge writes after describing both images ("a: … b: …"), or null when its reasoning carries none. */
 export function parseReadings(think: string): { a: { subject: boolean; instruction: boolean | null }; b: { subject: boolean; instruction: boolean | null } } | null {
   const one = (image: 'a' | 'b') => {
-    const m = new RegExp(`(?:^|\\.\\s)${image}: (?:[a-z]+, (?:prompt [a-z]+, )?)?subject (yes|no)(?:, instruction (yes|no))?\\.`).exec(think);
+    const m = new RegExp(`(?:^|\\.\\s)${image}: (?:[a-z]+, (?:prompt [a-z]+, )?)?subject (yes|no)(?:, instruction (yes|no)(?:, it has [^.]*)?)?\\.`).exec(think);
     return m ? { subject: m[1] === 'yes', instruction: m[2] === undefined ? null : m[2] === 'yes' } : null;
   };
   const a = one('a');
@@ -151,19 +151,27 @@ export function parseCheckAnswer(text: string): boolean | null {
   return last ? last[1] === 'yes' : null;
 }
 
-/** One image's answers to the caption checks: subject kept, and (with an instruction) instruction followed. */
+/** One image's answers to the caption checks: subject kept, and (with an instruction) instruction followed, with the cues the check listed ("it has snow, blue"). */
 export interface ImageReading {
   subject: boolean;
   instruction: boolean | null;
+  evidence?: string;
+}
+
+/** The reasons of a check's answer, without its final yes or no ("it has snow, blue, no" → "it has snow, blue"). */
+export function checkReasons(answer: string): string {
+  return answer.replace(/<eos>/g, '').trim().replace(/,?\s*(yes|no)\W*$/, '');
 }
 
 /**
  * The opening of a judge's reasoning with `judgeDescriptions: 'read'`: both captions, then the
- * model's own answers to the caption checks ("a: subject yes, instruction no. b: …"); the model
- * writes the rest and its verdict.
+ * model's own answers to the caption checks, with the cues its instruction check listed ("a:
+ * subject yes, instruction no, it has snow. b: …"), so that when neither image complies the
+ * reasoning still says which holds more of what the instruction asks; the model writes the rest and
+ * its verdict.
  */
 export function readOpening(captionA: string, captionB: string, a: ImageReading, b: ImageReading): string {
-  return `${captionedOpening(captionA, captionB)} ${readingLine('a', a.subject, a.instruction)} ${readingLine('b', b.subject, b.instruction)}`;
+  return `${captionedOpening(captionA, captionB)} ${readingLine('a', a.subject, a.instruction, undefined, a.evidence)} ${readingLine('b', b.subject, b.instruction, undefined, b.evidence)}`;
 }
 
 export function thinkAnswer(think: string, answer: string): string {

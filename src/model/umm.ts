@@ -5,7 +5,7 @@
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import type { RgbImage } from '../image/image.ts';
-import { captionContext, captionedOpening, generateContext, instructionCheckContext, parseCheckAnswer, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
+import { captionContext, captionedOpening, generateContext, checkReasons, instructionCheckContext, parseCheckAnswer, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
 export { JUDGE_DESCRIPTIONS, type JudgeDescriptions } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
@@ -131,7 +131,12 @@ export class SeerMini {
     const answers = this.checkAnswers(asks);
     let next = 0;
     const answer = () => parseCheckAnswer(answers[next++]!) === true;
-    return items.map((item) => ({ subject: answer(), instruction: item.instruction === null ? null : answer() }));
+    return items.map((item) => {
+      const subject = answer();
+      if (item.instruction === null) return { subject, instruction: null };
+      const evidence = checkReasons(answers[next]!);
+      return { subject, instruction: answer(), ...(evidence.startsWith('it has ') ? { evidence } : {}) };
+    });
   }
 
   /** Greedy answers to caption-check questions (`subjectCheckContext`, `instructionCheckContext`). */

@@ -7,7 +7,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReprompter } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
-import { captionedOpening, instructionCheckContext, judgeContext, parseCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
+import { captionedOpening, checkReasons, instructionCheckContext, judgeContext, parseCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import { renderSpec } from '../world/render.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -73,8 +73,13 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
       model.judgeDescriptions = 'read';
       try {
         const captions = model.captionCodes(codes);
-        const yes = (text: string) => parseCheckAnswer(model.checkAnswers([text])[0]!) === true;
-        const reading = (caption: string, instruction: string | null) => ({ subject: yes(subjectCheckContext('a cat', caption)), instruction: instruction === null ? null : yes(instructionCheckContext(instruction, caption)) });
+        const answerOf = (text: string) => model.checkAnswers([text])[0]!;
+        const reading = (caption: string, instruction: string | null) => {
+          const subject = parseCheckAnswer(answerOf(subjectCheckContext('a cat', caption))) === true;
+          if (instruction === null) return { subject, instruction: null };
+          const answer = answerOf(instructionCheckContext(instruction, caption));
+          return { subject, instruction: parseCheckAnswer(answer) === true, ...(checkReasons(answer).startsWith('it has ') ? { evidence: checkReasons(answer) } : {}) };
+        };
         const [withInstruction, alignment] = model.judgeOpenings([codes, codes], [ask, { instruction: null, prompt: 'a cat' }])!;
         expect(withInstruction).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, 'Make it cute.'), reading(captions[1]!, 'Make it cute.')));
         expect(alignment).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, null), reading(captions[1]!, null)));

@@ -10,6 +10,7 @@ import { judgeAccuracy } from '../eval/judge-accuracy.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { readJsonl } from '../core/io.ts';
 import { trainRowSchema } from '../data/schemas.ts';
+import { gradedNegativePairs } from '../data/negatives.ts';
 
 describe('the answer-only loss mask', () => {
   it('keeps the tokens after the first </think>, and every token when there is none', () => {
@@ -40,6 +41,14 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     expect(new Set(all.map((p) => p.block)).size).toBe(all.length / 2);
     const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
     for (const p of prompts) expect(all.some((q) => q.meta.label === p.meta.label && same(q.context, p.context))).toBe(true);
+    // Graded pairs: one more pair per row that has a better and a worse negative, in both orders, its own block.
+    const rows = readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).slice(0, 3);
+    const graded = await buildJudgePrompts(model, data, 2, 3, 1, 1);
+    const gradedRows = rows.filter((r) => gradedNegativePairs(r.rlvr.phase2.negatives, 0, 1).length > 0).length;
+    expect(gradedRows).toBeGreaterThan(0);
+    expect(graded).toHaveLength(prompts.length + 2 * gradedRows);
+    expect(graded.filter((p) => p.block?.endsWith('-p2-g0'))).toHaveLength(2 * gradedRows);
+    expect((await buildJudgePrompts(model, data, 1, 3, 1, 1)).some((p) => p.block?.includes('-g'))).toBe(false); // phase 1 has none
     // Captioned descriptions: the same contexts, each ended by the reasoning's opening, which the meta carries.
     model.judgeDescriptions = 'captioned';
     const opened = await buildJudgePrompts(model, data, 2, 3);

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { readJsonl } from '../core/io.ts';
 import { readPng } from '../image/image.ts';
 import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
-import { negativesOf } from '../data/negatives.ts';
+import { gradedNegativePairs, negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext, type Segment } from '../model/templates.ts';
 import type { JudgeQuestion, SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
@@ -41,6 +41,7 @@ export const stage1ConfigSchema = z.object({
   phase1LearningRate: z.number().positive().describe('basic-alignment learning rate (staged: higher first)').default(1e-4),
   phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
   phase2NegativesPerRow: z.number().int().positive().describe("hard negatives per training row in phase 2, each a pair in both orders (1: one kind per row, rotating; 5: every verified kind — more distinct pairs from the same ~300 samples)").default(1),
+  phase2GradedPairsPerRow: z.number().int().nonnegative().describe("pairs of two of a row's negatives per training row in phase 2, the better by the world's order labelled right (beyond the paper: data/negatives.ts gradedNegativePairs)").default(0),
   numGenerations: z.number().int().min(2).describe('G').default(8),
   promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
   maxCompletionLength: z.number().int().positive().describe('judge completions: room for both descriptions, the recall and the reading lines (./roles.ts JUDGE_COMPLETION_TOKENS)').default(JUDGE_COMPLETION_TOKENS),
@@ -55,7 +56,7 @@ export const stage1ConfigSchema = z.object({
 });
 export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 
-export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number, negativesPerRow = 1): Promise<GrpoPrompt<JudgeMeta>[]> {
+export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number, negativesPerRow = 1, gradedPairsPerRow = 0): Promise<GrpoPrompt<JudgeMeta>[]> {
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
   const built: { id: string; block: string; segments: Segment[]; question: JudgeQuestion; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
@@ -64,9 +65,16 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     const segments = phase === 1 ? alignmentContext(row.prompt) : judgeContext(row.instruction, row.prompt);
     // The positive is read and encoded once per row, however many negatives it is judged against.
     const [pos, ...negs] = model.encodeImages(await Promise.all([positive, ...negatives].map((file) => readPng(join(dataDir, file))))) as [number[], ...number[][]];
-    for (const [n, neg] of negs.entries()) {
-      const block = n === 0 ? `${row.id}-p${phase}` : `${row.id}-p${phase}-n${n}`;
-      for (const { images, label } of bothOrders(pos, neg)) built.push({ id: `${block}-${label}`, block, segments, question: { instruction: phase === 1 ? null : row.instruction, prompt: row.prompt }, images: images as [number[], number[]], label });
+    const question = { instruction: phase === 1 ? null : row.instruction, prompt: row.prompt };
+    const add = (block: string, better: number[], worse: number[]) => {
+      for (const { images, label } of bothOrders(better, worse)) built.push({ id: `${block}-${label}`, block, segments, question, images: images as [number[], number[]], label });
+    };
+    for (const [n, neg] of negs.entries()) add(n === 0 ? `${row.id}-p${phase}` : `${row.id}-p${phase}-n${n}`, pos, neg);
+    if (phase === 2) {
+      for (const [g, [better, worse]] of gradedNegativePairs(row.rlvr.phase2.negatives, index, gradedPairsPerRow).entries()) {
+        const [b, w] = model.encodeImages(await Promise.all([better, worse].map((n) => readPng(join(dataDir, n.image))))) as [number[], number[]];
+        add(`${row.id}-p2-g${g}`, b, w);
+      }
     }
   }
   // Captioned descriptions (SeerMini.judgeDescriptions): the prompt ends with the reasoning's
@@ -103,7 +111,7 @@ export interface JudgePhaseOptions {
 /** One curriculum phase on `model` (trained in place). */
 export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
-  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows, config.phase2NegativesPerRow);
+  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows, config.phase2NegativesPerRow, config.phase2GradedPairsPerRow);
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;

@@ -6,7 +6,7 @@
 // per kind, how often each check is right about the image it reads (the world's truth about the
 // rendered scene), how often the verdict the readings imply is right (a tie counts half: what a
 // judge that follows its reading would score), a perfect reader of the same captions, and the judge
-// itself continuing the opening (its verdict; answered "a").
+// itself continuing the opening (its verdict; answered "a"; how often it follows a reading that decides).
 // npx tsx src/bench/exp/read-judge.mts CHECKPOINT DATA_DIR [ROWS] [FRESH]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -64,10 +64,10 @@ model.judgeDescriptions = 'read';
 const openings = model.judgeOpenings(qs.map((q) => { const [a, b] = order(q); return [codes[a]!, codes[b]!] as const; }), qs.map((q) => ({ instruction: q.ins, prompt: q.prompt })))!;
 const captions = model.captionCodes(codes);
 const judged = await new SeerJudge(model, { probabilities: false }).judge(qs.map((q) => { const [a, b] = order(q); return { instruction: q.ins, prompt: q.prompt, imageA: images[a]!, imageB: images[b]! }; }));
-type S = { n: number; subjectRight: number; instructionRight: number; follows: number; reader: number; judge: number; a: number };
+type S = { n: number; subjectRight: number; instructionRight: number; follows: number; reader: number; judge: number; a: number; decisive: number; obeys: number };
 const stats: Record<string, S> = {};
 qs.forEach((q, i) => {
-  const s = (stats[q.kind] ??= { n: 0, subjectRight: 0, instructionRight: 0, follows: 0, reader: 0, judge: 0, a: 0 });
+  const s = (stats[q.kind] ??= { n: 0, subjectRight: 0, instructionRight: 0, follows: 0, reader: 0, judge: 0, a: 0, decisive: 0, obeys: 0 });
   const right = q.posFirst ? 'A' : 'B';
   const readings = parseReadings(openings[i]!);
   const [a, b] = order(q);
@@ -77,6 +77,10 @@ qs.forEach((q, i) => {
   }
   const v = readingVerdict(readings);
   s.follows += v === 'tie' ? 0.5 : v === right ? 1 : 0;
+  if (v !== 'tie') {
+    s.decisive++;
+    if (judged[i]!.verdict === v) s.obeys++;
+  }
   const rule = findInstruction(q.ins)!.rule;
   const ok = (k: number) => { const sp = parseCaption(captions[k]!).spec; return sp.subject === q.subject && evaluateRule(rule, sp).satisfied; };
   s.reader += ok(q.pos) && !ok(q.neg) ? 1 : ok(q.pos) === ok(q.neg) ? 0.5 : 0;
@@ -85,6 +89,6 @@ qs.forEach((q, i) => {
   s.n++;
   if (i < 4 || process.env.SHOW) console.log(q.kind, right, '|', openings[i], '|', judged[i]!.verdict);
 });
-const all = Object.values(stats).reduce((t, s) => Object.fromEntries(Object.keys(t).map((k) => [k, t[k as keyof S] + s[k as keyof S]])) as S, { n: 0, subjectRight: 0, instructionRight: 0, follows: 0, reader: 0, judge: 0, a: 0 });
+const all = Object.values(stats).reduce((t, s) => Object.fromEntries(Object.keys(t).map((k) => [k, t[k as keyof S] + s[k as keyof S]])) as S, { n: 0, subjectRight: 0, instructionRight: 0, follows: 0, reader: 0, judge: 0, a: 0, decisive: 0, obeys: 0 });
 console.log(`validation renders, ${rows.length} rows (the 'read' opening):`);
-for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(`  ${k.padEnd(16)} ${JSON.stringify({ n: s.n, subjectCheck: pct(s.subjectRight, s.n), instructionCheck: pct(s.instructionRight, s.n), readingVerdict: pct(s.follows, s.n), perfectReader: pct(s.reader, s.n), zeroShotJudge: pct(s.judge, s.n), answeredA: pct(s.a, s.n) })}`);
+for (const [k, s] of [...Object.entries(stats), ['all', all] as const]) console.log(`  ${k.padEnd(16)} ${JSON.stringify({ n: s.n, subjectCheck: pct(s.subjectRight, s.n), instructionCheck: pct(s.instructionRight, s.n), readingVerdict: pct(s.follows, s.n), perfectReader: pct(s.reader, s.n), judge: pct(s.judge, s.n), answeredA: pct(s.a, s.n), readingDecides: pct(s.decisive, s.n), judgeFollowsDecisiveReading: pct(s.obeys, s.decisive) })}`);

@@ -1,7 +1,8 @@
 // Experiment (docs/seer.md): Stage 1 of the default recipe (phase 1, then phase 2 ending on its best
 // validation point, as `seer run` does) with one variant, scored on validation (DATA/vie-val.jsonl).
 // npx tsx src/bench/exp/stage1-variants.mts CHECKPOINT DATA SEED [completion|answer] [BETA] [binary|soft] [PHASE1_LR PHASE2_LR]
-// DESCRIPTIONS=captioned opens the judge's reasoning with the model's captions of the two images;
+// DESCRIPTIONS=captioned opens the judge's reasoning with the model's captions of the two images,
+// DESCRIPTIONS=read with those and the model's own caption checks (--judge-descriptions read);
 // DESCRIPTIONS=detector with the oracle's detector's captions of the same tokenized images (what a
 // model that understood its own image codes perfectly would write): a diagnostic of whether RLVR
 // can teach the verdict to read descriptions at all, apart from how good the model's are.
@@ -21,7 +22,7 @@ const [dir, data, seed = '0', loss = 'completion', beta = '0.04', reward = 'bina
 engine.setThreads(1);
 const { model } = loadSeerMini(dir);
 const descriptions = process.env.DESCRIPTIONS ?? 'written';
-if (descriptions !== 'written') model.judgeDescriptions = 'captioned';
+if (descriptions !== 'written') model.judgeDescriptions = descriptions === 'read' ? 'read' : 'captioned';
 if (descriptions === 'detector') useDetectorOpenings(model);
 const valFile = join(data, 'vie-val.jsonl');
 const out = `/tmp/stage1-variant-${process.pid}`;
