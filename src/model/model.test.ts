@@ -147,6 +147,11 @@ describe('SEER-Mini (tiny recipe)', () => {
     }
     expect(moved).toBeGreaterThan(0); // it trained
     expect(largest).toBeLessThan(2 * 2 * 1e-4 + 1e-6); // two AdamW steps of lr ≤ 1e-4 from the checkpoint, not a fresh init
+    // A continuation keeps the judge setting it starts from unless its recipe sets one (the caption-checks recipes: read).
+    expect(loadSeerMini(join(out, 'model')).model.judgeDescriptions).toBe(before.judgeDescriptions);
+    const read = mkdtempSync(join(tmpdir(), 'seer-mini-read-'));
+    await pretrain({ recipe: { ...recipe, steps: 1, judgeDescriptions: 'read' }, outDir: read, initFrom: join(dir, 'model'), quiet: true });
+    expect(loadSeerMini(join(read, 'model')).model.judgeDescriptions).toBe('read');
   });
 
   it('rejects a corrupt safetensors file with a clear error', () => {

@@ -18,7 +18,7 @@ import { startProgress } from '../core/progress.ts';
 import { engine, tidy } from '../engine/torch.ts';
 import { renderSpec } from '../world/render.ts';
 import { Transformer } from '../model/transformer.ts';
-import { SeerMini } from '../model/umm.ts';
+import { JUDGE_DESCRIPTIONS, SeerMini } from '../model/umm.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import { DEFAULT_MIX, JUDGE_READING_PAIRS, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
 import { buildImageTokenizer, buildTextTokenizer } from './tokenizers.ts';
@@ -43,6 +43,7 @@ export const pretrainRecipeSchema = z.object({
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
   judgeReading: z.enum(JUDGE_READING_PAIRS).describe("judge-format reasoning that reads its descriptions, and how its pairs are drawn (./mix.ts MixerOptions.judgeReading)").default('off'),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
+  judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 
@@ -165,7 +166,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * descriptions (the shape of that opening), their verdicts still random.
    */
   'caption-checks': {
-    name: 'caption-checks', ...CONTINUATION, steps: 1500, judgeReading: 'contrast',
+    name: 'caption-checks', ...CONTINUATION, steps: 1500, judgeReading: 'contrast', judgeDescriptions: 'read',
     mix: { t2i: 0.35, caption: 0.1, vqa: 0.04, knowledge: 0.03, judge_format: 0.1, reprompt_format: 0.08, caption_check: 0.3 },
   },
   /**
@@ -174,7 +175,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * half of the time (docs/model.md).
    */
   'caption-checks-focus': {
-    name: 'caption-checks-focus', ...CONTINUATION, steps: 1000, judgeReading: 'contrast',
+    name: 'caption-checks-focus', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read',
     mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
   },
 };
@@ -224,6 +225,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
     writeJson(join(options.outDir, 'config.json'), { recipe, seed });
     writeFileAtomic(join(options.outDir, 'metrics.jsonl'), '');
   }
+  if (recipe.judgeDescriptions) model.judgeDescriptions = recipe.judgeDescriptions;
   const params = model.transformer.parameters.map((p) => p.tensor);
   const optimizer = engine.adamW([{ params, lr: recipe.lr, weightDecay: recipe.weightDecay }], [0.9, 0.95]);
   if (resuming && existsSync(join(stateDir, 'optimizer.bin'))) optimizer.load(readFileSync(join(stateDir, 'optimizer.bin')));

@@ -88,7 +88,7 @@ const runOptionsSchema = z.object({
   // on renders and 0.72 ± 0.03 against 0.62 ± 0.07 on the generator's images, no position bias,
   // Stage 2 vs naive unchanged (0.74 against 0.75); its descriptions stay the base model's.
   stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: only the answer after the reasoning (beyond the paper; the default) or the whole completion (the paper)").default('answer'),
-  judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper), the model's caption of each image alone at the head of that reasoning, or those captions and the model's own checks of each (beyond the paper; SeerMini.judgeDescriptions)").default('written'),
+  judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper), the model's caption of each image alone at the head of that reasoning, or those captions and the model's own checks of each (beyond the paper; SeerMini.judgeDescriptions); default: the checkpoint's own setting (the shipped base: read)").optional(),
   replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step): 0 = off (beyond the paper: keeps one model drawing)').default(0),
   replayStages: z.enum(['both', 'stage2']).describe('the stages that replay: both, or Stage 2 only (the answer-only Stage 1 barely moves drawing)').default('both'),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
@@ -154,11 +154,13 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'both' ? opts.replay : 0 });
   const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
-  writeJson(join(out, 'config.json'), { ...opts, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
+  const base = loadSeerMini(opts.checkpoint).model;
+  // How the judge reads a pair: as asked, else as the checkpoint was made to (saved with it).
+  const judgeDescriptions = opts.judgeDescriptions ?? base.judgeDescriptions;
+  base.judgeDescriptions = judgeDescriptions; // the zero-shot judge is asked the way Stage 1 trains it
+  writeJson(join(out, 'config.json'), { ...opts, judgeDescriptions, recipeSettings: recipe, stage1: stage1ConfigSchema.parse(stage1Config), stage2: stage2ConfigSchema.parse(stage2Config) });
 
   const data = join(out, 'data');
-  const base = loadSeerMini(opts.checkpoint).model;
-  base.judgeDescriptions = opts.judgeDescriptions; // the zero-shot judge is asked the way Stage 1 trains it
   if (!done('data')) {
     say('building the VIE dataset');
     const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(base) : undefined;
@@ -192,7 +194,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   if (!done('stage1')) {
     say('Stage 1: RLVR (phase 1 then phase 2)');
     const model = loadSeerMini(opts.checkpoint).model;
-    model.judgeDescriptions = opts.judgeDescriptions; // saved with its checkpoints, so every later use judges the same way
+    model.judgeDescriptions = judgeDescriptions; // saved with its checkpoints, so every later use judges the same way
     let phase1Accuracy: JudgeStep | undefined;
     if (opts.curriculum === 'full') {
       await trainJudgePhase(model, 1, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet });
