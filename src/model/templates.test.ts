@@ -77,7 +77,9 @@ describe('caption checks and the read opening', () => {
     expect(readingVerdict(parseReadings(readOpening('x', 'y', { subject: true, instruction: null }, { subject: false, instruction: null })))).toBe('A');
     expect(readingVerdict(null)).toBe('tie');
     // With the cues the instruction check listed, the lines still parse.
-    const graded = readOpening('x', 'y', { ...swapped, evidence: 'it has a golden crown, pixel art' }, { subject: true, instruction: false, evidence: 'it has no change' });
+    const withCues = { ...swapped, evidence: 'it has a golden crown, pixel art' };
+    expect(readOpening('x', 'y', withCues, yes)).toBe(readOpening('x', 'y', swapped, yes)); // cues only when asked
+    const graded = readOpening('x', 'y', withCues, { subject: true, instruction: false, evidence: 'it has no change' }, { cues: true });
     expect(graded).toBe('<think> a shows x. b shows y. a: subject no, instruction yes, it has a golden crown, pixel art. b: subject yes, instruction no, it has no change.');
     expect(parseReadings(graded)).toEqual({ a: { subject: false, instruction: true }, b: { subject: true, instruction: false } });
     expect(checkReasons('it has snow, blue, no <eos>')).toBe('it has snow, blue');

@@ -123,9 +123,13 @@ export function captionedOpening(captionA: string, captionB: string): string {
  * about each caption — does it show the prompt's subject, does it follow the instruction
  * (`subjectCheckContext`, `instructionCheckContext`; pretraining's `caption_check` task) — so the
  * reasoning carries the model's reading of each image and RLVR has to make the verdict follow it.
+ * 'read-cues': the same, each instruction answer with the cues its check listed ("instruction no,
+ * it has snow"), so that when neither image complies the reasoning still says which holds more of
+ * the instruction (measured with graded pairs in Stage 1, docs/seer.md: the verdict did not learn
+ * to use them).
  */
-export type JudgeDescriptions = 'written' | 'captioned' | 'read';
-export const JUDGE_DESCRIPTIONS = ['written', 'captioned', 'read'] as const satisfies readonly JudgeDescriptions[];
+export type JudgeDescriptions = 'written' | 'captioned' | 'read' | 'read-cues';
+export const JUDGE_DESCRIPTIONS = ['written', 'captioned', 'read', 'read-cues'] as const satisfies readonly JudgeDescriptions[];
 
 /**
  * Text-only questions about one described image (beyond the paper): pretraining's `caption_check`
@@ -165,13 +169,13 @@ export function checkReasons(answer: string): string {
 
 /**
  * The opening of a judge's reasoning with `judgeDescriptions: 'read'`: both captions, then the
- * model's own answers to the caption checks, with the cues its instruction check listed ("a:
- * subject yes, instruction no, it has snow. b: …"), so that when neither image complies the
- * reasoning still says which holds more of what the instruction asks; the model writes the rest and
- * its verdict.
+ * model's own answers to the caption checks ("a: subject yes, instruction no. b: …"), with
+ * `cues` the cues its instruction check listed ("a: subject yes, instruction no, it has snow.");
+ * the model writes the rest and its verdict.
  */
-export function readOpening(captionA: string, captionB: string, a: ImageReading, b: ImageReading): string {
-  return `${captionedOpening(captionA, captionB)} ${readingLine('a', a.subject, a.instruction, undefined, a.evidence)} ${readingLine('b', b.subject, b.instruction, undefined, b.evidence)}`;
+export function readOpening(captionA: string, captionB: string, a: ImageReading, b: ImageReading, options: { cues?: boolean } = {}): string {
+  const line = (image: 'a' | 'b', r: ImageReading) => readingLine(image, r.subject, r.instruction, undefined, options.cues ? r.evidence : undefined);
+  return `${captionedOpening(captionA, captionB)} ${line('a', a)} ${line('b', b)}`;
 }
 
 export function thinkAnswer(think: string, answer: string): string {

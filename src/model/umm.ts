@@ -111,7 +111,7 @@ export class SeerMini {
   /**
    * The openings of judge reasonings over image pairs (codes) asked `questions[i]`, or null when
    * the model writes its own descriptions: with `judgeDescriptions: 'captioned'`, "<think> a shows
-   * CAPTION_A. b shows CAPTION_B."; with 'read', that and the model's own caption checks.
+   * CAPTION_A. b shows CAPTION_B."; with 'read' ('read-cues'), that and the model's own caption checks (with the cues they listed).
    */
   judgeOpenings(pairs: readonly (readonly [readonly number[], readonly number[]])[], questions: readonly JudgeQuestion[]): string[] | null {
     if (this.judgeDescriptions === 'written') return null;
@@ -119,7 +119,8 @@ export class SeerMini {
     const captions = this.captionCodes(pairs.flat());
     if (this.judgeDescriptions === 'captioned') return pairs.map((_, i) => captionedOpening(captions[2 * i] as string, captions[2 * i + 1] as string));
     const readings = this.readCaptions(captions.map((caption, k) => ({ caption, ...questions[k >> 1]! })));
-    return pairs.map((_, i) => readOpening(captions[2 * i] as string, captions[2 * i + 1] as string, readings[2 * i]!, readings[2 * i + 1]!));
+    const cues = this.judgeDescriptions === 'read-cues';
+    return pairs.map((_, i) => readOpening(captions[2 * i] as string, captions[2 * i + 1] as string, readings[2 * i]!, readings[2 * i + 1]!, { cues }));
   }
 
   /**

@@ -85,6 +85,9 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
         expect(alignment).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, null), reading(captions[1]!, null)));
         expect(alignment).toMatch(/ a: subject (yes|no)\. b: subject (yes|no)\.$/);
         expect(() => model.judgeOpenings([codes], [])).toThrow(/1 pairs but 0 questions/);
+        model.judgeDescriptions = 'read-cues';
+        const [cued] = model.judgeOpenings([codes], [ask])!;
+        expect(cued).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, 'Make it cute.'), reading(captions[1]!, 'Make it cute.'), { cues: true }));
       } finally {
         model.judgeDescriptions = 'written';
       }
