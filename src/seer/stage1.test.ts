@@ -28,6 +28,12 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     // The shipped base writes the judge format (docs/model.md: valid 1.00), so rewards are not all 0.
     const { model } = loadSeerMini();
     const before = model.transformer.exportWeights().get('h0.qkv.w')!.data.slice();
+    // The shipped base judges with its captions and its own checks of them: every prompt ends with that opening.
+    expect(model.judgeDescriptions).toBe('read');
+    const read = await buildJudgePrompts(model, data, 2, 3);
+    for (const p of read) expect(p.meta.opening).toMatch(/^<think> a shows .*\. b shows .*\. a: subject (yes|no), instruction (yes|no)\. b: subject (yes|no), instruction (yes|no)\.$/);
+    for (const p of await buildJudgePrompts(model, data, 1, 3)) expect(p.meta.opening).toMatch(/ a: subject (yes|no)\. b: subject (yes|no)\.$/); // phase 1: no instruction to check
+    model.judgeDescriptions = 'written'; // the rest: the paper's judge, which writes its own reasoning
 
     const prompts = await buildJudgePrompts(model, data, 2, 3);
     expect(prompts.map((p) => p.meta.label)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
