@@ -2,8 +2,8 @@
 // On a run's test pairs of SEER's reprompt image against the naive image (eval/pairs.jsonl, the
 // images it saved), judged by the run's Stage-1 model in both orders: how often its two readings
 // decide ("a: subject yes, instruction yes" against anything less), how often its verdict follows
-// a reading that decides, its answer when they tie, and its agreement with the oracle where the
-// oracle decides. Then, on the pairs the oracle decides, what a ranking of tied readings by the
+// a reading that decides, its answer when they tie (and in ties where only one image keeps the
+// subject, whether it picks that one), and its agreement with the oracle where the oracle decides. Then, on the pairs the oracle decides, what a ranking of tied readings by the
 // subject check first and then the number of cues the instruction check listed would give (the
 // oracle's own order, A.2).
 // npx tsx src/bench/exp/fidelity-readings.mts RUN_DIR
@@ -27,15 +27,21 @@ for (const r of rows) images.push([await load(r.seer_image), await load(r.baseli
 // 1. The judge in both orders.
 const queries = rows.flatMap((r, i) => [false, true].map((flipped) => ({ r, flipped, q: { instruction: r.instruction, prompt: r.prompt, imageA: images[i]![flipped ? 1 : 0], imageB: images[i]![flipped ? 0 : 1] } })));
 const answers = await new SeerJudge(model, { probabilities: false }).judge(queries.map((x) => x.q));
-const stats: Record<string, { n: number; a: number; decides: number; follows: number; tiedA: number; decided: number; agrees: number }> = {};
+const stats: Record<string, { n: number; a: number; decides: number; follows: number; tiedA: number; decided: number; agrees: number; subjectOnly: number; picksSubject: number }> = {};
 queries.forEach((x, i) => {
-  const s = (stats[`${x.r.split}, SEER's image ${x.flipped ? 'b' : 'a'}`] ??= { n: 0, a: 0, decides: 0, follows: 0, tiedA: 0, decided: 0, agrees: 0 });
+  const s = (stats[`${x.r.split}, SEER's image ${x.flipped ? 'b' : 'a'}`] ??= { n: 0, a: 0, decides: 0, follows: 0, tiedA: 0, decided: 0, agrees: 0, subjectOnly: 0, picksSubject: 0 });
   const verdict = answers[i]!.verdict;
   const reading = readingVerdict(parseReadings(answers[i]!.reasoning ?? ''));
   s.n++;
   if (verdict === 'A') s.a++;
   if (reading === 'tie') {
     if (verdict === 'A') s.tiedA++;
+    // A tie in which only one image keeps the subject: does the verdict pick it (the oracle's order)?
+    const lines = parseReadings(answers[i]!.reasoning ?? '');
+    if (lines && lines.a.subject !== lines.b.subject) {
+      s.subjectOnly++;
+      if ((verdict === 'A') === lines.a.subject) s.picksSubject++;
+    }
   } else {
     s.decides++;
     if (verdict === reading) s.follows++;
@@ -47,7 +53,7 @@ queries.forEach((x, i) => {
 });
 const f = (x: number, n: number) => +(x / Math.max(1, n)).toFixed(2);
 console.log('the judge on reprompt-vs-naive test pairs, by split and order:');
-for (const [k, s] of Object.entries(stats)) console.log(`  ${k.padEnd(22)} ${JSON.stringify({ n: s.n, answeredA: f(s.a, s.n), readingDecides: f(s.decides, s.n), followsDecidingReading: f(s.follows, s.decides), answeredAWhenTied: f(s.tiedA, s.n - s.decides), agreesWithOracle: f(s.agrees, s.decided) })}`);
+for (const [k, s] of Object.entries(stats)) console.log(`  ${k.padEnd(22)} ${JSON.stringify({ n: s.n, answeredA: f(s.a, s.n), readingDecides: f(s.decides, s.n), followsDecidingReading: f(s.follows, s.decides), answeredAWhenTied: f(s.tiedA, s.n - s.decides), tiesWhereOnlyOneKeepsTheSubject: s.subjectOnly, verdictPicksIt: f(s.picksSubject, s.subjectOnly), agreesWithOracle: f(s.agrees, s.decided) })}`);
 
 // 2. Ranking tied readings by the subject, then the cues listed, on the pairs the oracle decides.
 const decided = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.oracle_verdict !== 'tie');
