@@ -3,9 +3,9 @@
 // images it saved), judged by the run's Stage-1 model in both orders: how often its two readings
 // decide ("a: subject yes, instruction yes" against anything less), how often its verdict follows
 // a reading that decides, its answer when they tie (and in ties where only one image keeps the
-// subject, whether it picks that one), and its agreement with the oracle where the oracle decides. Then, on the pairs the oracle decides, what a ranking of tied readings by the
-// subject check first and then the number of cues the instruction check listed would give (the
-// oracle's own order, A.2).
+// subject, whether it picks that one), and its agreement with the oracle where the oracle decides.
+// Then, on the pairs the oracle decides, what a ranking of tied readings by the subject check first
+// and then the number of cues the instruction check listed would give (the oracle's own order, A.2).
 // npx tsx src/bench/exp/fidelity-readings.mts RUN_DIR
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
