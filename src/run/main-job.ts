@@ -83,6 +83,7 @@ const runOptionsSchema = z.object({
   model: z.enum(['copies', 'one']).describe("copies: the base weights draw every image, a frozen Stage-1 copy judges, Stage 2 reprompts (--policy-init chooses its start); one: one SEER model, as in the paper — Stage 2 starts from the Stage-1 weights, which also draw Stage 2's images (frozen), and the final weights reprompt and draw every evaluated image").default('copies'),
   policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper; --model one implies stage1").optional(),
   curriculum: z.enum(['full', 'phase2']).describe("Stage 1's curriculum: phase 1 (basic alignment) then phase 2 (instruction supervision), the paper's; or phase 2 alone (the ablation)").default('full'),
+  stage1OtherSubjectPairs: z.number().int().nonnegative().describe("pairs per training row in Stage 1's phase 2 of a subject-keeping negative over another subject's plain picture (beyond the paper; ../seer/stage1.ts)").default(0),
   stage1GradedPairs: z.number().int().nonnegative().describe("pairs of two of a row's negatives per training row in Stage 1's phase 2, the better by the world's order labelled right (beyond the paper; data/negatives.ts gradedNegativePairs)").default(0),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
   // Chosen on validation over three seeds (docs/seer.md): the judge 0.66 ± 0.01 against 0.64 ± 0.03
@@ -153,7 +154,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
   const replay = replaySchema.parse({ weight: opts.replay });
   const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'both' ? opts.replay : 0 });
-  const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', phase2GradedPairsPerRow: opts.stage1GradedPairs, policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
+  const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', phase2GradedPairsPerRow: opts.stage1GradedPairs, phase2OtherSubjectPairsPerRow: opts.stage1OtherSubjectPairs, policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, replay, seed: opts.seed };
   const base = loadSeerMini(opts.checkpoint).model;
   // How the judge reads a pair: as asked, else as the checkpoint was made to (saved with it).

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVie } from '../data/vie.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
-import { answerTokens, buildJudgePrompts, trainEvaluator } from './stage1.ts';
+import { answerTokens, buildJudgePrompts, otherSubjectPlain, trainEvaluator } from './stage1.ts';
 import { SeerJudge } from './roles.ts';
 import { judgeAccuracy } from '../eval/judge-accuracy.ts';
 import { OracleJudge } from '../oracle/judge.ts';
@@ -30,18 +30,18 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     const before = model.transformer.exportWeights().get('h0.qkv.w')!.data.slice();
     // The shipped base judges with its captions and its own checks of them: every prompt ends with that opening.
     expect(model.judgeDescriptions).toBe('read');
-    const read = await buildJudgePrompts(model, data, 2, 3);
+    const read = await buildJudgePrompts(model, data, 2, { maxRows: 3 });
     for (const p of read) expect(p.meta.opening).toMatch(/^<think> a shows .*\. b shows .*\. a: subject (yes|no), instruction (yes|no)\. b: subject (yes|no), instruction (yes|no)\.$/);
-    for (const p of await buildJudgePrompts(model, data, 1, 3)) expect(p.meta.opening).toMatch(/ a: subject (yes|no)\. b: subject (yes|no)\.$/); // phase 1: no instruction to check
+    for (const p of await buildJudgePrompts(model, data, 1, { maxRows: 3 })) expect(p.meta.opening).toMatch(/ a: subject (yes|no)\. b: subject (yes|no)\.$/); // phase 1: no instruction to check
     model.judgeDescriptions = 'written'; // the rest: the paper's judge, which writes its own reasoning
 
-    const prompts = await buildJudgePrompts(model, data, 2, 3);
+    const prompts = await buildJudgePrompts(model, data, 2, { maxRows: 3 });
     expect(prompts.map((p) => p.meta.label)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
     expect(prompts.every((p) => p.meta.opening === undefined)).toBe(true);
     // Every verified negative kind per row: the one-negative recipe's pair is among them, and every
     // pair is shown in both orders, in its own block.
     const kinds = readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).slice(0, 3).map((r) => r.rlvr.phase2.negatives?.length ?? 1);
-    const all = await buildJudgePrompts(model, data, 2, 3, 5);
+    const all = await buildJudgePrompts(model, data, 2, { maxRows: 3, negativesPerRow: 5 });
     expect(all).toHaveLength(2 * kinds.reduce((a, b) => a + b, 0));
     expect(kinds.some((k) => k > 1)).toBe(true);
     expect(new Set(all.map((p) => p.block)).size).toBe(all.length / 2);
@@ -49,15 +49,29 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     for (const p of prompts) expect(all.some((q) => q.meta.label === p.meta.label && same(q.context, p.context))).toBe(true);
     // Graded pairs: one more pair per row that has a better and a worse negative, in both orders, its own block.
     const rows = readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).slice(0, 3);
-    const graded = await buildJudgePrompts(model, data, 2, 3, 1, 1);
+    const graded = await buildJudgePrompts(model, data, 2, { maxRows: 3, gradedPairsPerRow: 1 });
     const gradedRows = rows.filter((r) => gradedNegativePairs(r.rlvr.phase2.negatives, 0, 1).length > 0).length;
     expect(gradedRows).toBeGreaterThan(0);
     expect(graded).toHaveLength(prompts.length + 2 * gradedRows);
     expect(graded.filter((p) => p.block?.endsWith('-p2-g0'))).toHaveLength(2 * gradedRows);
-    expect((await buildJudgePrompts(model, data, 1, 3, 1, 1)).some((p) => p.block?.includes('-g'))).toBe(false); // phase 1 has none
+    expect((await buildJudgePrompts(model, data, 1, { maxRows: 3, gradedPairsPerRow: 1, otherSubjectPairsPerRow: 1 })).some((p) => /-[go]\d/.test(p.block ?? ''))).toBe(false); // phase 1 has none
+    // Other-subject pairs: a subject-keeping negative of the row (labelled better) over another row's plain picture of another subject.
+    const other = await buildJudgePrompts(model, data, 2, { maxRows: 3, otherSubjectPairsPerRow: 1 });
+    const otherRows = rows.filter((r) => (r.rlvr.phase2.negatives ?? []).some((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial')).length;
+    expect(other).toHaveLength(prompts.length + 2 * otherRows);
+    const pairs = other.filter((p) => p.block?.endsWith('-p2-o0'));
+    expect(pairs.map((p) => p.meta.label)).toEqual(Array.from({ length: otherRows }, () => ['A', 'B']).flat());
+    const allRows = readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema);
+    for (const [i, row] of allRows.entries()) {
+      const file = otherSubjectPlain(allRows, i);
+      const owner = allRows.find((r) => r.rlvr.phase2.negative === file);
+      expect(owner?.subject).toBeDefined();
+      expect(owner!.subject).not.toBe(row.subject);
+    }
+    expect(otherSubjectPlain([allRows[0]!], 0)).toBeNull();
     // Captioned descriptions: the same contexts, each ended by the reasoning's opening, which the meta carries.
     model.judgeDescriptions = 'captioned';
-    const opened = await buildJudgePrompts(model, data, 2, 3);
+    const opened = await buildJudgePrompts(model, data, 2, { maxRows: 3 });
     model.judgeDescriptions = 'written';
     opened.forEach((p, i) => {
       expect(p.meta.opening).toMatch(/^<think> a shows .*\. b shows .*\.$/);

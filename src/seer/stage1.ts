@@ -41,6 +41,7 @@ export const stage1ConfigSchema = z.object({
   phase1LearningRate: z.number().positive().describe('basic-alignment learning rate (staged: higher first)').default(1e-4),
   phase2LearningRate: z.number().positive().describe('instruction-supervision learning rate').default(5e-5),
   phase2NegativesPerRow: z.number().int().positive().describe("hard negatives per training row in phase 2, each a pair in both orders (1: one kind per row, rotating; 5: every verified kind — more distinct pairs from the same ~300 samples)").default(1),
+  phase2OtherSubjectPairsPerRow: z.number().int().nonnegative().describe("pairs per training row in phase 2 of one of its subject-keeping negatives over another row's plain picture, of another subject — an image that loses the subject and ignores the instruction, as naive concatenation often draws (beyond the paper)").default(0),
   phase2GradedPairsPerRow: z.number().int().nonnegative().describe("pairs of two of a row's negatives per training row in phase 2, the better by the world's order labelled right (beyond the paper: data/negatives.ts gradedNegativePairs)").default(0),
   numGenerations: z.number().int().min(2).describe('G').default(8),
   promptsPerStep: z.number().int().positive().describe('prompts per GRPO step (× G completions)').default(4),
@@ -56,7 +57,16 @@ export const stage1ConfigSchema = z.object({
 });
 export type Stage1Config = z.infer<typeof stage1ConfigSchema>;
 
-export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, maxRows?: number, negativesPerRow = 1, gradedPairsPerRow = 0): Promise<GrpoPrompt<JudgeMeta>[]> {
+/** How many pairs of each kind a phase judges per training row (Stage1Config's phase-2 settings). */
+export interface JudgePairCounts {
+  maxRows?: number;
+  negativesPerRow?: number;
+  gradedPairsPerRow?: number;
+  otherSubjectPairsPerRow?: number;
+}
+
+export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase: 1 | 2, counts: JudgePairCounts = {}): Promise<GrpoPrompt<JudgeMeta>[]> {
+  const { maxRows, negativesPerRow = 1, gradedPairsPerRow = 0, otherSubjectPairsPerRow = 0 } = counts;
   const rows = readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows);
   const built: { id: string; block: string; segments: Segment[]; question: JudgeQuestion; images: [number[], number[]]; label: 'A' | 'B' }[] = [];
   for (const [index, row] of rows.entries()) {
@@ -75,6 +85,13 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
         const [b, w] = model.encodeImages(await Promise.all([better, worse].map((n) => readPng(join(dataDir, n.image))))) as [number[], number[]];
         add(`${row.id}-p2-g${g}`, b, w);
       }
+      const elsewhere = otherSubjectPlain(rows, index);
+      const keeps = (row.rlvr.phase2.negatives ?? []).filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial');
+      for (let o = 0; elsewhere && keeps.length > 0 && o < Math.min(otherSubjectPairsPerRow, keeps.length); o++) {
+        const better = keeps[(index + o) % keeps.length]!;
+        const [b, w] = model.encodeImages(await Promise.all([better.image, elsewhere].map((file) => readPng(join(dataDir, file))))) as [number[], number[]];
+        add(`${row.id}-p2-o${o}`, b, w);
+      }
     }
   }
   // Captioned descriptions (SeerMini.judgeDescriptions): the prompt ends with the reasoning's
@@ -85,6 +102,15 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
     const opening = openings?.[i];
     return { id: b.id, block: b.block, context: opening ? [...context, ...model.text.encode(opening)] : context, meta: opening ? { label: b.label, opening } : { label: b.label } };
   });
+}
+
+/** The plain picture of the next training row with another subject (its phase-2 plain negative), or null when every row shows the same subject. */
+export function otherSubjectPlain(rows: readonly TrainRow[], index: number): string | null {
+  for (let k = 1; k < rows.length; k++) {
+    const other = rows[(index + k) % rows.length]!;
+    if (other.subject !== rows[index]!.subject) return other.rlvr.phase2.negative;
+  }
+  return null;
 }
 
 /**
@@ -111,7 +137,7 @@ export interface JudgePhaseOptions {
 /** One curriculum phase on `model` (trained in place). */
 export async function trainJudgePhase(model: SeerMini, phase: 1 | 2, dataDir: string, outDir: string, input: z.input<typeof stage1ConfigSchema>, options: JudgePhaseOptions = {}): Promise<StepMetrics[]> {
   const config = stage1ConfigSchema.parse(input);
-  const prompts = await buildJudgePrompts(model, dataDir, phase, config.maxRows, config.phase2NegativesPerRow, config.phase2GradedPairsPerRow);
+  const prompts = await buildJudgePrompts(model, dataDir, phase, { ...(config.maxRows ? { maxRows: config.maxRows } : {}), negativesPerRow: config.phase2NegativesPerRow, gradedPairsPerRow: config.phase2GradedPairsPerRow, otherSubjectPairsPerRow: config.phase2OtherSubjectPairsPerRow });
   const grpo = stage1GrpoConfig(config, phase, prompts.length);
   const phaseDir = join(outDir, `phase${phase}`);
   const selection = options.validate ? bestOnValidation(model, options.validate, { every: options.validateEvery ?? 50, dir: phaseDir, ...(options.quiet ? {} : { say: (l: string) => process.stderr.write(`stage1 phase ${phase}: ${l}\n`) }) }) : null;

@@ -37,7 +37,7 @@ const readingsOf = (opening: string, instruction: string, subject: string): stri
   return ` ${line('a', m[1]!)} ${line('b', m[2]!)}`;
 };
 const trainRows = new Map(readJsonl(join(data, 'vie-train.jsonl'), trainRowSchema).map((r) => [r.id, r]));
-const train = (await buildJudgePrompts(model, data, 2, undefined, Number(negatives))).map((p) => {
+const train = (await buildJudgePrompts(model, data, 2, { negativesPerRow: Number(negatives) })).map((p) => {
   if (!detected) return p;
   const row = trainRows.get((p.block ?? '').replace(/-p2(-n\d+)?$/, ''))!;
   return { ...p, context: [...p.context, ...model.text.encode(readingsOf(p.meta.opening!, row.instruction, row.subject))] };
