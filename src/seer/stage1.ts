@@ -11,7 +11,11 @@
  * Beyond the paper, as options: `softVerdict` adds the judge's probability of the label after its
  * own reasoning to the 0/1 reward (./rewards.ts); `policyGradientOn: 'answer'` puts the GRPO loss
  * on the answer after `</think>` only (measured: the whole-completion loss rewrites the model's
- * descriptions into noise, docs/seer.md); `replay` adds pretraining replay (./replay.ts).
+ * descriptions into noise, docs/seer.md); `replay` adds pretraining replay (./replay.ts);
+ * `phase2GradedPairsPerRow` and `phase2OtherSubjectPairsPerRow` add phase-2 pairs in which neither
+ * image complies, the better by the world's order (subject first) labelled right. With the read
+ * judge (`SeerMini.judgeDescriptions`, the shipped base's) every prompt ends with the model's own
+ * captions and caption checks, and RLVR teaches the verdict to follow them.
  *
  * Departures: staged learning rates and epochs are recipe settings (the paper's 10 epochs per
  * stage do not fit a CPU budget; the default recipe says what it uses); the KL reference of each
