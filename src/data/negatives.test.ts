@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NEGATIVE_KINDS, gradedNegativePairs, type NegativeKind } from './negatives.ts';
+import { NEGATIVE_KINDS, gradedNegativePairs, keepsSubject } from './negatives.ts';
 
 const all = NEGATIVE_KINDS.map((kind) => ({ kind, image: `${kind}.png` }));
-const keepsSubject = (k: NegativeKind) => k === 'plain' || k === 'wrong-concept' || k === 'partial';
 
 describe('graded pairs of negatives', () => {
+  it('count plain, wrong-concept and partial as keeping the subject, swapped and lost as losing it', () => {
+    expect(NEGATIVE_KINDS.filter(keepsSubject)).toEqual(['plain', 'wrong-concept', 'partial']);
+  });
+
   it('put a kind that keeps the subject over one that loses it, and the partial elaboration over the plain picture', () => {
     const seen = new Set<string>();
     for (let index = 0; index < 20; index++) {

@@ -96,6 +96,11 @@ export function negativesOf<N extends { kind: NegativeKind }>(negatives: readonl
   return [...list].sort((a, b) => rank(a) - rank(b)).slice(0, perCase);
 }
 
+/** The kinds that keep the prompt's subject: they fail by the instruction alone (the others lose the subject). */
+export function keepsSubject(kind: NegativeKind): boolean {
+  return kind === 'plain' || kind === 'wrong-concept' || kind === 'partial';
+}
+
 /**
  * Pairs of a row's negatives in which one is better by the world's own order (A.2: the subject
  * first, then how much of the instruction is met): a kind that keeps the subject (plain, wrong
@@ -107,8 +112,8 @@ export function negativesOf<N extends { kind: NegativeKind }>(negatives: readonl
  */
 export function gradedNegativePairs<N extends { kind: NegativeKind }>(negatives: readonly N[] | undefined, index: number, count: number): [N, N][] {
   const list = negatives ?? [];
-  const keeps = list.filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial');
-  const loses = list.filter((n) => n.kind === 'subject-swapped' || n.kind === 'subject-lost');
+  const keeps = list.filter((n) => keepsSubject(n.kind));
+  const loses = list.filter((n) => !keepsSubject(n.kind));
   const partial = list.find((n) => n.kind === 'partial');
   const plain = list.find((n) => n.kind === 'plain');
   const pairs: [N, N][] = [...keeps.flatMap((k) => loses.map((l) => [k, l] as [N, N])), ...(partial && plain ? [[partial, plain] as [N, N]] : [])];

@@ -149,10 +149,16 @@ export function checkAnswer(reasons: readonly string[], yes: boolean): string {
   return `${[...reasons, yes ? 'yes' : 'no'].join(', ')}`;
 }
 
+/** A caption check's answer split into its reasons and the yes or no it ends with (null when it ends with neither; then it is all reasons). */
+export function splitCheckAnswer(text: string): { reasons: string; yes: boolean | null } {
+  const answer = text.replace(/<eos>/g, '').trim();
+  const last = /(?:^|,?\s+|,)(yes|no)\W*$/.exec(answer);
+  return last ? { reasons: answer.slice(0, last.index), yes: last[1] === 'yes' } : { reasons: answer, yes: null };
+}
+
 /** The yes or no a caption check's answer ends with, or null when it ends with neither. */
 export function parseCheckAnswer(text: string): boolean | null {
-  const last = /(?:^|[\s,])(yes|no)\W*$/.exec(text.replace(/<eos>/g, '').trim());
-  return last ? last[1] === 'yes' : null;
+  return splitCheckAnswer(text).yes;
 }
 
 /** One image's answers to the caption checks: subject kept, and (with an instruction) instruction followed, with the cues the check listed ("it has snow, blue"). */
@@ -164,7 +170,7 @@ export interface ImageReading {
 
 /** The reasons of a check's answer, without its final yes or no ("it has snow, blue, no" → "it has snow, blue"). */
 export function checkReasons(answer: string): string {
-  return answer.replace(/<eos>/g, '').trim().replace(/,?\s*(yes|no)\W*$/, '');
+  return splitCheckAnswer(answer).reasons;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { T, engine, noGrad, tidy, type Tensor } from '../engine/torch.ts';
 import type { RgbImage } from '../image/image.ts';
-import { captionContext, captionedOpening, generateContext, checkReasons, instructionCheckContext, parseCheckAnswer, readOpening, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
+import { captionContext, captionedOpening, generateContext, instructionCheckContext, readOpening, splitCheckAnswer, subjectCheckContext, type ImageReading, type JudgeDescriptions, type Segment } from './templates.ts';
 export { JUDGE_DESCRIPTIONS, type JudgeDescriptions } from './templates.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
 import { ImageTokenizer } from './image-tokenizer.ts';
@@ -129,14 +129,13 @@ export class SeerMini {
    */
   readCaptions(items: readonly (JudgeQuestion & { caption: string })[]): ImageReading[] {
     const asks = items.flatMap((item) => [subjectCheckContext(item.prompt, item.caption), ...(item.instruction === null ? [] : [instructionCheckContext(item.instruction, item.caption)])]);
-    const answers = this.checkAnswers(asks);
+    const answers = this.checkAnswers(asks).map(splitCheckAnswer);
     let next = 0;
-    const answer = () => parseCheckAnswer(answers[next++]!) === true;
     return items.map((item) => {
-      const subject = answer();
+      const subject = answers[next++]!.yes === true;
       if (item.instruction === null) return { subject, instruction: null };
-      const evidence = checkReasons(answers[next]!);
-      return { subject, instruction: answer(), ...(evidence.startsWith('it has ') ? { evidence } : {}) };
+      const { reasons, yes } = answers[next++]!;
+      return { subject, instruction: yes === true, ...(reasons.startsWith('it has ') ? { evidence: reasons } : {}) };
     });
   }
 

@@ -31,7 +31,7 @@ import {
 } from '../world/spec.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS } from '../world/grammar.ts';
 import { alignmentContext, captionContext, pairQuestionContext, describeImage, describePair, generateContext, checkAnswer, instructionCheckContext, judgeContext, questionContext, readingLine, repromptContext, subjectCheckContext, thinkAnswer, type Segment } from '../model/templates.ts';
-import { hardNegativeSpecs } from '../data/negatives.ts';
+import { hardNegativeSpecs, keepsSubject } from '../data/negatives.ts';
 
 export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_format' | 'reprompt_format' | 'caption_reading' | 'subject_match' | 'pair_question' | 'caption_check';
 
@@ -357,7 +357,7 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem)
   const plain = defaultSpec(prompt.subject);
   const reference = elaborate(ins.rule, plain, rng);
   const others = SUBJECTS.filter((s) => s !== prompt.subject);
-  const misses = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }).filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial') : [];
+  const misses = reference ? hardNegativeSpecs(ins, prompt.subject, reference, rng, { subjects: SUBJECTS, instructions: INSTRUCTIONS }).filter((n) => keepsSubject(n.kind)) : []; // the misses of the instruction alone
   const pick = ((): { spec: SceneSpec; kind: string } => {
     if (reference && rng.bool()) return rng.bool(0.2) ? { spec: { ...reference, subject: rng.pick(others) }, kind: 'follows, other subject' } : { spec: reference, kind: 'follows' };
     if (misses.length > 0 && rng.bool(0.8)) return rng.pick(misses);

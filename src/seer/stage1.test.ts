@@ -10,7 +10,7 @@ import { judgeAccuracy } from '../eval/judge-accuracy.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { readJsonl } from '../core/io.ts';
 import { trainRowSchema } from '../data/schemas.ts';
-import { gradedNegativePairs } from '../data/negatives.ts';
+import { gradedNegativePairs, keepsSubject } from '../data/negatives.ts';
 
 describe('the answer-only loss mask', () => {
   it('keeps the tokens after the first </think>, and every token when there is none', () => {
@@ -57,7 +57,7 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     expect((await buildJudgePrompts(model, data, 1, { maxRows: 3, gradedPairsPerRow: 1, otherSubjectPairsPerRow: 1 })).some((p) => /-[go]\d/.test(p.block ?? ''))).toBe(false); // phase 1 has none
     // Other-subject pairs: a subject-keeping negative of the row (labelled better) over another row's plain picture of another subject.
     const other = await buildJudgePrompts(model, data, 2, { maxRows: 3, otherSubjectPairsPerRow: 1 });
-    const otherRows = rows.filter((r) => (r.rlvr.phase2.negatives ?? []).some((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial')).length;
+    const otherRows = rows.filter((r) => (r.rlvr.phase2.negatives ?? []).some((n) => keepsSubject(n.kind))).length;
     expect(other).toHaveLength(prompts.length + 2 * otherRows);
     const pairs = other.filter((p) => p.block?.endsWith('-p2-o0'));
     expect(pairs.map((p) => p.meta.label)).toEqual(Array.from({ length: otherRows }, () => ['A', 'B']).flat());

@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { readJsonl } from '../core/io.ts';
 import { readPng } from '../image/image.ts';
 import { trainRowSchema, type TrainRow } from '../data/schemas.ts';
-import { gradedNegativePairs, negativesOf } from '../data/negatives.ts';
+import { gradedNegativePairs, keepsSubject, negativesOf } from '../data/negatives.ts';
 import { alignmentContext, judgeContext, type Segment } from '../model/templates.ts';
 import type { JudgeQuestion, SeerMini } from '../model/umm.ts';
 import { parseGrpoConfig, type GrpoConfig } from '../rl/config.ts';
@@ -90,7 +90,7 @@ export async function buildJudgePrompts(model: SeerMini, dataDir: string, phase:
         add(`${row.id}-p2-g${g}`, b, w);
       }
       const elsewhere = otherSubjectPlain(rows, index);
-      const keeps = (row.rlvr.phase2.negatives ?? []).filter((n) => n.kind === 'plain' || n.kind === 'wrong-concept' || n.kind === 'partial');
+      const keeps = (row.rlvr.phase2.negatives ?? []).filter((n) => keepsSubject(n.kind));
       for (let o = 0; elsewhere && keeps.length > 0 && o < Math.min(otherSubjectPairsPerRow, keeps.length); o++) {
         const better = keeps[(index + o) % keeps.length]!;
         const [b, w] = model.encodeImages(await Promise.all([better.image, elsewhere].map((file) => readPng(join(dataDir, file))))) as [number[], number[]];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readPng, resizeImage, type RgbImage } from '../../image/image.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { checkReasons, instructionCheckContext, parseCheckAnswer, parseReadings, readingVerdict, subjectCheckContext } from '../../model/templates.ts';
+import { parseReadings, readingVerdict } from '../../model/templates.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -58,12 +58,11 @@ for (const [k, s] of Object.entries(stats)) console.log(`  ${k.padEnd(22)} ${JSO
 // 2. Ranking tied readings by the subject, then the cues listed, on the pairs the oracle decides.
 const decided = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.oracle_verdict !== 'tie');
 const captions = model.captionCodes(model.encodeImages(decided.flatMap(({ i }) => images[i]!)));
-const subjects = model.checkAnswers(decided.flatMap(({ r }, k) => [subjectCheckContext(r.prompt, captions[2 * k]!), subjectCheckContext(r.prompt, captions[2 * k + 1]!)]));
-const instructions = model.checkAnswers(decided.flatMap(({ r }, k) => [instructionCheckContext(r.instruction, captions[2 * k]!), instructionCheckContext(r.instruction, captions[2 * k + 1]!)]));
-const cuesListed = (answer: string) => (/^it has (.*)$/.exec(checkReasons(answer))?.[1] ?? 'no change').split(', ').filter((c) => c !== 'no change').length;
+const readings = model.readCaptions(decided.flatMap(({ r }, k) => [0, 1].map((j) => ({ caption: captions[2 * k + j]!, instruction: r.instruction, prompt: r.prompt }))));
+const cuesListed = (evidence: string | undefined) => (evidence ?? 'it has no change').replace(/^it has /, '').split(', ').filter((c) => c !== 'no change').length;
 let decisive = 0, decisiveRight = 0, tied = 0, rankDecides = 0, rankRight = 0;
 decided.forEach(({ r }, k) => {
-  const ok = (j: number) => parseCheckAnswer(subjects[j]!) === true && parseCheckAnswer(instructions[j]!) === true;
+  const ok = (j: number) => readings[j]!.subject && readings[j]!.instruction === true;
   const seerWins = r.oracle_verdict === 'seer';
   if (ok(2 * k) !== ok(2 * k + 1)) {
     decisive++;
@@ -71,7 +70,7 @@ decided.forEach(({ r }, k) => {
     return;
   }
   tied++;
-  const rank = (j: number) => (parseCheckAnswer(subjects[j]!) ? 100 : 0) + cuesListed(instructions[j]!);
+  const rank = (j: number) => (readings[j]!.subject ? 100 : 0) + cuesListed(readings[j]!.evidence);
   if (rank(2 * k) !== rank(2 * k + 1)) {
     rankDecides++;
     if ((rank(2 * k) > rank(2 * k + 1)) === seerWins) rankRight++;
