@@ -20,6 +20,7 @@ export function registerRunCommands(program: Command): void {
     .option('--stage1-graded-pairs <n>', "pairs of two of a row's negatives per training row in Stage 1's phase 2, the better by the world's order labelled right (beyond the paper)", parseNonNegativeInteger, 0)
     .option('--stage1-other-subject-pairs <n>', "pairs per training row in Stage 1's phase 2 of a subject-keeping negative over another subject's plain picture, which loses the subject and ignores the instruction (beyond the paper)", parseNonNegativeInteger, 0)
     .option('--stage1-reward <name>', "Stage 1's verdict reward: binary (the paper's 0/1) or soft (0/1 plus the judge's probability of the label after its own reasoning)", 'binary')
+    .option('--stage2-orders <name>', "how Stage 2's reward asks the frozen judge about each (reprompt, naive) pair: seeded (once, each group in one seeded order) or both (both orders; a split verdict is a tie, 0.5; beyond the paper)", 'seeded')
     .option('--stage1-loss <tokens>', "tokens Stage 1's GRPO loss sees: answer (only the verdict after the reasoning, at an eighth of the learning rates; chosen on validation) or completion (the paper)", 'answer')
     .option('--judge-descriptions <source>', "where the judge's descriptions of the two images come from: written (in its own reasoning, the paper), captioned (the model's caption of each image alone, opening that reasoning) or read (those captions and the model's own checks of each); default: the checkpoint's own (the shipped base: read)")
     .option('--replay <weight>', 'pretraining replay: weight of a text-to-image loss on 8 examples a step (0 = off; beyond the paper, for --model one)', parseNonNegative, 0)
@@ -28,13 +29,14 @@ export function registerRunCommands(program: Command): void {
     .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
     .option('--resume', 'continue a killed run in --out')
     .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stages 1 and 2 in a second process of one thread, on the other core)", 1))
-    .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; model: string; policyInit?: string; curriculum: string; replayStages: string; stage1Reward: string; stage1GradedPairs: number; stage1OtherSubjectPairs: number; stage1Loss: string; judgeDescriptions?: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
+    .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; model: string; policyInit?: string; curriculum: string; replayStages: string; stage1Reward: string; stage1GradedPairs: number; stage1OtherSubjectPairs: number; stage1Loss: string; stage2Orders: string; judgeDescriptions?: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (opts.model !== 'copies' && opts.model !== 'one') throw new SeerError('bad_input', `--model must be "copies" or "one", got "${opts.model}"`);
       if (opts.policyInit !== undefined && opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);
       if (opts.curriculum !== 'full' && opts.curriculum !== 'phase2') throw new SeerError('bad_input', `--curriculum must be "full" or "phase2", got "${opts.curriculum}"`);
       if (opts.replayStages !== 'both' && opts.replayStages !== 'stage2') throw new SeerError('bad_input', `--replay-stages must be "both" or "stage2", got "${opts.replayStages}"`);
       if (opts.stage1Reward !== 'binary' && opts.stage1Reward !== 'soft') throw new SeerError('bad_input', `--stage1-reward must be "binary" or "soft", got "${opts.stage1Reward}"`);
+      if (opts.stage2Orders !== 'seeded' && opts.stage2Orders !== 'both') throw new SeerError('bad_input', `--stage2-orders must be "seeded" or "both", got "${opts.stage2Orders}"`);
       if (opts.stage1Loss !== 'completion' && opts.stage1Loss !== 'answer') throw new SeerError('bad_input', `--stage1-loss must be "completion" or "answer", got "${opts.stage1Loss}"`);
       const judgeDescriptions = opts.judgeDescriptions === undefined ? undefined : JUDGE_DESCRIPTIONS.find((d) => d === opts.judgeDescriptions);
       if (opts.judgeDescriptions !== undefined && judgeDescriptions === undefined) throw new SeerError('bad_input', `--judge-descriptions must be one of ${JUDGE_DESCRIPTIONS.join(', ')}, got "${opts.judgeDescriptions}"`);
@@ -42,7 +44,7 @@ export function registerRunCommands(program: Command): void {
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
       await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
-      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, stage1Reward: opts.stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss: opts.stage1Loss, ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, stage1Reward: opts.stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss: opts.stage1Loss, stage2Orders: opts.stage2Orders, ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${(results.wallSeconds ?? 0).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
 

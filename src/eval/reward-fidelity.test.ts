@@ -28,11 +28,14 @@ describe('reward fidelity (SEER judge vs the oracle on reprompt-vs-naive pairs)'
     expect(self.rewardGap).toBe(0);
     expect(self.agreementWhenRepromptWins).toBe(1);
     expect(self.agreementWhenNaiveWins).toBe(1);
+    expect(self.bothOrders).toEqual({ agreement: 1, split: 0 });
     const saysA: PairwiseJudge = { name: 'says-a', judge: async (qs) => qs.map(() => ({ verdict: 'A' as const })) };
     const biased = await rewardFidelity({ ...common, judge: saysA });
     expect(biased.agreement).toBeGreaterThan(0.2);
     expect(biased.agreement).toBeLessThan(0.8);
     // It calls the reprompt better exactly when the seeded order put it first.
     expect(biased.decided).toBe(self.decided);
+    // Asked both ways it contradicts itself on every pair: each is split, worth half.
+    expect(biased.bothOrders).toEqual({ agreement: 0.5, split: 1 });
   });
 });

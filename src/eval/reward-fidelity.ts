@@ -9,12 +9,16 @@
  *    byte-identical (both earn 0.5 under the tie rule and say nothing about the judge);
  *  - `judgeOnTies`: what the judge answers when the oracle sees no difference (share "reprompt");
  *  - `rewardGap`: the judge's mean hard reward minus the oracle's on the same pairs (> 0: the
- *    judge is more generous than the raters would be — what a reward-hacking policy exploits).
+ *    judge is more generous than the raters would be — what a reward-hacking policy exploits);
+ *  - `bothOrders`: the judge asked in both orders (Stage 2's `orders: 'both'` reward): on the
+ *    pairs the oracle decides, the mean A.2 agreement (both reads right 1, a split 0.5, both wrong
+ *    0) and the share it splits — a judge whose ties follow its slot splits them instead of
+ *    guessing. The seeded numbers above are its first read, the one in the seeded order.
  * The paper has no such number; it is ours (issue: "no measure of the reward Stage 2 gets").
  */
 import { finiteMean } from '../core/math.ts';
 import type { TestRow } from '../data/schemas.ts';
-import { judgeBlind, outcomeScore } from '../roles/blind.ts';
+import { judgeBlind, outcomeScore, type BlindVerdict } from '../roles/blind.ts';
 import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
 import { naivePrompt } from '../roles/roles.ts';
 import { round4 } from './splits.ts';
@@ -30,6 +34,8 @@ export interface RewardFidelity {
   /** Agreement on the pairs where the oracle prefers the reprompt / the naive image. */
   agreementWhenRepromptWins: number;
   agreementWhenNaiveWins: number;
+  /** The judge asked in both orders (absent in results written before 2026-12-06). */
+  bothOrders?: { agreement: number; split: number } | undefined;
 }
 
 export async function rewardFidelity(options: {
@@ -46,7 +52,9 @@ export async function rewardFidelity(options: {
   const mine = await generator.generate(cases.map((c) => reprompts[c.r]!), cases.map((c) => c.imageSeed));
   const naive = await generator.generate(cases.map((c) => naivePrompt(c.row)), cases.map((c) => c.imageSeed));
   const pairs = cases.map((c, i) => ({ instruction: c.row.instruction, prompt: c.row.prompt, candidate: mine[i]!, baseline: naive[i]!, key: `${c.row.id}-${c.imageSeed}` }));
-  const byJudge = await judgeBlind(options.judge, pairs, { seed });
+  const asked = await judgeBlind(options.judge, pairs, { seed, orders: 'both' });
+  // The seeded order's read alone (identical images were not asked: a tie either way).
+  const byJudge = asked.map((v) => ({ outcome: v.reads[0]?.outcome ?? v.outcome }));
   const byOracle = await judgeBlind(options.oracle, pairs, { seed });
   const decided = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome !== 'tie');
   const ties = byOracle.map((o, i) => ({ o, j: byJudge[i]! })).filter(({ o }) => o.outcome === 'tie' && !o.identical);
@@ -61,5 +69,17 @@ export async function rewardFidelity(options: {
     rewardGap: round4(finiteMean(byJudge.map((v) => outcomeScore(v.outcome))) - finiteMean(byOracle.map((v) => outcomeScore(v.outcome)))),
     agreementWhenRepromptWins: share(decided.filter(({ o }) => o.outcome === 'candidate')),
     agreementWhenNaiveWins: share(decided.filter(({ o }) => o.outcome === 'baseline')),
+    bothOrders: bothOrdersAgreement(byOracle, asked),
+  };
+}
+
+/** Agreement of the both-orders judge with the oracle on the pairs the oracle decides. */
+function bothOrdersAgreement(byOracle: readonly BlindVerdict[], asked: readonly BlindVerdict[]): { agreement: number; split: number } {
+  const decided = byOracle.map((o, i) => ({ o, j: asked[i]! })).filter(({ o }) => o.outcome !== 'tie');
+  if (decided.length === 0) return { agreement: Number.NaN, split: Number.NaN };
+  const score = (o: BlindVerdict, j: BlindVerdict) => (j.outcome === 'tie' ? 0.5 : j.outcome === o.outcome ? 1 : 0);
+  return {
+    agreement: round4(finiteMean(decided.map(({ o, j }) => score(o, j)))),
+    split: round4(decided.filter(({ j }) => j.outcome === 'tie').length / decided.length),
   };
 }

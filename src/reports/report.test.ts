@@ -36,6 +36,6 @@ describe('the run report', () => {
   it('shows a cell with nothing to measure as a dash', () => {
     const fx = fixtureResults();
     const md = reportMarkdown({ ...fx, rewardFidelity: { ...fx.rewardFidelity, seer: { ...fx.rewardFidelity.seer, agreement: Number.NaN, judgeOnTies: Number.NaN } } });
-    expect(md).toMatch(/\n\| seer \| – \| 1\.00 \| 0\.06 \| 0\.83 \| 0\.00 \| – \| 0\.45 \| 240 \|\n/);
+    expect(md).toMatch(/\n\| seer \| – \| 1\.00 \| 0\.06 \| 0\.83 \| 0\.00 \| – \| 0\.45 \| – \| – \| 240 \|\n/);
   });
 });

@@ -56,8 +56,8 @@ export function reportMarkdown(results: RunResults): string {
   kindTable('## Validation — Table 1 by negative kind, the base generator\'s own images', validation?.table1Generated);
   const fidelity = Object.entries(results.rewardFidelity);
   if (fidelity.length) {
-    lines.push('', '## Reward fidelity — SEER\'s judge vs the oracle on (reprompt image, naive image), the pairs Stage 2 is rewarded on', '', '| reprompts | agreement (oracle decided) | when the reprompt wins | when naive wins | oracle ties | identical images | judge says "reprompt" on oracle ties | reward gap (judge − oracle) | pairs |', '|---|---|---|---|---|---|---|---|---|');
-    for (const [name, f] of fidelity) lines.push(`| ${name} | ${fmt(f.agreement)} | ${fmt(f.agreementWhenRepromptWins)} | ${fmt(f.agreementWhenNaiveWins)} | ${fmt(f.oracleTies)} | ${fmt(f.identical)} | ${fmt(f.judgeOnTies)} | ${fmt(f.rewardGap)} | ${String(f.pairs)} |`);
+    lines.push('', '## Reward fidelity — SEER\'s judge vs the oracle on (reprompt image, naive image), the pairs Stage 2 is rewarded on', '', '| reprompts | agreement (oracle decided) | when the reprompt wins | when naive wins | oracle ties | identical images | judge says "reprompt" on oracle ties | reward gap (judge − oracle) | both orders: agreement (split = ½) | both orders: split | pairs |', '|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const [name, f] of fidelity) lines.push(`| ${name} | ${fmt(f.agreement)} | ${fmt(f.agreementWhenRepromptWins)} | ${fmt(f.agreementWhenNaiveWins)} | ${fmt(f.oracleTies)} | ${fmt(f.identical)} | ${fmt(f.judgeOnTies)} | ${fmt(f.rewardGap)} | ${fmt(f.bothOrders?.agreement ?? Number.NaN)} | ${fmt(f.bothOrders?.split ?? Number.NaN)} | ${String(f.pairs)} |`);
   }
   const t2 = results.table2;
   lines.push('', '## Tables 2–3 — SEER win ratio against each reprompter (oracle-judged; 95% bootstrap interval over test cases; sign-test p over test cases, a case being the mean over its image seeds, tied cases dropped)', '', `| vs ${SPLIT_HEAD} avg. words |`, `|---${'|---'.repeat(8)}|`);

@@ -88,6 +88,8 @@ export const rewardFidelitySchema = z.strictObject({
   rewardGap: metricSchema,
   agreementWhenRepromptWins: metricSchema,
   agreementWhenNaiveWins: metricSchema,
+  /** Absent in runs before 2026-12-06. */
+  bothOrders: z.strictObject({ agreement: metricSchema, split: metricSchema }).optional(),
 });
 
 /** Failure types of a reprompter's outputs (eval/failures.ts): a count per type. */

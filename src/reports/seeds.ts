@@ -100,6 +100,7 @@ export function summaryMarkdown(dirs: readonly string[], results: readonly RunRe
         ['test: SEER-Eval, the generator\'s images', 'table1Generated.seerEval.total.accuracy'],
         ['test: answered "a" (renders)', 'table1.seerEval.answeredA'],
         ['test: reward fidelity (SEER\'s reprompts)', 'rewardFidelity.seer.agreement'],
+        ['test: reward fidelity, both orders (split = ½)', 'rewardFidelity.seer.bothOrders.agreement'],
         ['test: reprompts that lose the subject (of the test cases)', 'failures.seer.subject_lost'],
         ...['single', 'best-of-4', 'rounds-3'].map((v) => [`test: inference ${v} vs naive`, `inference.${v}.winRatioVsNaive`]),
       ] as const

@@ -19,9 +19,11 @@
  *    prompt with losing to it, and reward any change over none, which is how a reprompter learns
  *    to drop the subject; scoring them by slot (as before) was a coin flip.
  *  - Order (src/roles/blind.ts): the hard reward shows all G completions of one prompt in the same
- *    seeded order, so a constant position bias shifts the whole group and cancels in the
- *    group-relative advantage; the soft reward asks both orders and averages the probabilities, so
- *    it is order-independent (twice the judge calls).
+ *    seeded order, so a constant position bias shifts the whole group alike; but a judge whose
+ *    verdict on two equally good images is its slot's bias then pays every tie 1 in a group shown
+ *    one way and 0 in a group shown the other. `orders: 'both'` asks both orders and averages the
+ *    A.2 scores: a win read both ways earns 1, a split verdict 0.5, a loss 0 (twice the judge
+ *    calls). The soft reward always asks both orders and averages the probabilities.
  *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
  */
 import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
@@ -29,7 +31,7 @@ import { probabilityOfA } from './roles.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
-import { judgeBlind, outcomeScore } from '../roles/blind.ts';
+import { judgeBlind, outcomeScore, type BlindOrders } from '../roles/blind.ts';
 import type { RewardFunction } from '../rl/trainer.ts';
 
 /** What the rewards need of the model: turning completion tokens back into text. */
@@ -114,6 +116,8 @@ export function relativeToNaiveReward(options: {
   judge: PairwiseJudge;
   generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
   soft?: boolean;
+  /** How the judge sees each pair (soft: always both). */
+  orders?: BlindOrders;
   weight?: number;
   seed?: number;
 }): RewardFunction<RepromptMeta> {
@@ -134,7 +138,7 @@ export function relativeToNaiveReward(options: {
       const verdicts = await judgeBlind(
         options.judge,
         valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: naive[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
-        { seed: options.seed ?? 0, orders: options.soft ? 'both' : 'seeded' },
+        { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') },
       );
       const out = batch.map(() => 0);
       valid.forEach((i, k) => {

@@ -37,6 +37,7 @@ export const stage2ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
+  orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: seeded (once, a group in one seeded order) or both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper); the soft reward always asks both").default('seeded'),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -79,7 +80,7 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
 
 /** Stage 2's rewards (Eq. 9 + format): `judge` is the frozen evaluator, `generate` the frozen generator's (memoised) draws. */
 export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config): RewardFunction<RepromptMeta>[] {
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, seed: config.seed }), formatReward<RepromptMeta>(policyModel)];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel)];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
