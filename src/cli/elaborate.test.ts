@@ -11,6 +11,10 @@ describe('seer elaborate input checks', () => {
       await expect(run).rejects.toMatchObject({ name: 'SeerError', code: 'bad_input', message: expect.stringContaining(`--${flag} is empty`) });
     });
   }
+  it('rejects an unknown --by before loading any model', async () => {
+    const run = buildProgram().parseAsync(['node', 'seer', 'elaborate', '--instruction', 'Make it cute.', '--prompt', 'a cat', '--by', 'vibes', '--out', '/nonexistent/never-written']);
+    await expect(run).rejects.toMatchObject({ code: 'bad_input', message: expect.stringContaining('--by must be "verdict" or "reading"') });
+  });
 });
 
 describe('seer elaborate --run', () => {

@@ -19,15 +19,18 @@ export function registerElaborateCommands(program: Command): void {
     .addOption(seedOption())
     .option('--best-of <n>', 'sample N reprompts, keep the one the model\'s own judge prefers', parsePositiveInteger, 1)
     .option('--rounds <k>', 'retry until the own judge prefers the reprompt over the naive image, up to K rounds', parsePositiveInteger, 1)
+    .option('--by <chooser>', "what picks among reprompts: verdict (the judge's preference over the naive image) or reading (the judge's own caption checks of each draft's text and drawn image; with --rounds K each round draws the draft that reads best, checked first for what the last image failed, until an image reads right; with one round all N are drawn)", 'verdict')
     .addOption(threadsOption())
-    .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number; threads: number }) => {
+    .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number; by: string; threads: number }) => {
+      if (opts.by !== 'verdict' && opts.by !== 'reading') throw new SeerError('bad_input', `--by must be "verdict" or "reading", got "${opts.by}"`);
       for (const flag of ['instruction', 'prompt'] as const) {
         if (opts[flag].trim() === '') throw new SeerError('bad_input', `--${flag} is empty: give the ${flag === 'instruction' ? 'visual instruction, e.g. --instruction "Make the object look scary, yet undeniably cute."' : 'prompt to elaborate, e.g. --prompt "a cat"'}`);
       }
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { SeerMiniGenerator } = await import('../model/generator.ts');
-      const { SeerJudge, SeerReprompter } = await import('../seer/roles.ts');
+      const { SeerJudge, SeerReader, SeerReprompter } = await import('../seer/roles.ts');
       const { elaborate } = await import('../seer/elaborate.ts');
+      const { refineMany } = await import('../seer/refine.ts');
       const { writePng } = await import('../image/image.ts');
       const { writeJson } = await import('../core/io.ts');
       await startEngine(opts.threads);
@@ -37,10 +40,11 @@ export function registerElaborateCommands(program: Command): void {
       const judgeDir = opts.judge ?? fromRun.judge;
       const judgeModel = judgeDir ? loadSeerMini(judgeDir).model : model;
       const drawer = loadSeerMini(opts.generator ?? fromRun.generator).model;
-      const result = await elaborate({
-        instruction: opts.instruction, prompt: opts.prompt, reprompter: new SeerReprompter(model), generator: new SeerMiniGenerator(drawer),
-        judge: new SeerJudge(judgeModel), seed: opts.seed, bestOf: opts.bestOf, rounds: opts.rounds,
-      });
+      const roles = { reprompter: new SeerReprompter(model), generator: new SeerMiniGenerator(drawer), judge: new SeerJudge(judgeModel) };
+      const request = { instruction: opts.instruction, prompt: opts.prompt, seed: opts.seed };
+      const result: Awaited<ReturnType<typeof elaborate>> & { trace?: string[] } = opts.by === 'reading'
+        ? (await refineMany([request], { ...roles, reader: new SeerReader(judgeModel), drafts: opts.bestOf, draws: opts.rounds === 1 ? opts.bestOf : 1, rounds: opts.rounds }))[0]!
+        : await elaborate({ ...request, ...roles, bestOf: opts.bestOf, rounds: opts.rounds });
       writePng(join(opts.out, 'naive.png'), result.naiveImage, 4);
       writePng(join(opts.out, 'seer.png'), result.seerImage, 4);
       const side = { width: 64 + 4, height: 32, data: new Uint8Array(68 * 32 * 3).fill(255) };
@@ -51,7 +55,8 @@ export function registerElaborateCommands(program: Command): void {
             side.data[(y * 68 + x + 36) * 3 + c] = result.seerImage.data[(y * 32 + x) * 3 + c] as number;
           }
       writePng(join(opts.out, 'side-by-side.png'), side, 4);
-      writeJson(join(opts.out, 'result.json'), { instruction: opts.instruction, prompt: opts.prompt, reasoning: result.reasoning, reprompt: result.reprompt, preference: result.preference, candidates: result.candidates, rounds: result.rounds });
+      writeJson(join(opts.out, 'result.json'), { instruction: opts.instruction, prompt: opts.prompt, reasoning: result.reasoning, reprompt: result.reprompt, preference: result.preference, candidates: result.candidates, rounds: result.rounds, ...(result.trace ? { trace: result.trace } : {}) });
+      for (const line of result.trace ?? []) process.stdout.write(`${line}\n`);
       process.stdout.write(`reasoning: ${result.reasoning}\nreprompt:  ${result.reprompt}\nown judge prefers it over naive with p = ${result.preference.toFixed(2)} (${result.candidates} candidate(s), ${result.rounds} round(s))\nimages:    ${join(opts.out, 'side-by-side.png')} (naive | SEER)\n`);
     });
 }

@@ -102,7 +102,7 @@ export function summaryMarkdown(dirs: readonly string[], results: readonly RunRe
         ['test: reward fidelity (SEER\'s reprompts)', 'rewardFidelity.seer.agreement'],
         ['test: reward fidelity, both orders (split = ½)', 'rewardFidelity.seer.bothOrders.agreement'],
         ['test: reprompts that lose the subject (of the test cases)', 'failures.seer.subject_lost'],
-        ...['single', 'best-of-4', 'rounds-3'].map((v) => [`test: inference ${v} vs naive`, `inference.${v}.winRatioVsNaive`]),
+        ...['single', 'best-of-4', 'rounds-3', 'read-best-of-4', 'read-rounds-3'].map((v) => [`test: inference ${v} vs naive`, `inference.${v}.winRatioVsNaive`]),
       ] as const
     )
       .filter(([, path]) => get(path))

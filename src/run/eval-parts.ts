@@ -26,7 +26,7 @@ import { SeerMiniGenerator } from '../model/generator.ts';
 import { JUDGE_DESCRIPTIONS, type SeerMini } from '../model/umm.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { generalCapabilitiesSchema, seerEvaluationSchema, table1Schema } from '../reports/results.ts';
-import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
+import { SeerJudge, SeerReader, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 
 /** What the evaluation reads of a run's config.json (the rest is the main job's own record). */
 const runConfigSchema = z.looseObject({
@@ -190,12 +190,15 @@ export async function inferenceTable(runDir: string, testset: string, settings: 
   const stride = Math.max(1, Math.floor(rows.length / settings.inferenceRows));
   const stage2 = models.stage2 ?? loadSeerMini(join(runDir, 'stage2-model')).model;
   const generator = runGenerator(readRunConfig(runDir), { base: models.base ?? runBase(runDir), stage2 });
+  const judgeModel = models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model;
   return timedParts(settings.say)('best-of-N and multi-round', () =>
     inferenceVariants({
       rows: rows.filter((_, i) => i % stride === 0).slice(0, settings.inferenceRows),
       reprompter: new SeerReprompter(stage2),
       generator: new SeerMiniGenerator(generator),
-      judge: new SeerJudge(models.stage1 ?? loadSeerMini(join(runDir, 'stage1-model')).model, { name: 'seer-eval (frozen)' }),
+      judge: new SeerJudge(judgeModel, { name: 'seer-eval (frozen)' }),
+      // The judge's own reading, where its base reads captions (the 'read' judges).
+      ...(judgeModel.judgeDescriptions === 'read' || judgeModel.judgeDescriptions === 'read-cues' ? { reader: new SeerReader(judgeModel) } : {}),
       imageSeeds: evaluationImageSeeds(settings.seed, settings.imageSeeds).slice(0, 1),
     }),
   );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { SeerJudge, SeerReprompter } from './roles.ts';
+import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
 import { captionedOpening, checkReasons, instructionCheckContext, judgeContext, parseCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
@@ -21,6 +21,20 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
 
   describe('SeerJudge', () => judgeConformance(() => new SeerJudge(model), { swapConsistent: false }));
   describe('SeerReprompter', () => reprompterConformance(() => new SeerReprompter(model)));
+
+  it('SeerReader: one reading per text and per image, the image\'s with the caption the model wrote', async () => {
+    const reader = new SeerReader(model);
+    const ask = { instruction: 'Make it blue.', prompt: 'a cat' };
+    expect(await reader.checkTexts([])).toEqual([]);
+    const texts = await reader.checkTexts([{ ...ask, text: 'a blue cat' }, { ...ask, text: 'a tree' }]);
+    expect(texts).toHaveLength(2);
+    for (const t of texts) expect([typeof t.subject, typeof t.instruction]).toEqual(['boolean', 'boolean']);
+    const image = renderSpec(defaultSpec('cat'));
+    const [read] = await reader.readImages([{ ...ask, image }]);
+    expect(read!.caption).toBe(model.captionCodes(model.encodeImages([image]))[0]);
+    // The image reading is the text check of the model's own caption.
+    expect((await reader.checkTexts([{ ...ask, text: read!.caption }]))[0]).toMatchObject({ subject: read!.subject, instruction: read!.instruction });
+  });
 
   it('falls back to the naive prompt on a malformed reprompt and gives probabilities in [0, 1]', async () => {
     const out = await new SeerReprompter(model, { maxNewTokens: 3 }).reprompt([{ instruction: 'Make it blue.', prompt: 'a cat' }], { seed: 1 });

@@ -7,6 +7,8 @@
 import { judgeContext, parseJudgeOutput, parseRepromptOutput, repromptContext, thinkPrefix } from '../model/templates.ts';
 import type { SeerMini, TextSampling } from '../model/umm.ts';
 import { naivePrompt, type JudgeAnswer, type JudgeQuery, type PairwiseJudge, type Reprompter, type RepromptRequest, type RepromptResult } from '../roles/roles.ts';
+import type { RgbImage } from '../image/image.ts';
+import type { ImageReader, Reading } from './refine.ts';
 
 /**
  * How many tokens a judge's completion may run to (Stage 1's completion length too). The judge
@@ -85,5 +87,31 @@ export class SeerReprompter implements Reprompter {
       const parsed = parseRepromptOutput(text);
       return parsed.ok ? { reprompt: parsed.reprompt, reasoning: parsed.think, validFormat: true } : { reprompt: naivePrompt(requests[i]!), reasoning: text, validFormat: false };
     });
+  }
+}
+
+/**
+ * SEER-Mini's reading with its caption checks (./refine.ts): a text is checked as the caption of
+ * the image it asks for; an image is captioned greedily first. The same checks open the 'read'
+ * judge's reasoning (`SeerMini.judgeOpenings`).
+ */
+export class SeerReader implements ImageReader {
+  readonly name: string;
+  private readonly model: SeerMini;
+
+  constructor(model: SeerMini, options: { name?: string } = {}) {
+    this.model = model;
+    this.name = options.name ?? 'seer-reader';
+  }
+
+  async checkTexts(items: readonly (RepromptRequest & { text: string })[]): Promise<Reading[]> {
+    if (items.length === 0) return [];
+    return this.model.readCaptions(items.map((x) => ({ instruction: x.instruction, prompt: x.prompt, caption: x.text })));
+  }
+
+  async readImages(items: readonly (RepromptRequest & { image: RgbImage })[]): Promise<(Reading & { caption: string })[]> {
+    if (items.length === 0) return [];
+    const captions = this.model.captionCodes(this.model.encodeImages(items.map((x) => x.image)));
+    return this.model.readCaptions(items.map((x, i) => ({ instruction: x.instruction, prompt: x.prompt, caption: captions[i]! }))).map((r, i) => ({ ...r, caption: captions[i]! }));
   }
 }
