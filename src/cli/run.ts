@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { JUDGE_DESCRIPTIONS } from '../model/templates.ts';
+import { REPLAY_TASKS } from '../pretrain/mix.ts';
 import { checkpointOption, parseInteger, parseNonNegative, parseNonNegativeInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
@@ -24,17 +25,21 @@ export function registerRunCommands(program: Command): void {
     .option('--stage1-loss <tokens>', "tokens Stage 1's GRPO loss sees: answer (only the verdict after the reasoning, at an eighth of the learning rates; chosen on validation) or completion (the paper)", 'answer')
     .option('--judge-descriptions <source>', "where the judge's descriptions of the two images come from: written (in its own reasoning, the paper), captioned (the model's caption of each image alone, opening that reasoning) or read (those captions and the model's own checks of each); default: the checkpoint's own (the shipped base: read)")
     .option('--replay <weight>', 'pretraining replay: weight of a text-to-image loss on 8 examples a step (0 = off; beyond the paper, for --model one)', parseNonNegative, 0)
-    .option('--replay-stages <stages>', 'the stages that replay: both or stage2', 'both')
+    .option('--replay-stages <stages>', 'the stages that replay: both, stage1 or stage2', 'both')
+    .option('--replay-tasks <tasks>', "comma-separated pretraining tasks replayed: t2i (drawing), reprompt_format (the base model's reprompts)", 't2i')
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
     .addOption(checkpointOption('base SEER-Mini checkpoint (default: the shipped one)'))
     .option('--resume', 'continue a killed run in --out')
     .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stages 1 and 2 in a second process of one thread, on the other core)", 1))
-    .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; model: string; policyInit?: string; curriculum: string; replayStages: string; stage1Reward: string; stage1GradedPairs: number; stage1OtherSubjectPairs: number; stage1Loss: string; stage2Orders: string; judgeDescriptions?: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
+    .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; model: string; policyInit?: string; curriculum: string; replayStages: string; replayTasks: string; stage1Reward: string; stage1GradedPairs: number; stage1OtherSubjectPairs: number; stage1Loss: string; stage2Orders: string; judgeDescriptions?: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
       if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
       if (opts.model !== 'copies' && opts.model !== 'one') throw new SeerError('bad_input', `--model must be "copies" or "one", got "${opts.model}"`);
       if (opts.policyInit !== undefined && opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);
       if (opts.curriculum !== 'full' && opts.curriculum !== 'phase2') throw new SeerError('bad_input', `--curriculum must be "full" or "phase2", got "${opts.curriculum}"`);
-      if (opts.replayStages !== 'both' && opts.replayStages !== 'stage2') throw new SeerError('bad_input', `--replay-stages must be "both" or "stage2", got "${opts.replayStages}"`);
+      if (opts.replayStages !== 'both' && opts.replayStages !== 'stage1' && opts.replayStages !== 'stage2') throw new SeerError('bad_input', `--replay-stages must be "both", "stage1" or "stage2", got "${opts.replayStages}"`);
+      const replayTasks = opts.replayTasks.split(',').map((t) => t.trim());
+      const unknownTask = replayTasks.find((t) => !(REPLAY_TASKS as readonly string[]).includes(t));
+      if (unknownTask !== undefined) throw new SeerError('bad_input', `--replay-tasks takes ${REPLAY_TASKS.join(', ')} (comma-separated), got "${unknownTask}"`);
       if (opts.stage1Reward !== 'binary' && opts.stage1Reward !== 'soft') throw new SeerError('bad_input', `--stage1-reward must be "binary" or "soft", got "${opts.stage1Reward}"`);
       if (opts.stage2Orders !== 'seeded' && opts.stage2Orders !== 'both') throw new SeerError('bad_input', `--stage2-orders must be "seeded" or "both", got "${opts.stage2Orders}"`);
       if (opts.stage1Loss !== 'completion' && opts.stage1Loss !== 'answer') throw new SeerError('bad_input', `--stage1-loss must be "completion" or "answer", got "${opts.stage1Loss}"`);
@@ -44,7 +49,7 @@ export function registerRunCommands(program: Command): void {
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
       await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
-      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, stage1Reward: opts.stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss: opts.stage1Loss, stage2Orders: opts.stage2Orders, ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, replayTasks: replayTasks as (typeof REPLAY_TASKS)[number][], stage1Reward: opts.stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss: opts.stage1Loss, stage2Orders: opts.stage2Orders, ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${(results.wallSeconds ?? 0).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
 

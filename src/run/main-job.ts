@@ -30,6 +30,7 @@ import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { replaySchema } from '../seer/replay.ts';
+import { REPLAY_TASKS } from '../pretrain/mix.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
 import { partInChild, runGenerator } from './eval-parts.ts';
@@ -92,8 +93,9 @@ const runOptionsSchema = z.object({
   // Stage 2 vs naive unchanged (0.74 against 0.75); its descriptions stay the base model's.
   stage1Loss: z.enum(['completion', 'answer']).describe("tokens Stage 1's GRPO loss sees: only the answer after the reasoning (beyond the paper; the default) or the whole completion (the paper)").default('answer'),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).describe("where the judge's descriptions of the two images come from: its own reasoning (the paper), the model's caption of each image alone at the head of that reasoning, or those captions and the model's own checks of each (beyond the paper; SeerMini.judgeDescriptions); default: the checkpoint's own setting (the shipped base: read)").optional(),
-  replay: z.number().nonnegative().describe('weight of pretraining replay (text-to-image, 8 examples a step): 0 = off (beyond the paper: keeps one model drawing)').default(0),
-  replayStages: z.enum(['both', 'stage2']).describe('the stages that replay: both, or Stage 2 only (the answer-only Stage 1 barely moves drawing)').default('both'),
+  replay: z.number().nonnegative().describe('weight of pretraining replay (8 examples a step): 0 = off (beyond the paper: keeps one model drawing, or reprompting)').default(0),
+  replayStages: z.enum(['both', 'stage1', 'stage2']).describe('the stages that replay: both, Stage 1 only, or Stage 2 only (the answer-only Stage 1 barely moves drawing)').default('both'),
+  replayTasks: z.array(z.enum(REPLAY_TASKS)).min(1).describe("the pretraining tasks replayed: t2i (drawing) and/or reprompt_format (the base model's reprompts)").default(['t2i']),
   imageSource: z.enum(['generator', 'render']).describe("what draws the training pool: the base model's own generator, filtered by the oracle (paper A.1.2), or clean renders").default('generator'),
   resume: z.boolean().default(false),
   checkpoint: z.string().default(BASE_CHECKPOINT_DIR),
@@ -153,8 +155,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     stepStarted = Date.now();
   };
   const read = <S extends z.ZodType>(step: string, schema: S): z.infer<S> => readJson(join(out, 'steps', `${step}.json`), schema);
-  const replay = replaySchema.parse({ weight: opts.replay });
-  const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'both' ? opts.replay : 0 });
+  const replay = replaySchema.parse({ weight: opts.replayStages === 'stage1' ? 0 : opts.replay, tasks: opts.replayTasks });
+  const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'stage2' ? 0 : opts.replay, tasks: opts.replayTasks });
   const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', phase2GradedPairsPerRow: opts.stage1GradedPairs, phase2OtherSubjectPairsPerRow: opts.stage1OtherSubjectPairs, policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
   const stage2Config = { ...recipe.stage2, orders: opts.stage2Orders, replay, seed: opts.seed };
   const base = loadSeerMini(opts.checkpoint).model;
@@ -273,8 +275,8 @@ function readEvaluationStep(file: string, legacy: Pick<RunEvaluation, 'testset' 
 
 export type { SeerMini };
 
-/** The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, base generator). */
-async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<z.infer<typeof versusNaiveSchema>> {
+/** The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, `base` draws both). */
+export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<z.infer<typeof versusNaiveSchema>> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
   const seer = (await new SeerReprompter(policy).reprompt(requests, { seed })).map((o) => o.reprompt);
   const naive = rows.map((r) => naivePrompt(r));
