@@ -10,6 +10,8 @@
  * drawing with the untouched base model, judging with a frozen copy of the Stage-1 model, and
  * training only the policy copy; inference draws with the same base generator. Because that
  * generator is frozen, its images are memoised per (prompt, image seed) (./image-cache.ts).
+ * Beyond the paper, chosen on validation (docs/seer.md): the judge sees each pair both ways round
+ * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -37,7 +39,7 @@ export const stage2ConfigSchema = z.object({
   beta: z.number().nonnegative().describe('KL to the initial policy (paper: 0.04)').default(0.04),
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
-  orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: seeded (once, a group in one seeded order) or both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper); the soft reward always asks both").default('seeded'),
+  orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
