@@ -15,7 +15,7 @@ export function registerRunCommands(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/seer')
     .addOption(seedOption('training seed (GRPO sampling and updates)', 0))
     .option('--data-seed <n>', 'dataset and evaluation seed: keep it fixed across training seeds so they share one test set', parseInteger, 0)
-    .option('--model <name>', "copies (the base weights draw, a Stage-1 copy judges, Stage 2 reprompts) or one (one SEER model, as in the paper: Stage 2 starts from Stage 1, and the final weights reprompt and draw)", 'copies')
+    .option('--model <name>', "one (one SEER model, as in the paper: Stage 2 starts from Stage 1, and the final weights reprompt and draw; the default) or copies (the base weights draw, a Stage-1 copy judges, Stage 2 reprompts from the base: the ablation)", 'one')
     .option('--policy-init <name>', "with --model copies, Stage 2 starts from base (the default) or stage1")
     .option('--curriculum <name>', "Stage 1's curriculum: full (phase 1, then phase 2: the paper) or phase2 (phase 2 alone: the ablation)", 'full')
     .option('--stage1-graded-pairs <n>', "pairs of two of a row's negatives per training row in Stage 1's phase 2, the better by the world's order labelled right (beyond the paper)", parseNonNegativeInteger, 0)

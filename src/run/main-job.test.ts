@@ -25,7 +25,8 @@ describe('seer run --recipe smoke', () => {
     await pretrain({ recipe: { ...RECIPES.tiny, threads: 2, steps: 10 }, outDir: join(dir, 'base'), quiet: true });
     const out = join(dir, 'run');
     // A 10-step model draws nothing the oracle accepts: its training pool comes from renders.
-    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), imageSource: 'render', quiet: true });
+    // Three copies, the ablation (the default, one model, is the next test's).
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), imageSource: 'render', model: 'copies', quiet: true });
     // What the run wrote is what it returned, through the schema (a field the schema lacks fails the write).
     expect(readRunResults(join(out, 'results.json'))).toEqual(results);
     expect(results.testset).toBe(join(out, 'data', 'vie-test.jsonl'));
@@ -113,7 +114,7 @@ describe('seer run --recipe smoke', () => {
 
     // Resume: a finished run re-reads its steps instead of recomputing them.
     const timings = readFileSync(join(stepsDir, 'timings.json'), 'utf8');
-    const again = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true });
+    const again = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), model: 'copies', quiet: true, resume: true });
     expect(again).toEqual(results);
     expect(readFileSync(join(stepsDir, 'timings.json'), 'utf8')).toBe(timings);
     // A run whose evaluation finished before Table 1 on the test set moved into it: its steps hold
@@ -122,7 +123,7 @@ describe('seer run --recipe smoke', () => {
     writeJson(join(stepsDir, 'evaluation.json'), legacyEvaluation);
     writeJson(join(stepsDir, 'table1-zero-shot.json'), { test: table1.zeroShot, ...zeroShotStep });
     writeJson(join(stepsDir, 'stage1.json'), { phase1Only: { test: table1.phase1Only, ...stage1Step.phase1Only }, seerEval: { test: table1.seerEval, ...stage1Step.seerEval } });
-    const legacy = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), quiet: true, resume: true });
+    const legacy = await runSeer({ recipe: 'smoke', outDir: out, checkpoint: join(dir, 'base', 'model'), model: 'copies', quiet: true, resume: true });
     expect(legacy).toEqual(results);
     expect(readFileSync(join(stepsDir, 'timings.json'), 'utf8')).toBe(timings);
 
@@ -152,7 +153,7 @@ describe('seer run --model one --curriculum phase2 --judge-descriptions read (sm
     const checkpoint = join(dir, 'base', 'model');
     await expect(runSeer({ recipe: 'smoke', outDir: join(dir, 'bad'), checkpoint, model: 'one', policyInit: 'base', quiet: true })).rejects.toThrow(/--model one starts Stage 2 from the Stage-1 weights/);
     const out = join(dir, 'run');
-    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', model: 'one', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', judgeDescriptions: 'read', quiet: true });
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', judgeDescriptions: 'read', quiet: true });
     const config = readJson(join(out, 'config.json'), z.looseObject({ policyInit: z.string(), model: z.string(), stage1: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }), stage2: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }) }));
     expect(config).toMatchObject({ policyInit: 'stage1', model: 'one', stage1: { replay: { weight: 0 } }, stage2: { replay: { weight: 0.5 } } });
     expect(results.model).toBe('one');

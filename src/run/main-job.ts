@@ -81,7 +81,7 @@ const runOptionsSchema = z.object({
   outDir: z.string(),
   seed: z.number().int().describe('training seed: GRPO sampling and updates').default(0),
   dataSeed: z.number().int().describe('dataset and evaluation seed: the VIE build, image seeds, A/B orders — fixed across training seeds so their spread measures training variance').default(0),
-  model: z.enum(['copies', 'one']).describe("copies: the base weights draw every image, a frozen Stage-1 copy judges, Stage 2 reprompts (--policy-init chooses its start); one: one SEER model, as in the paper — Stage 2 starts from the Stage-1 weights, which also draw Stage 2's images (frozen), and the final weights reprompt and draw every evaluated image").default('copies'),
+  model: z.enum(['copies', 'one']).describe("one (the default): one SEER model, as in the paper — Stage 2 starts from the Stage-1 weights, which also judge and draw Stage 2's images (frozen), and the final weights reprompt and draw every evaluated image; copies (the ablation): the base weights draw every image, a frozen Stage-1 copy judges, Stage 2 reprompts (--policy-init chooses its start)").default('one'),
   policyInit: z.enum(['base', 'stage1']).describe("Stage 2's starting weights: the base model (three copies: base draws, Stage 1 judges, Stage 2 reprompts) or the Stage-1 model, as in the paper; --model one implies stage1").optional(),
   curriculum: z.enum(['full', 'phase2']).describe("Stage 1's curriculum: phase 1 (basic alignment) then phase 2 (instruction supervision), the paper's; or phase 2 alone (the ablation)").default('full'),
   stage1OtherSubjectPairs: z.number().int().nonnegative().describe("pairs per training row in Stage 1's phase 2 of a subject-keeping negative over another subject's plain picture (beyond the paper; ../seer/stage1.ts)").default(0),
@@ -217,10 +217,10 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const stage2Dir = join(out, 'stage2-model');
   if (!done('stage2')) {
     say('Stage 2: RLMT');
-    // The policy starts from the base model, not from the Stage-1 weights: measured, Stage 1's three
-    // epochs of judging garble the shared language model's reprompts ("the user wants a: that
-    // home. => render it as an at sunset"), and Stage 2 from there drifted into text that lost the
-    // subject in 94 of 120 test cases. The Stage-1 copy is the frozen evaluator (docs/seer.md).
+    // One model (the default, as in the paper) starts the policy from the Stage-1 weights; three
+    // copies from the base (with the v4 base and the paper's Stage-1 loss, Stage 1 garbled the shared
+    // language model's reprompts; with the answer-only loss and the v17 base the two tie on
+    // validation, docs/seer.md). The Stage-1 weights stay frozen as the evaluator.
     const policy = loadSeerMini(opts.policyInit === 'stage1' ? stage1Dir : opts.checkpoint).model;
     const evaluator = loadSeerMini(stage1Dir).model;
     // One model: the frozen Stage-1 weights judge *and* draw (θ_gen frozen during Stage 2, as in

@@ -4,11 +4,13 @@
  * the reprompt over the image from naive `instruction + prompt` (same image seed), plus the format
  * reward; KL 0.04 to the initial policy; θ_gen frozen; μ = 1.
  *
- * Departure: in an early-fusion model the generator shares the transformer blocks with the
- * reprompter and the evaluator, so training either moves generation (measured: Stage 1 alone took
- * World-GenEval subject accuracy from 0.92 to 0.32). "Generator frozen" is therefore implemented by
- * drawing with the untouched base model, judging with a frozen copy of the Stage-1 model, and
- * training only the policy copy; inference draws with the same base generator. Because that
+ * In an early-fusion model the generator shares the transformer blocks with the reprompter and the
+ * evaluator, so "generator frozen" means a frozen set of weights draws Stage 2's images: with one
+ * model (the default, as in the paper) the policy starts from the Stage-1 weights and a frozen copy
+ * of them judges and draws, and the final weights draw at evaluation; with three copies (the
+ * ablation) the untouched base draws everywhere, a frozen Stage-1 copy judges, and the policy
+ * starts from the base (it was the default while Stage 1 wrecked drawing: World-GenEval subject
+ * accuracy 0.92 → 0.32 with an early base and the paper's Stage-1 loss; docs/seer.md). Because the
  * generator is frozen, its images are memoised per (prompt, image seed) (./image-cache.ts).
  * Beyond the paper, chosen on validation (docs/seer.md): the judge sees each pair both ways round
  * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss.
