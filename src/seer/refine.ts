@@ -92,7 +92,11 @@ const yesNo = (x: boolean | null) => (x === null ? '–' : x ? 'yes' : 'no');
 export async function refineMany(requests: readonly ElaborateRequest[], options: RefineOptions): Promise<(ElaborateResult & { trace: string[] })[]> {
   const results = new Array<ElaborateResult & { trace: string[] }>(requests.length);
   const bySeed = new Map<number, number[]>();
-  requests.forEach((r, i) => bySeed.set(r.seed ?? 0, [...(bySeed.get(r.seed ?? 0) ?? []), i]));
+  requests.forEach((r, i) => {
+    const seed = r.seed ?? 0;
+    if (!bySeed.has(seed)) bySeed.set(seed, []);
+    bySeed.get(seed)!.push(i);
+  });
   for (const [seed, members] of bySeed) {
     const asks = members.map((i) => ({ instruction: requests[i]!.instruction, prompt: requests[i]!.prompt }));
     const naive = await options.generator.generate(asks.map(naivePrompt), asks.map(() => seed));
