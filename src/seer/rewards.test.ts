@@ -8,7 +8,9 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { relativeToNaiveReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { subjectCheckContext } from '../model/templates.ts';
+import type { PairwiseJudge } from '../roles/roles.ts';
 
 const meta: RepromptMeta = { instruction: 'Make it look like it is carved from wood.', prompt: 'a cat', imageSeed: 17 };
 const renderer = new RendererSource();
@@ -103,5 +105,27 @@ describe('verdict-probability reward (Stage 1, optional)', () => {
     // Only the two valid completions are scored, each as context + "<think> … </think> <answer>" (never the sampled verdict).
     expect(asked).toHaveLength(2);
     expect(asked[0]).toEqual([7, 8, ...[...'<think> a is wooden </think> <answer>'].map((c) => c.charCodeAt(0))]);
+  });
+});
+
+describe('Stage 2 extras: both orders, the subject check', () => {
+  it('asked both ways, a judge that answers by slot pays every non-identical pair 0.5 (a tie), whatever the group\'s order', async () => {
+    const { texts, batch } = await group();
+    const saysA: PairwiseJudge = { name: 'says-a', judge: async (qs) => qs.map(() => ({ verdict: 'A' as const })) };
+    for (const seed of [0, 1, 2, 3]) {
+      const scores = await relativeToNaiveReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: saysA, generate: (p, s) => renderer.generate(p, s), orders: 'both', seed }).score(batch);
+      expect(scores).toEqual([0.5, 0.5, 0.5, 0.5, 0]);
+    }
+  });
+
+  it('subject check: 1 when the evaluator reads the prompt\'s subject in the reprompt text, asked with the caption-check question', async () => {
+    const { texts, batch } = await group();
+    const asked: string[] = [];
+    // A checker that answers yes when the caption names a cat (what the caption check asks of the prompt "a cat").
+    const checker = { checkAnswers: (qs: readonly string[]) => (asked.push(...qs), qs.map((q) => (/\bcat\b/.test(q.split('image shows ')[1]!.split('. does the image')[0]!) ? 'cat, yes' : 'dog, prompt cat, no'))) };
+    const scores = await subjectCheckReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, checker }).score(batch);
+    expect(scores).toEqual([1, 1, 0, 1, 0]); // the lost subject and the broken format earn 0
+    expect(asked).toHaveLength(4); // the broken format is not asked
+    expect(asked[2]).toBe(subjectCheckContext(meta.prompt, 'a wooden dog'));
   });
 });

@@ -25,8 +25,13 @@
  *    A.2 scores: a win read both ways earns 1, a split verdict 0.5, a loss 0 (twice the judge
  *    calls). The soft reward always asks both orders and averages the probabilities.
  *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
+ *  - subject check (Stage 2, optional, beyond the paper): 1 when the frozen evaluator's own caption
+ *    check — "does the image show the subject of the prompt?" asked of the reprompt's *text*, read
+ *    as the caption of the image it asks for — answers yes. Endogenous like the verdict (the
+ *    model's understanding, no oracle), and aimed at what a split verdict does not pay for: a
+ *    reprompt that drops the subject ties with one that keeps it and misses the instruction.
  */
-import { hasValidFormat, parseJudgeOutput, parseRepromptOutput } from '../model/templates.ts';
+import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, subjectCheckContext } from '../model/templates.ts';
 import { probabilityOfA } from './roles.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
@@ -145,6 +150,26 @@ export function relativeToNaiveReward(options: {
         const v = verdicts[k]!;
         out[i] = options.soft ? v.preference : outcomeScore(v.outcome);
       });
+      return out;
+    },
+  };
+}
+
+/** What the subject-check reward needs of the evaluator: its greedy answers to caption checks. */
+export type CaptionChecker = Pick<SeerMini, 'checkAnswers'>;
+
+/** Stage 2's subject check (above): 1 when the evaluator reads the prompt's subject in the reprompt; 0 for a broken format. */
+export function subjectCheckReward(options: { model: CompletionDecoder; checker: CaptionChecker; weight?: number }): RewardFunction<RepromptMeta> {
+  return {
+    name: 'subject_check',
+    weight: options.weight ?? 1,
+    score: async (batch) => {
+      const parsed = batch.map((x) => parseRepromptOutput(options.model.decodeText(x.completion.tokens)));
+      const valid = batch.map((_, i) => i).filter((i) => parsed[i]!.ok);
+      const out = batch.map(() => 0);
+      if (valid.length === 0) return out;
+      const answers = options.checker.checkAnswers(valid.map((i) => subjectCheckContext(batch[i]!.prompt.meta.prompt, (parsed[i] as { reprompt: string }).reprompt)));
+      valid.forEach((i, k) => (out[i] = parseCheckAnswer(answers[k]!) === true ? 1 : 0));
       return out;
     },
   };

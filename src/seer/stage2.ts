@@ -28,7 +28,7 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { formatReward, relativeToNaiveReward, type RepromptMeta } from './rewards.ts';
+import { formatReward, relativeToNaiveReward, subjectCheckReward, type CaptionChecker, type RepromptMeta } from './rewards.ts';
 import { SeerJudge } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
@@ -42,6 +42,7 @@ export const stage2ConfigSchema = z.object({
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
+  subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -71,7 +72,7 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
   const config = stage2ConfigSchema.parse(input);
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
   // The 0/1 reward reads verdicts only; the soft one the judge's probabilities.
-  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config);
+  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config, evaluator);
   const grpo = stage2GrpoConfig(config, prompts.length);
   const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel, { replay: { config: config.replay, seed: config.seed * 10 + 3 } }), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
@@ -83,8 +84,9 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
 }
 
 /** Stage 2's rewards (Eq. 9 + format): `judge` is the frozen evaluator, `generate` the frozen generator's (memoised) draws. */
-export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config): RewardFunction<RepromptMeta>[] {
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel)];
+export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, checker?: CaptionChecker): RewardFunction<RepromptMeta>[] {
+  const checked = config.subjectCheck > 0 && checker ? [subjectCheckReward({ model: policyModel, checker, weight: config.subjectCheck })] : [];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
