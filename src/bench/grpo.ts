@@ -155,7 +155,7 @@ export async function benchStage2Step(model: SeerMini, options: { steps: number;
       }
     },
   };
-  const rewards = stage2Rewards(model, judge, generate, config);
+  const rewards = stage2Rewards(model, judge, generate, config, options.evaluator); // the subject check asks the evaluator too, as trainReprompter
   const blas = options.blasThreads === undefined ? config.blasThreads : options.blasThreads;
   const { metrics } = await withBlasThreads(blas, () => trainGrpo({ config: grpo, model: policy, prompts, rewards, quiet: true }));
   const steps = metrics.map((m, i): Stage2StepTimes => ({ ...stepTimes(m), images: log[i]?.images ?? 0, judge: log[i]?.judge ?? 0 }));

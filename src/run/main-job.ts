@@ -87,7 +87,7 @@ const runOptionsSchema = z.object({
   stage1OtherSubjectPairs: z.number().int().nonnegative().describe("pairs per training row in Stage 1's phase 2 of a subject-keeping negative over another subject's plain picture (beyond the paper; ../seer/stage1.ts)").default(0),
   stage1GradedPairs: z.number().int().nonnegative().describe("pairs of two of a row's negatives per training row in Stage 1's phase 2, the better by the world's order labelled right (beyond the paper; data/negatives.ts gradedNegativePairs)").default(0),
   stage2Orders: z.enum(['seeded', 'both']).describe("how Stage 2's reward asks the frozen judge about each (reprompt, naive) pair: both (both orders, a split verdict a tie; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison)").default('both'),
-  stage2SubjectCheck: z.number().nonnegative().describe("weight of Stage 2's subject-check reward (the frozen evaluator's own check that a reprompt's text shows the prompt's subject; 0 = off, beyond the paper)").default(0),
+  stage2SubjectCheck: z.number().nonnegative().describe("weight of Stage 2's subject-check reward (the frozen evaluator's own check that a reprompt's text shows the prompt's subject; 0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
   // Chosen on validation over three seeds (docs/seer.md): the judge 0.66 ± 0.01 against 0.64 ± 0.03
   // on renders and 0.72 ± 0.03 against 0.62 ± 0.07 on the generator's images, no position bias,

@@ -42,7 +42,7 @@ export const stage2ConfigSchema = z.object({
   temperature: z.number().positive().default(1),
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
-  subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper)").default(0),
+  subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
