@@ -29,7 +29,9 @@ describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
       expect(m['rewards/format/mean']).toBe(1);
       // The hard reward is the A.2 score of each of the 4 pairs: 0, 0.5 (tie) or 1.
       expect(Number.isInteger(m['rewards/preference/mean']! * 8)).toBe(true);
-      expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']!, 12);
+      // And the evaluator's subject check of each reprompt's text, at its default weight 0.5.
+      expect(Number.isInteger(m['rewards/subject_check/mean']! * 4)).toBe(true);
+      expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']! + 0.5 * m['rewards/subject_check/mean']!, 12);
     }
     expect(readFileSync(join(dir, 'stage2', 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(frozen.transformer.exportWeights().get('h0.qkv.w')!.data).toEqual(frozenBefore);
