@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkAnswer, checkReasons, describePair, hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
+import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
 
 describe('output parsing', () => {
   it('reads a well-formed verdict and reprompt', () => {
@@ -82,7 +82,7 @@ describe('caption checks and the read opening', () => {
     const graded = readOpening('x', 'y', withCues, { subject: true, instruction: false, evidence: 'it has no change' }, { cues: true });
     expect(graded).toBe('<think> a shows x. b shows y. a: subject no, instruction yes, it has a golden crown, pixel art. b: subject yes, instruction no, it has no change.');
     expect(parseReadings(graded)).toEqual({ a: { subject: false, instruction: true }, b: { subject: true, instruction: false } });
-    expect(checkReasons('it has snow, blue, no <eos>')).toBe('it has snow, blue');
-    expect(checkReasons('swing, prompt bridge, yes')).toBe('swing, prompt bridge');
+    expect(splitCheckAnswer('it has snow, blue, no <eos>').reasons).toBe('it has snow, blue');
+    expect(splitCheckAnswer('swing, prompt bridge, yes').reasons).toBe('swing, prompt bridge');
   });
 });

@@ -168,11 +168,6 @@ export interface ImageReading {
   evidence?: string;
 }
 
-/** The reasons of a check's answer, without its final yes or no ("it has snow, blue, no" → "it has snow, blue"). */
-export function checkReasons(answer: string): string {
-  return splitCheckAnswer(answer).reasons;
-}
-
 /**
  * The opening of a judge's reasoning with `judgeDescriptions: 'read'`: both captions, then the
  * model's own answers to the caption checks ("a: subject yes, instruction no. b: …"), with

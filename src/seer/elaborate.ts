@@ -52,14 +52,8 @@ type Candidate = Omit<ElaborateResult, 'naiveImage' | 'candidates' | 'rounds'>;
  */
 export async function elaborateMany(requests: readonly ElaborateRequest[], options: ElaborateOptions): Promise<ElaborateResult[]> {
   const results = new Array<ElaborateResult>(requests.length);
-  const bySeed = new Map<number, number[]>();
-  requests.forEach((r, i) => {
-    const seed = r.seed ?? 0;
-    if (!bySeed.has(seed)) bySeed.set(seed, []);
-    bySeed.get(seed)!.push(i);
-  });
   const n = options.bestOf ?? 1;
-  for (const [seed, members] of bySeed) {
+  for (const [seed, members] of groupBySeed(requests)) {
     const asks = members.map((i) => ({ instruction: requests[i]!.instruction, prompt: requests[i]!.prompt }));
     const naive = await options.generator.generate(asks.map((r) => naivePrompt(r)), asks.map(() => seed));
     const best: (Candidate | null)[] = asks.map(() => null);
@@ -86,4 +80,15 @@ export async function elaborateMany(requests: readonly ElaborateRequest[], optio
     members.forEach((i, j) => (results[i] = { ...best[j]!, naiveImage: naive[j]!, candidates: candidates[j]!, rounds: rounds[j]! }));
   }
   return results;
+}
+
+/** The indices of `requests` by image seed (a request without one has seed 0), in first-seen order: inference runs one batch per seed. */
+export function groupBySeed(requests: readonly ElaborateRequest[]): Map<number, number[]> {
+  const bySeed = new Map<number, number[]>();
+  requests.forEach((r, i) => {
+    const seed = r.seed ?? 0;
+    if (!bySeed.has(seed)) bySeed.set(seed, []);
+    bySeed.get(seed)!.push(i);
+  });
+  return bySeed;
 }

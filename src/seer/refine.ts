@@ -24,7 +24,7 @@
 import type { RgbImage } from '../image/image.ts';
 import { judgeBlind } from '../roles/blind.ts';
 import { naivePrompt, type ImageGenerator, type PairwiseJudge, type Reprompter, type RepromptRequest } from '../roles/roles.ts';
-import type { ElaborateRequest, ElaborateResult } from './elaborate.ts';
+import { groupBySeed, type ElaborateRequest, type ElaborateResult } from './elaborate.ts';
 
 /** A reading of one image or text: does it show the prompt's subject, does it follow the instruction. */
 export interface Reading {
@@ -69,9 +69,7 @@ export function readsRight(r: Reading): boolean {
  * first (the subject when `failed` is null: nothing drawn yet).
  */
 export function draftRank(text: Reading, failed: 'subject' | 'instruction' | null): number {
-  const instruction = text.instruction === true ? 1 : 0;
-  const subject = text.subject ? 1 : 0;
-  return failed === 'instruction' ? 2 * instruction + subject : 2 * subject + instruction;
+  return failed === 'instruction' ? 2 * (text.instruction === true ? 1 : 0) + (text.subject ? 1 : 0) : readingRank(text);
 }
 
 interface Drawn {
@@ -91,13 +89,7 @@ const yesNo = (x: boolean | null) => (x === null ? '–' : x ? 'yes' : 'no');
  */
 export async function refineMany(requests: readonly ElaborateRequest[], options: RefineOptions): Promise<(ElaborateResult & { trace: string[] })[]> {
   const results = new Array<ElaborateResult & { trace: string[] }>(requests.length);
-  const bySeed = new Map<number, number[]>();
-  requests.forEach((r, i) => {
-    const seed = r.seed ?? 0;
-    if (!bySeed.has(seed)) bySeed.set(seed, []);
-    bySeed.get(seed)!.push(i);
-  });
-  for (const [seed, members] of bySeed) {
+  for (const [seed, members] of groupBySeed(requests)) {
     const asks = members.map((i) => ({ instruction: requests[i]!.instruction, prompt: requests[i]!.prompt }));
     const naive = await options.generator.generate(asks.map(naivePrompt), asks.map(() => seed));
     const kept: (Drawn | null)[] = asks.map(() => null);

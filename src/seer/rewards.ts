@@ -130,10 +130,8 @@ export function relativeToNaiveReward(options: {
     name: options.soft ? 'preference_prob' : 'preference',
     weight: options.weight ?? 1,
     score: async (batch) => {
-      const parsed = batch.map((x) => parseRepromptOutput(options.model.decodeText(x.completion.tokens)));
-      const valid = batch.map((_, i) => i).filter((i) => parsed[i]!.ok);
+      const { valid, reprompts } = validReprompts(options.model, batch);
       if (valid.length === 0) return batch.map(() => 0);
-      const reprompts = valid.map((i) => (parsed[i] as { reprompt: string }).reprompt);
       const metas = valid.map((i) => batch[i]!.prompt.meta);
       const seeds = metas.map((m) => m.imageSeed);
       // One call for both sets: a draw depends only on (prompt, seed), and one batch decodes its 64
@@ -164,13 +162,26 @@ export function subjectCheckReward(options: { model: CompletionDecoder; checker:
     name: 'subject_check',
     weight: options.weight ?? 1,
     score: async (batch) => {
-      const parsed = batch.map((x) => parseRepromptOutput(options.model.decodeText(x.completion.tokens)));
-      const valid = batch.map((_, i) => i).filter((i) => parsed[i]!.ok);
+      const { valid, reprompts } = validReprompts(options.model, batch);
       const out = batch.map(() => 0);
       if (valid.length === 0) return out;
-      const answers = options.checker.checkAnswers(valid.map((i) => subjectCheckContext(batch[i]!.prompt.meta.prompt, (parsed[i] as { reprompt: string }).reprompt)));
+      const answers = options.checker.checkAnswers(valid.map((i, k) => subjectCheckContext(batch[i]!.prompt.meta.prompt, reprompts[k]!)));
       valid.forEach((i, k) => (out[i] = parseCheckAnswer(answers[k]!) === true ? 1 : 0));
       return out;
     },
   };
+}
+
+/** The completions of `batch` in the reprompt format: their indices, and each one's reprompt (Stage 2's rewards score only these). */
+function validReprompts(model: CompletionDecoder, batch: readonly { completion: { tokens: readonly number[] } }[]): { valid: number[]; reprompts: string[] } {
+  const valid: number[] = [];
+  const reprompts: string[] = [];
+  batch.forEach((x, i) => {
+    const parsed = parseRepromptOutput(model.decodeText(x.completion.tokens));
+    if (parsed.ok) {
+      valid.push(i);
+      reprompts.push(parsed.reprompt);
+    }
+  });
+  return { valid, reprompts };
 }

@@ -7,7 +7,7 @@ import type { SeerMini } from '../model/umm.ts';
 import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
-import { captionedOpening, checkReasons, instructionCheckContext, judgeContext, parseCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
+import { captionedOpening, instructionCheckContext, judgeContext, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import { renderSpec } from '../world/render.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -92,7 +92,7 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
           const subject = parseCheckAnswer(answerOf(subjectCheckContext('a cat', caption))) === true;
           if (instruction === null) return { subject, instruction: null };
           const answer = answerOf(instructionCheckContext(instruction, caption));
-          return { subject, instruction: parseCheckAnswer(answer) === true, ...(checkReasons(answer).startsWith('it has ') ? { evidence: checkReasons(answer) } : {}) };
+          return { subject, instruction: parseCheckAnswer(answer) === true, ...(splitCheckAnswer(answer).reasons.startsWith('it has ') ? { evidence: splitCheckAnswer(answer).reasons } : {}) };
         };
         const [withInstruction, alignment] = model.judgeOpenings([codes, codes], [ask, { instruction: null, prompt: 'a cat' }])!;
         expect(withInstruction).toBe(readOpening(captions[0]!, captions[1]!, reading(captions[0]!, 'Make it cute.'), reading(captions[1]!, 'Make it cute.')));

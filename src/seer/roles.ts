@@ -112,6 +112,6 @@ export class SeerReader implements ImageReader {
   async readImages(items: readonly (RepromptRequest & { image: RgbImage })[]): Promise<(Reading & { caption: string })[]> {
     if (items.length === 0) return [];
     const captions = this.model.captionCodes(this.model.encodeImages(items.map((x) => x.image)));
-    return this.model.readCaptions(items.map((x, i) => ({ instruction: x.instruction, prompt: x.prompt, caption: captions[i]! }))).map((r, i) => ({ ...r, caption: captions[i]! }));
+    return (await this.checkTexts(items.map((x, i) => ({ instruction: x.instruction, prompt: x.prompt, text: captions[i]! })))).map((r, i) => ({ ...r, caption: captions[i]! }));
   }
 }

@@ -13,7 +13,9 @@
  * accuracy 0.92 → 0.32 with an early base and the paper's Stage-1 loss; docs/seer.md). Because the
  * generator is frozen, its images are memoised per (prompt, image seed) (./image-cache.ts).
  * Beyond the paper, chosen on validation (docs/seer.md): the judge sees each pair both ways round
- * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss.
+ * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss; and a second reward
+ * (`subjectCheck`, weight 0.5) pays a reprompt whose text the evaluator's own caption check reads as
+ * showing the prompt's subject.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -83,9 +85,9 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
   return memoiseImages(async (p, s) => generator.generateImages(p, s));
 }
 
-/** Stage 2's rewards (Eq. 9 + format): `judge` is the frozen evaluator, `generate` the frozen generator's (memoised) draws. */
-export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, checker?: CaptionChecker): RewardFunction<RepromptMeta>[] {
-  const checked = config.subjectCheck > 0 && checker ? [subjectCheckReward({ model: policyModel, checker, weight: config.subjectCheck })] : [];
+/** Stage 2's rewards (Eq. 9 + format, and the subject check): `judge` is the frozen evaluator, `checker` its caption checks, `generate` the frozen generator's (memoised) draws. */
+export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, checker: CaptionChecker): RewardFunction<RepromptMeta>[] {
+  const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker, weight: config.subjectCheck })] : [];
   return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked];
 }
 
