@@ -8,9 +8,11 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { imageReadingReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
 import { subjectCheckContext } from '../model/templates.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
+import { resolveQuery } from '../oracle/judge.ts';
+import type { ImageReader } from './refine.ts';
 
 const meta: RepromptMeta = { instruction: 'Make it look like it is carved from wood.', prompt: 'a cat', imageSeed: 17 };
 const renderer = new RendererSource();
@@ -108,7 +110,7 @@ describe('verdict-probability reward (Stage 1, optional)', () => {
   });
 });
 
-describe('Stage 2 extras: both orders, the subject check', () => {
+describe('Stage 2 extras: both orders, the subject check, the image reading', () => {
   it('asked both ways, a judge that answers by slot pays every non-identical pair 0.5 (a tie), whatever the group\'s order', async () => {
     const { texts, batch } = await group();
     const saysA: PairwiseJudge = { name: 'says-a', judge: async (qs) => qs.map(() => ({ verdict: 'A' as const })) };
@@ -127,5 +129,33 @@ describe('Stage 2 extras: both orders, the subject check', () => {
     expect(scores).toEqual([1, 1, 0, 1, 0]); // the lost subject and the broken format earn 0
     expect(asked).toHaveLength(4); // the broken format is not asked
     expect(asked[2]).toBe(subjectCheckContext(meta.prompt, 'a wooden dog'));
+  });
+
+  it('image reading: the reading of the drawn image in the A.2 order (subject 2/3, instruction 1/3), each distinct draw read once', async () => {
+    const { texts, batch } = await group();
+    const oracle = new OracleJudge();
+    let read = 0;
+    // A reader that reads images with the oracle's detector (the test's stand-in for the model's own captions and checks).
+    const reader: ImageReader = {
+      name: 'oracle-reader',
+      checkTexts: async () => [],
+      readImages: async (items) => {
+        read += items.length;
+        return items.map((x) => {
+          const { rule, subject } = resolveQuery(x.instruction, x.prompt);
+          const [a] = oracle.assess([x.image], rule, subject);
+          return { subject: a!.subjectKept, instruction: a!.satisfied, caption: '' };
+        });
+      },
+    };
+    let drawn = 0;
+    const generate = (p: readonly string[], s: readonly number[]) => ((drawn += p.length), renderer.generate(p, s));
+    const rewardFn = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, reader, generate });
+    expect(rewardFn.name).toBe('image_reading');
+    // The oracle's elaboration reads right; the naive copy and the smiling cat keep the subject only; the dog loses it; the broken format earns 0.
+    expect(await rewardFn.score(batch)).toEqual([1, 2 / 3, 0, 2 / 3, 0]);
+    expect([read, drawn]).toEqual([4, 4]);
+    expect(await rewardFn.score([...batch].reverse())).toEqual([0, 2 / 3, 0, 2 / 3, 1]);
+    expect([read, drawn]).toEqual([4, 4]); // the same (instruction, prompt, seed, reprompt) is not drawn or read again
   });
 });

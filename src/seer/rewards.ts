@@ -30,9 +30,16 @@
  *    as the caption of the image it asks for — answers yes. Endogenous like the verdict (the
  *    model's understanding, no oracle), and aimed at what a split verdict does not pay for: a
  *    reprompt that drops the subject ties with one that keeps it and misses the instruction.
+ *  - image reading (Stage 2, optional, beyond the paper): the frozen evaluator's reading of the
+ *    *image* the reprompt drew (the one the preference reward judged): it captions the image in its
+ *    own words and answers the same two checks, scored in the oracle's A.2 order — subject 2/3,
+ *    instruction 1/3 — so a reprompt the generator draws without its subject earns less than one
+ *    it draws with it, whatever the text says. The naive image is the same for a whole group, so
+ *    within a group this ranks the reprompts as "reads better than naive" would.
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, subjectCheckContext } from '../model/templates.ts';
 import { probabilityOfA } from './roles.ts';
+import { readingRank, type ImageReader } from './refine.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
@@ -167,6 +174,36 @@ export function subjectCheckReward(options: { model: CompletionDecoder; checker:
       if (valid.length === 0) return out;
       const answers = options.checker.checkAnswers(valid.map((i, k) => subjectCheckContext(batch[i]!.prompt.meta.prompt, reprompts[k]!)));
       valid.forEach((i, k) => (out[i] = parseCheckAnswer(answers[k]!) === true ? 1 : 0));
+      return out;
+    },
+  };
+}
+
+/** Stage 2's image reading (above): readingRank / 3 of the evaluator's reading of the reprompt's drawn image; 0 for a broken format. */
+export function imageReadingReward(options: {
+  model: CompletionDecoder;
+  reader: ImageReader;
+  /** The frozen generator (memoised: the preference reward drew these images already). */
+  generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
+  weight?: number;
+}): RewardFunction<RepromptMeta> {
+  // A greedy reading of a frozen draw depends only on (instruction, prompt, reprompt, seed).
+  const read = new Map<string, number>();
+  return {
+    name: 'image_reading',
+    weight: options.weight ?? 1,
+    score: async (batch) => {
+      const { valid, reprompts } = validReprompts(options.model, batch);
+      const out = batch.map(() => 0);
+      const metas = valid.map((i) => batch[i]!.prompt.meta);
+      const keys = metas.map((m, k) => [m.instruction, m.prompt, m.imageSeed, reprompts[k]].join('\u0000'));
+      const missing = [...new Set(keys.filter((key) => !read.has(key)))].map((key) => keys.indexOf(key));
+      if (missing.length > 0) {
+        const images = await options.generate(missing.map((k) => reprompts[k]!), missing.map((k) => metas[k]!.imageSeed));
+        const readings = await options.reader.readImages(missing.map((k, n) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, image: images[n]! })));
+        missing.forEach((k, n) => read.set(keys[k]!, readingRank(readings[n]!) / 3));
+      }
+      valid.forEach((i, k) => (out[i] = read.get(keys[k]!)!));
       return out;
     },
   };

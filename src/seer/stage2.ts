@@ -15,7 +15,8 @@
  * Beyond the paper, chosen on validation (docs/seer.md): the judge sees each pair both ways round
  * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss; and a second reward
  * (`subjectCheck`, weight 0.5) pays a reprompt whose text the evaluator's own caption check reads as
- * showing the prompt's subject.
+ * showing the prompt's subject. Optional (`imageReading`, off by default): a third reward pays the
+ * evaluator's own reading of the drawn image — subject, then instruction (./rewards.ts).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -30,8 +31,8 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { formatReward, relativeToNaiveReward, subjectCheckReward, type CaptionChecker, type RepromptMeta } from './rewards.ts';
-import { SeerJudge } from './roles.ts';
+import { formatReward, imageReadingReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
+import { SeerJudge, SeerReader } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
 export const stage2ConfigSchema = z.object({
@@ -45,6 +46,7 @@ export const stage2ConfigSchema = z.object({
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
   subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
+  imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -85,10 +87,15 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
   return memoiseImages(async (p, s) => generator.generateImages(p, s));
 }
 
-/** Stage 2's rewards (Eq. 9 + format, and the subject check): `judge` is the frozen evaluator, `checker` its caption checks, `generate` the frozen generator's (memoised) draws. */
-export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, checker: CaptionChecker): RewardFunction<RepromptMeta>[] {
-  const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker, weight: config.subjectCheck })] : [];
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked];
+/**
+ * Stage 2's rewards (Eq. 9 + format, the subject check and the image reading): `judge` is the
+ * frozen evaluator's pairwise verdict, `evaluator` the same frozen model asked its caption checks
+ * and its readings, `generate` the frozen generator's (memoised) draws.
+ */
+export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini): RewardFunction<RepromptMeta>[] {
+  const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker: evaluator, weight: config.subjectCheck })] : [];
+  const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, reader: new SeerReader(evaluator), generate, weight: config.imageReading })] : [];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
