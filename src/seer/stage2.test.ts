@@ -31,7 +31,10 @@ describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
       expect(Number.isInteger(m['rewards/preference/mean']! * 8)).toBe(true);
       // And the evaluator's subject check of each reprompt's text, at its default weight 0.5.
       expect(Number.isInteger(m['rewards/subject_check/mean']! * 4)).toBe(true);
-      expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']! + 0.5 * m['rewards/subject_check/mean']!, 12);
+      // And the evaluator's reading of each drawn image (0, 1/3, 2/3 or 1), at its default weight 1.
+      const read = m['rewards/image_reading/mean']!;
+      expect(read * 12).toBeCloseTo(Math.round(read * 12), 9);
+      expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']! + 0.5 * m['rewards/subject_check/mean']! + read, 12);
     }
     expect(readFileSync(join(dir, 'stage2', 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(frozen.transformer.exportWeights().get('h0.qkv.w')!.data).toEqual(frozenBefore);

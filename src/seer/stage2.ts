@@ -15,8 +15,8 @@
  * Beyond the paper, chosen on validation (docs/seer.md): the judge sees each pair both ways round
  * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss; and a second reward
  * (`subjectCheck`, weight 0.5) pays a reprompt whose text the evaluator's own caption check reads as
- * showing the prompt's subject. Optional (`imageReading`, off by default): a third reward pays the
- * evaluator's own reading of the drawn image — subject, then instruction (./rewards.ts).
+ * showing the prompt's subject; a third (`imageReading`, weight 1) pays the evaluator's own reading
+ * of the drawn image — its subject, then the instruction (./rewards.ts).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -46,7 +46,7 @@ export const stage2ConfigSchema = z.object({
   soft: z.boolean().describe('reward = the evaluator\'s preference probability instead of its 0/1 verdict').default(false),
   orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
   subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
-  imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper)").default(0),
+  imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
