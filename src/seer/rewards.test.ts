@@ -157,5 +157,8 @@ describe('Stage 2 extras: both orders, the subject check, the image reading', ()
     expect([read, drawn]).toEqual([4, 4]);
     expect(await rewardFn.score([...batch].reverse())).toEqual([0, 2 / 3, 0, 2 / 3, 1]);
     expect([read, drawn]).toEqual([4, 4]); // the same (instruction, prompt, seed, reprompt) is not drawn or read again
+    // Paying the subject check alone: the copy and the smiling cat earn as much as the elaboration.
+    const subjectOnly = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, reader, generate, of: 'subject' });
+    expect(await subjectOnly.score(batch)).toEqual([1, 1, 0, 1, 0]);
   });
 });

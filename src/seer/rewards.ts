@@ -39,7 +39,7 @@
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, subjectCheckContext } from '../model/templates.ts';
 import { probabilityOfA } from './roles.ts';
-import { readingRank, type ImageReader } from './refine.ts';
+import { readingRank, type ImageReader, type Reading } from './refine.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
@@ -179,10 +179,15 @@ export function subjectCheckReward(options: { model: CompletionDecoder; checker:
   };
 }
 
-/** Stage 2's image reading (above): readingRank / 3 of the evaluator's reading of the reprompt's drawn image; 0 for a broken format. */
+/**
+ * Stage 2's image reading (above): readingRank / 3 of the evaluator's reading of the reprompt's drawn
+ * image, or with `of: 'subject'` its subject check alone (1 or 0); 0 for a broken format.
+ */
 export function imageReadingReward(options: {
   model: CompletionDecoder;
   reader: ImageReader;
+  /** What of the reading pays: both checks in the A.2 order (default), or the subject alone. */
+  of?: 'both' | 'subject';
   /** The frozen generator (memoised: the preference reward drew these images already). */
   generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
   weight?: number;
@@ -201,7 +206,8 @@ export function imageReadingReward(options: {
       if (missing.length > 0) {
         const images = await options.generate(missing.map((k) => reprompts[k]!), missing.map((k) => metas[k]!.imageSeed));
         const readings = await options.reader.readImages(missing.map((k, n) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, image: images[n]! })));
-        missing.forEach((k, n) => read.set(keys[k]!, readingRank(readings[n]!) / 3));
+        const score = options.of === 'subject' ? (r: Reading) => (r.subject ? 1 : 0) : (r: Reading) => readingRank(r) / 3;
+      missing.forEach((k, n) => read.set(keys[k]!, score(readings[n]!)));
       }
       valid.forEach((i, k) => (out[i] = read.get(keys[k]!)!));
       return out;

@@ -47,6 +47,7 @@ export const stage2ConfigSchema = z.object({
   orders: z.enum(['seeded', 'both']).describe("how the evaluator sees each (reprompt, naive) pair: both (both orders, A.2 scores averaged: a split verdict is a tie, 0.5; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison); the soft reward always asks both").default('both'),
   subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
   imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
+  imageReadingOf: z.enum(['both', 'subject']).describe("what of the image reading pays: both checks in the A.2 order, or the subject check alone").default('both'),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -94,7 +95,7 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
  */
 export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini): RewardFunction<RepromptMeta>[] {
   const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker: evaluator, weight: config.subjectCheck })] : [];
-  const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, reader: new SeerReader(evaluator), generate, weight: config.imageReading })] : [];
+  const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, reader: new SeerReader(evaluator), generate, weight: config.imageReading, of: config.imageReadingOf })] : [];
   return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read];
 }
 
