@@ -28,8 +28,11 @@ describe.skipIf(!engine.available())('Stage-2 GRPO bench', () => {
     expect(r.contexts).toHaveLength(B);
     expect(r.completions).toHaveLength(B);
     for (const n of r.completions) expect(n).toBeLessThanOrEqual(config.maxCompletionLength);
-    // The base writes the reprompt format, so the reward asks, in one call, for a reprompt image and a naive image per valid completion.
-    expect(r.imageCalls).toHaveLength(1);
+    // The base writes the reprompt format, so the preference reward asks, in one call, for a reprompt image and a naive image per valid
+    // completion; the image-reading reward (on by default) asks again for each distinct reprompt image, every one already drawn.
+    expect(r.imageCalls).toHaveLength(config.imageReading > 0 ? 2 : 1);
+    if (config.imageReading > 0) expect(r.imageCalls[1]!.length).toBeGreaterThan(0);
+    if (config.imageReading > 0) expect(2 * r.imageCalls[1]!.length).toBeLessThanOrEqual(r.imageCalls[0]!.length);
     const asked = r.imageCalls[0]!.length;
     expect(asked).toBeGreaterThan(0);
     expect(asked % 2).toBe(0);

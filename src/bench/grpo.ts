@@ -7,7 +7,9 @@
  *  - Stage 2 (RLMT): `promptsPerStep` (4) reprompt contexts × G (8) think + reprompt completions of
  *    up to 48 tokens; the reward draws each valid reprompt's 64-code image and the naive image
  *    (memoised per (prompt, seed)) with the frozen generator and has the frozen judge compare them
- *    blind (two-image contexts, up to 64 answer tokens, then answer scoring); KL 0.04. The
+ *    blind (two-image contexts, up to 64 answer tokens, then answer scoring); the image-reading
+ *    reward asks for the reprompt images again (all memoised: TRL's reward functions would each
+ *    draw them) and has the evaluator caption and check them; KL 0.04. The
  *    (instruction, prompt) pairs come from the world's training pools; prompts, rewards and GRPO
  *    settings are Stage 2's own (`repromptPrompts`, `stage2Rewards`, `stage2GrpoConfig`).
  * Each step also records its token work (lengths per row), which the PyTorch references replay

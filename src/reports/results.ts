@@ -155,6 +155,8 @@ export const validationSchema = z.strictObject({
   table1: table1Schema,
   table1Generated: table1GeneratedSchema,
   stage2VsNaive: versusNaiveSchema.nullable(),
+  /** The oracle's failure type of each validation reprompt (absent from runs made before 2026-12-06 morning). */
+  stage2Failures: failureCountsSchema.optional(),
 });
 
 /**

@@ -92,6 +92,8 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(results.validation?.table1 ?? {})).toEqual(['zeroShot', 'phase1Only', 'seerEval']);
     expect(Object.keys(results.validation?.table1Generated ?? {})).toEqual(['zeroShot', 'seerEval']);
     expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
+    // Every validation row's reprompt has one failure type (or is ok).
+    expect(Object.values(results.validation?.stage2Failures ?? {}).reduce((a, b) => a + b, 0)).toBe(results.validation?.stage2VsNaive?.total.cases);
     const stepsDir = join(out, 'steps');
     const stepRecord = z.record(z.string(), z.record(z.string(), z.unknown()));
     const zeroShotStep = readJson(join(stepsDir, 'table1-zero-shot.json'), stepRecord);

@@ -33,8 +33,10 @@ import { replaySchema } from '../seer/replay.ts';
 import { REPLAY_TASKS } from '../pretrain/mix.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
+import { classifyReprompt, countFailures } from '../eval/failures.ts';
 import { partInChild, runGenerator } from './eval-parts.ts';
 import {
+  failureCountsSchema,
   generatedAccuracySchema,
   judgeAccuracySchema,
   parseWith,
@@ -115,7 +117,7 @@ const judgeStepSchema = z.strictObject({
 });
 type JudgeStep = z.infer<typeof judgeStepSchema>;
 const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema.optional(), seerEval: judgeStepSchema });
-const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional() });
+const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional(), validationFailures: failureCountsSchema.optional() });
 const timingsSchema = z.record(z.string(), z.number());
 
 /** The judges that have a value, by name, in Table 1's order. */
@@ -233,8 +235,11 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // Stage 2 on validation (what a recipe choice such as --policy-init reads): the reprompter vs
     // naive concatenation, oracle-judged, both drawn by the evaluation's generator (one model: the
     // final weights themselves).
+    // And the oracle's failure type of each validation reprompt (from its text): a reprompter that
+    // writes the bare prompt also beats naive concatenation, which often loses the subject, so the
+    // win ratio alone cannot tell it from one that follows the instruction (docs/seer.md).
     const validation = existsSync(valFile) ? await repromptWinRatio(policy, runGenerator(opts, { base, stage2: policy }), readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
-    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation } : {}) });
+    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation.table, validationFailures: validation.failures } : {}) });
   }
 
   const zeroShot = read('table1-zero-shot', judgeStepSchema);
@@ -258,6 +263,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
       table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only?.validation, seerEval: stage1.seerEval.validation }),
       table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only?.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
       stage2VsNaive: read('stage2', stage2StepSchema).validationVsNaive ?? null,
+      ...(read('stage2', stage2StepSchema).validationFailures ? { stage2Failures: read('stage2', stage2StepSchema).validationFailures } : {}),
     },
     ...evaluation,
   });
@@ -278,12 +284,17 @@ function readEvaluationStep(file: string, legacy: Pick<RunEvaluation, 'testset' 
 
 export type { SeerMini };
 
-/** The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, `base` draws both). */
-export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<z.infer<typeof versusNaiveSchema>> {
+/**
+ * The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, `base` draws
+ * both), and the oracle's failure type of each reprompt's text (a broken format counts as such).
+ */
+export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<{ table: z.infer<typeof versusNaiveSchema>; failures: z.infer<typeof failureCountsSchema> }> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
-  const seer = (await new SeerReprompter(policy).reprompt(requests, { seed })).map((o) => o.reprompt);
+  const outputs = await new SeerReprompter(policy).reprompt(requests, { seed });
+  const seer = outputs.map((o) => o.reprompt);
   const naive = rows.map((r) => naivePrompt(r));
   const seeds = evaluationImageSeeds(seed, imageSeeds);
   const table = await winRatioTable({ rows, seer, baseline: naive, generator: new SeerMiniGenerator(base), judge: new OracleJudge(), imageSeeds: seeds, seed });
-  return { total: table.total, id: table.id };
+  const failures = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : seer[i]!)));
+  return { table: { total: table.total, id: table.id }, failures };
 }

@@ -31,6 +31,6 @@ const cells: [string, typeof base, typeof base][] = [
   ['one model: Stage 2 reprompts and draws', oneFinal, oneFinal],
 ];
 for (const [name, policy, drawer] of cells) {
-  const t = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds);
+  const t = (await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds)).table;
   console.log(`${name.padEnd(52)} vs naive ${t.total.winRatio.toFixed(2)} [${t.total.low.toFixed(2)}, ${t.total.high.toFixed(2)}]`);
 }
