@@ -30,12 +30,14 @@
  *    as the caption of the image it asks for — answers yes. Endogenous like the verdict (the
  *    model's understanding, no oracle), and aimed at what a split verdict does not pay for: a
  *    reprompt that drops the subject ties with one that keeps it and misses the instruction.
- *  - image reading (Stage 2, optional, beyond the paper): the frozen evaluator's reading of the
+ *  - image reading (Stage 2, beyond the paper, on by default): the frozen evaluator's reading of the
  *    *image* the reprompt drew (the one the preference reward judged): it captions the image in its
  *    own words and answers the same two checks, scored in the oracle's A.2 order — subject 2/3,
  *    instruction 1/3 — so a reprompt the generator draws without its subject earns less than one
  *    it draws with it, whatever the text says. The naive image is the same for a whole group, so
- *    within a group this ranks the reprompts as "reads better than naive" would.
+ *    within a group this ranks the reprompts as "reads better than naive" would. `of: 'subject'`
+ *    pays the subject check alone (the instruction check is right about compliance only 0.2–0.4 of
+ *    the times it says yes on Stage 2's drafts; on validation the two tie, docs/seer.md).
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, subjectCheckContext } from '../model/templates.ts';
 import { probabilityOfA } from './roles.ts';
