@@ -25,7 +25,7 @@
  *    A.2 scores: a win read both ways earns 1, a split verdict 0.5, a loss 0 (twice the judge
  *    calls). The soft reward always asks both orders and averages the probabilities.
  *  - A completion that breaks the format earns 0 here (and 0 format reward), below a tie.
- *  - subject check (Stage 2, optional, beyond the paper): 1 when the frozen evaluator's own caption
+ *  - subject check (Stage 2, beyond the paper, on by default at weight 0.5): 1 when the frozen evaluator's own caption
  *    check — "does the image show the subject of the prompt?" asked of the reprompt's *text*, read
  *    as the caption of the image it asks for — answers yes. Endogenous like the verdict (the
  *    model's understanding, no oracle), and aimed at what a split verdict does not pay for: a
