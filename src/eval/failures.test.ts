@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReprompt, countFailures } from './failures.ts';
+import { classifyReprompt, countFailures, repromptFailures } from './failures.ts';
 
 const scaryCute = 'Make the object look scary, yet undeniably cute.';
 
@@ -15,5 +15,11 @@ describe('failure taxonomy (A.4.3)', () => {
 
   it('counts every type', () => {
     expect(countFailures(['ok', 'ok', 'format'])).toEqual({ ok: 2, format: 1, type1_concatenation: 0, type2_misinterpretation: 0, type3_neglect: 0, subject_lost: 0 });
+  });
+
+  it("counts a reprompter's outputs, an output that broke the format as `format` whatever text it fell back to", () => {
+    const rows = [{ instruction: scaryCute, prompt: 'a cat' }, { instruction: scaryCute, prompt: 'a cat' }, { instruction: scaryCute, prompt: 'a cat' }];
+    const outputs = [{ reprompt: 'an orange cat with big eyes and fangs' }, { reprompt: 'a cat', validFormat: true }, { reprompt: 'an orange cat with big eyes and fangs', validFormat: false }];
+    expect(repromptFailures(rows, outputs)).toEqual({ ok: 1, format: 1, type1_concatenation: 0, type2_misinterpretation: 0, type3_neglect: 1, subject_lost: 0 });
   });
 });

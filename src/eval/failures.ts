@@ -35,3 +35,8 @@ export function countFailures(types: readonly FailureType[]): Record<FailureType
   for (const t of types) out[t]++;
   return out;
 }
+
+/** The failure counts of a reprompter's outputs for `rows` (an output flagged `validFormat: false` counts as `format`, whatever it fell back to). */
+export function repromptFailures(rows: readonly { instruction: string; prompt: string }[], outputs: readonly { reprompt: string; validFormat?: boolean }[]): Record<FailureType, number> {
+  return countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : outputs[i]!.reprompt)));
+}

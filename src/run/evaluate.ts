@@ -42,7 +42,7 @@ import { loadSeerMini } from '../model/checkpoint.ts';
 import { writeReport } from '../reports/report.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
-import { classifyReprompt, countFailures } from '../eval/failures.ts';
+import { repromptFailures } from '../eval/failures.ts';
 import { generalCapabilities } from '../eval/general.ts';
 import { averageWords, evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
@@ -95,7 +95,7 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
     return {
       texts,
       row: { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) },
-      failures: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : texts[i]!))),
+      failures: repromptFailures(rows, outputs),
     };
   };
   const naive = await part('Table 2 vs naive', () => measure('naive', new NaiveReprompter()));
@@ -127,7 +127,7 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
     gallery,
     table2: { naive: naive.row, 'base (CoT)': baseCoT.row, 'text-only': textOnly.row, oracle: oracleElaboration.row, seerAverageWords: averageWords(seer) },
     failures: {
-      seer: countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, seerOut[i]!.validFormat === false ? null : seer[i]!))),
+      seer: repromptFailures(rows, seerOut),
       naive: naive.failures,
       'base (CoT)': baseCoT.failures,
       'text-only': textOnly.failures,

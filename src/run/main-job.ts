@@ -33,7 +33,7 @@ import { replaySchema } from '../seer/replay.ts';
 import { REPLAY_TASKS } from '../pretrain/mix.ts';
 import { writeReport } from '../reports/report.ts';
 import { evaluateRun } from './evaluate.ts';
-import { classifyReprompt, countFailures } from '../eval/failures.ts';
+import { repromptFailures } from '../eval/failures.ts';
 import { partInChild, runGenerator } from './eval-parts.ts';
 import {
   failureCountsSchema,
@@ -244,6 +244,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
 
   const zeroShot = read('table1-zero-shot', judgeStepSchema);
   const stage1 = read('stage1', stage1StepSchema);
+  const stage2 = read('stage2', stage2StepSchema);
   if (!done('evaluation')) {
     say('evaluation: Tables 1–5 and failure types on the test set, from the saved checkpoints');
     finish('evaluation', await evaluateRun(out, { outDir: out, base, say, started: { ...(baseTables ? { base: baseTables } : {}), ...(stage1Tables ? { stage1: stage1Tables } : {}) } }));
@@ -262,8 +263,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     validation: {
       table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only?.validation, seerEval: stage1.seerEval.validation }),
       table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only?.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
-      stage2VsNaive: read('stage2', stage2StepSchema).validationVsNaive ?? null,
-      ...(read('stage2', stage2StepSchema).validationFailures ? { stage2Failures: read('stage2', stage2StepSchema).validationFailures } : {}),
+      stage2VsNaive: stage2.validationVsNaive ?? null,
+      ...(stage2.validationFailures ? { stage2Failures: stage2.validationFailures } : {}),
     },
     ...evaluation,
   });
@@ -295,6 +296,5 @@ export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: r
   const naive = rows.map((r) => naivePrompt(r));
   const seeds = evaluationImageSeeds(seed, imageSeeds);
   const table = await winRatioTable({ rows, seer, baseline: naive, generator: new SeerMiniGenerator(base), judge: new OracleJudge(), imageSeeds: seeds, seed });
-  const failures = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : seer[i]!)));
-  return { table: { total: table.total, id: table.id }, failures };
+  return { table: { total: table.total, id: table.id }, failures: repromptFailures(rows, outputs) };
 }

@@ -194,6 +194,7 @@ export function imageReadingReward(options: {
   generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
   weight?: number;
 }): RewardFunction<RepromptMeta> {
+  const score = options.of === 'subject' ? (r: Reading) => (r.subject ? 1 : 0) : (r: Reading) => readingRank(r) / 3;
   // A greedy reading of a frozen draw depends only on (instruction, prompt, reprompt, seed).
   const read = new Map<string, number>();
   return {
@@ -208,8 +209,7 @@ export function imageReadingReward(options: {
       if (missing.length > 0) {
         const images = await options.generate(missing.map((k) => reprompts[k]!), missing.map((k) => metas[k]!.imageSeed));
         const readings = await options.reader.readImages(missing.map((k, n) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, image: images[n]! })));
-        const score = options.of === 'subject' ? (r: Reading) => (r.subject ? 1 : 0) : (r: Reading) => readingRank(r) / 3;
-      missing.forEach((k, n) => read.set(keys[k]!, score(readings[n]!)));
+        missing.forEach((k, n) => read.set(keys[k]!, score(readings[n]!)));
       }
       valid.forEach((i, k) => (out[i] = read.get(keys[k]!)!));
       return out;

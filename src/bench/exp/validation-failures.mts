@@ -10,7 +10,7 @@ import { readJsonl } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
-import { classifyReprompt, countFailures } from '../../eval/failures.ts';
+import { repromptFailures } from '../../eval/failures.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
 
@@ -18,6 +18,6 @@ for (const run of process.argv.slice(2)) {
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { dataSeed: number };
   const rows = readJsonl(join(run, 'data', 'vie-val.jsonl'), testRowSchema);
   const outputs = await new SeerReprompter(loadSeerMini(join(run, 'stage2-model')).model).reprompt(rows, { seed: config.dataSeed });
-  const counts = countFailures(rows.map((r, i) => classifyReprompt(r.instruction, r.prompt, outputs[i]!.validFormat === false ? null : outputs[i]!.reprompt)));
+  const counts = repromptFailures(rows, outputs);
   console.log(`${run.padEnd(16)} ${rows.length} rows ${JSON.stringify(counts)}`);
 }
