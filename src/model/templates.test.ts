@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, thinkAnswer } from './templates.ts';
+import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, recalledPhrases, saysPhrase, thinkAnswer } from './templates.ts';
+import { baseReprompt, instructionRecall } from '../pretrain/mix.ts';
+import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
+import { TRAIN_PROMPTS } from '../world/prompts.ts';
+import { Rng } from '../core/rng.ts';
 
 describe('output parsing', () => {
   it('reads a well-formed verdict and reprompt', () => {
@@ -84,5 +88,38 @@ describe('caption checks and the read opening', () => {
     expect(parseReadings(graded)).toEqual({ a: { subject: false, instruction: true }, b: { subject: true, instruction: false } });
     expect(splitCheckAnswer('it has snow, blue, no <eos>').reasons).toBe('it has snow, blue');
     expect(splitCheckAnswer('swing, prompt bridge, yes').reasons).toBe('swing, prompt bridge');
+  });
+});
+
+describe('recalled phrases (what a reasoning recalls from the knowledge corpus)', () => {
+  it('reads the recall shapes pretraining teaches, and nothing from a reasoning that recalls nothing', () => {
+    expect(recalledPhrases('the prompt is a snail at home. that means stone.')).toEqual(['stone']);
+    expect(recalledPhrases('the user wants a cat. something cute often has a smile or big eyes.')).toEqual(['a smile', 'big eyes']);
+    expect(recalledPhrases('the instruction wants something royal: a crown or purple, and something wintry: snow.')).toEqual(['a crown', 'purple', 'snow']);
+    expect(recalledPhrases('the instruction wants something refined: a bow, and nothing crude like fangs.')).toEqual(['a bow']);
+    expect(recalledPhrases('the user wants a storm.')).toEqual([]);
+  });
+
+  it('finds a recall in every base reprompt and instruction recall that names cues', () => {
+    const rng = new Rng(3);
+    let recalls = 0;
+    for (let i = 0; i < 200; i++) {
+      const { think } = baseReprompt(rng, rng.pick(TRAIN_INSTRUCTIONS), rng.pick(TRAIN_PROMPTS));
+      if (/that means|often has/.test(think)) {
+        recalls++;
+        expect(recalledPhrases(think).length, think).toBeGreaterThan(0);
+      }
+      const wants = instructionRecall(rng, rng.pick(TRAIN_INSTRUCTIONS));
+      if (wants.includes(':')) expect(recalledPhrases(wants).length, wants).toBeGreaterThan(0);
+    }
+    expect(recalls).toBeGreaterThan(40);
+  });
+
+  it('says a phrase only as whole words', () => {
+    expect(saysPhrase('a gray stone cat, at night', 'stone')).toBe(true);
+    expect(saysPhrase('a gray stone cat, at night', 'at night')).toBe(true);
+    expect(saysPhrase('a gray stone cat', 'one')).toBe(false);
+    expect(saysPhrase('a cat with big  eyes', 'big eyes')).toBe(true);
+    expect(saysPhrase('a cat with eyes', 'big eyes')).toBe(false);
   });
 });

@@ -225,3 +225,28 @@ export function parseRepromptOutput(text: string): RepromptParse {
   if (!parsed.ok) return parsed;
   return { ok: true, think: parsed.think, reprompt: parsed.answer };
 }
+
+/**
+ * The cue phrases a reasoning recalls from the knowledge corpus, in the shapes pretraining taught
+ * (src/pretrain/mix.ts: `baseReprompt`, `instructionRecall`): "that means stone or ice.",
+ * "something cute often has a smile or big eyes.", "the instruction wants something royal: a crown
+ * or purple." Empty when the reasoning recalls nothing; a part that names cues to avoid ("nothing
+ * crude like …") is left out.
+ */
+export function recalledPhrases(think: string): string[] {
+  const phrases: string[] = [];
+  for (const m of think.toLowerCase().matchAll(/(?:that means|often has|wants [^:.]*:)\s+([^.]*)\./g)) {
+    // "…: a crown or purple, and something wintry: snow" lists two parts; "nothing crude like mud" names cues to avoid.
+    for (const part of (m[1] ?? '').replace(/,? and something [^:.]*:\s*/g, ', ').split(/,? or |, and |, /)) {
+      const phrase = part.trim();
+      if (phrase !== '' && !/^(nothing|something) /.test(phrase) && !phrases.includes(phrase)) phrases.push(phrase);
+    }
+  }
+  return phrases;
+}
+
+/** Whether `text` says `phrase` as whole words ("a stone cat" says "stone", not "one"). */
+export function saysPhrase(text: string, phrase: string): boolean {
+  const escaped = phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return new RegExp(`(?:^|[^a-z])${escaped}(?:$|[^a-z])`).test(text.toLowerCase());
+}

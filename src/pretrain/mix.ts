@@ -468,7 +468,7 @@ export function baseReprompt(rng: Rng, ins: Instruction, prompt: PromptItem): { 
 }
 
 /** Every cue a rule asks for, over all its parts (the cues of `is` leaves and of `cues` concepts). */
-function ruleCues(rule: Rule): Cue[] {
+export function ruleCues(rule: Rule): Cue[] {
   switch (rule.kind) {
     case 'is':
       return rule.values.map((value) => ({ attr: rule.attr, value }));

@@ -128,7 +128,7 @@ export function writeReport(runDir: string, results: RunResults = readRunResults
     'stage1 phase 2': readMetrics(join(runDir, 'stage1', 'phase2', 'metrics.jsonl')),
     'stage2': readMetrics(join(runDir, 'stage2', 'metrics.jsonl')),
   };
-  const charts = ['reward', 'rewards/verdict/mean', 'rewards/preference/mean', 'rewards/subject_check/mean', 'rewards/image_reading/mean', 'frac_reward_zero_std', 'entropy', 'kl', 'completions/mean_length', 'clip_ratio/region_mean', 'timing/step']
+  const charts = ['reward', 'rewards/verdict/mean', 'rewards/preference/mean', 'rewards/subject_check/mean', 'rewards/image_reading/mean', 'rewards/recall_carried/mean', 'frac_reward_zero_std', 'entropy', 'kl', 'completions/mean_length', 'clip_ratio/region_mean', 'timing/step']
     .map((metric) => svgChart(metric, Object.fromEntries(Object.entries(runs).map(([name, rows]) => [name, rows.map((r) => r[metric] as number).filter((v) => v !== undefined)]).filter(([, ys]) => (ys as number[]).length > 0))))
     .join('');
   const gallery = results.gallery

@@ -8,7 +8,7 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { imageReadingReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
 import { subjectCheckContext } from '../model/templates.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { resolveQuery } from '../oracle/judge.ts';
@@ -160,5 +160,22 @@ describe('Stage 2 extras: both orders, the subject check, the image reading', ()
     // Paying the subject check alone: the copy and the smiling cat earn as much as the elaboration.
     const subjectOnly = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, reader, generate, of: 'subject' });
     expect(await subjectOnly.score(batch)).toEqual([1, 1, 0, 1, 0]);
+  });
+
+  it('recall carried: the share of the reasoning\'s recalled descriptors the answer says; 0 without a recall the generator can draw, or with a broken format', async () => {
+    const texts = [
+      thinkAnswer('the user wants a cat. that means wooden.', 'a wooden cat'),
+      thinkAnswer('the user wants a cat. that means wood.', 'a wooden cat'), // "wood" is no descriptor the generator reads (it says "wooden")
+      thinkAnswer('the user wants a cat. something cute often has a smile or big eyes.', 'a cat with a smile'),
+      thinkAnswer('the user wants a cat. something cute often has a smile or big eyes.', 'a cat with big eyes and a smile'),
+      thinkAnswer('the user wants a cat. that means stone.', 'a blue metal cat, among sparkles'),
+      thinkAnswer('the user wants a cat.', 'a stone cat'), // recalls nothing
+      thinkAnswer('the user wants a cat. that means a cat.', 'a cat'), // recalls nothing drawable
+      'that means stone. a stone cat', // broken format
+    ];
+    const batch = texts.map((_, i) => ({ prompt: { id: 'row-1', context: [], meta }, completion: { tokens: [i], truncated: false } }));
+    const rewardFn = recallCarriedReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! } });
+    expect(rewardFn.name).toBe('recall_carried');
+    expect(await rewardFn.score(batch)).toEqual([1, 0, 0.5, 1, 0, 0, 0, 0]);
   });
 });

@@ -38,8 +38,15 @@
  *    within a group this ranks the reprompts as "reads better than naive" would. `of: 'subject'`
  *    pays the subject check alone (the instruction check is right about compliance only 0.2–0.4 of
  *    the times it says yes on Stage 2's drafts; on validation the two tie, docs/seer.md).
+ *  - recall carried (Stage 2, beyond the paper, off by default): the share of the descriptors the
+ *    reprompt's own reasoning recalled from the knowledge corpus ("that means stone or ice") that
+ *    its answer says. The base model's reasoning often names the right cue and its answer ignores
+ *    it — the cognitive gap inside one output; this pays the answer for following the model's own
+ *    reasoning, not for any particular cue (no oracle: the reasoning may recall wrongly). A
+ *    reasoning that recalls nothing the generator can draw earns 0.
  */
-import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, subjectCheckContext } from '../model/templates.ts';
+import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, recalledPhrases, saysPhrase, subjectCheckContext } from '../model/templates.ts';
+import { DESCRIPTOR_PHRASES } from '../world/knowledge.ts';
 import { probabilityOfA } from './roles.ts';
 import { readingRank, type ImageReader, type Reading } from './refine.ts';
 import type { SeerMini } from '../model/umm.ts';
@@ -214,6 +221,21 @@ export function imageReadingReward(options: {
       valid.forEach((i, k) => (out[i] = read.get(keys[k]!)!));
       return out;
     },
+  };
+}
+
+/** Stage 2's recall-carried reward (above): the share of the reasoning's recalled, drawable descriptors that the answer says; 0 for none or a broken format. */
+export function recallCarriedReward(options: { model: CompletionDecoder; weight?: number }): RewardFunction<RepromptMeta> {
+  return {
+    name: 'recall_carried',
+    weight: options.weight ?? 1,
+    score: (batch) =>
+      batch.map((x) => {
+        const parsed = parseRepromptOutput(options.model.decodeText(x.completion.tokens));
+        if (!parsed.ok) return 0;
+        const recalled = recalledPhrases(parsed.think).filter((phrase) => DESCRIPTOR_PHRASES.has(phrase));
+        return recalled.length === 0 ? 0 : recalled.filter((phrase) => saysPhrase(parsed.reprompt, phrase)).length / recalled.length;
+      }),
   };
 }
 

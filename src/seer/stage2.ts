@@ -31,7 +31,7 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { formatReward, imageReadingReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
+import { formatReward, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge, SeerReader } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
@@ -48,6 +48,7 @@ export const stage2ConfigSchema = z.object({
   subjectCheck: z.number().nonnegative().describe("weight of the subject-check reward: the frozen evaluator's own check that the reprompt's text shows the prompt's subject (0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
   imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   imageReadingOf: z.enum(['both', 'subject']).describe("what of the image reading pays: both checks in the A.2 order, or the subject check alone").default('both'),
+  recallCarried: z.number().nonnegative().describe("weight of the recall-carried reward: the share of the descriptors the reprompt's own reasoning recalled that its answer says (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -89,14 +90,15 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
 }
 
 /**
- * Stage 2's rewards (Eq. 9 + format, the subject check and the image reading): `judge` is the
+ * Stage 2's rewards (Eq. 9 + format, the subject check, the image reading and the recall carried): `judge` is the
  * frozen evaluator's pairwise verdict, `evaluator` the same frozen model asked its caption checks
  * and its readings, `generate` the frozen generator's (memoised) draws.
  */
 export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini): RewardFunction<RepromptMeta>[] {
   const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker: evaluator, weight: config.subjectCheck })] : [];
   const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, reader: new SeerReader(evaluator), generate, weight: config.imageReading, of: config.imageReadingOf })] : [];
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read];
+  const carried = config.recallCarried > 0 ? [recallCarriedReward({ model: policyModel, weight: config.recallCarried })] : [];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */

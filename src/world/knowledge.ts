@@ -9,7 +9,7 @@
 import type { Rng } from '../core/rng.ts';
 import { CONCEPTS, type Concept, type Cue } from './concepts.ts';
 import { ACCESSORY_WORDS, BACKGROUND_WORDS, EYES_WORDS, MATERIAL_WORDS, MOUTH_WORDS, STYLE_WORDS, BLUSH_WORD } from './grammar.ts';
-import type { Attribute } from './spec.ts';
+import { ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, type Attribute } from './spec.ts';
 
 /** The words an instruction uses for each concept. */
 export const CONCEPT_WORDS: Record<Concept, string[]> = {
@@ -65,6 +65,20 @@ export function cuePhrase(cue: Cue): string {
   if (cue.attr === 'colour') return String(cue.value);
   return words[cue.attr]?.[String(cue.value)] ?? String(cue.value);
 }
+
+/** Every descriptor the generator's captions can say, as `cuePhrase` words it ("stone", "big eyes", "at night"): what a reasoning can recall that a drawing can carry. */
+export const DESCRIPTOR_PHRASES: ReadonlySet<string> = new Set(
+  [
+    ...MATERIALS.map((value) => cuePhrase({ attr: 'material', value })),
+    ...COLOURS.map((value) => cuePhrase({ attr: 'colour', value })),
+    ...STYLES.map((value) => cuePhrase({ attr: 'style', value })),
+    ...ACCESSORIES.map((value) => cuePhrase({ attr: 'accessory', value })),
+    ...EYES.map((value) => cuePhrase({ attr: 'eyes', value })),
+    ...MOUTHS.map((value) => cuePhrase({ attr: 'mouth', value })),
+    ...BACKGROUNDS.map((value) => cuePhrase({ attr: 'background', value })),
+    BLUSH_WORD,
+  ].filter((phrase) => phrase !== ''),
+);
 
 const TEMPLATES = [
   (w: string, list: string) => `Something ${w} often has ${list}.`,
