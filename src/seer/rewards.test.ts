@@ -8,7 +8,7 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { drawnReadings, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
 import { subjectCheckContext } from '../model/templates.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { resolveQuery } from '../oracle/judge.ts';
@@ -150,7 +150,8 @@ describe('Stage 2 extras: both orders, the subject check, the image reading', ()
     };
     let drawn = 0;
     const generate = (p: readonly string[], s: readonly number[]) => ((drawn += p.length), renderer.generate(p, s));
-    const rewardFn = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, reader, generate });
+    const readings = drawnReadings(reader, generate);
+    const rewardFn = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, readings });
     expect(rewardFn.name).toBe('image_reading');
     // The oracle's elaboration reads right; the naive copy and the smiling cat keep the subject only; the dog loses it; the broken format earns 0.
     expect(await rewardFn.score(batch)).toEqual([1, 2 / 3, 0, 2 / 3, 0]);
@@ -158,8 +159,15 @@ describe('Stage 2 extras: both orders, the subject check, the image reading', ()
     expect(await rewardFn.score([...batch].reverse())).toEqual([0, 2 / 3, 0, 2 / 3, 1]);
     expect([read, drawn]).toEqual([4, 4]); // the same (instruction, prompt, seed, reprompt) is not drawn or read again
     // Paying the subject check alone: the copy and the smiling cat earn as much as the elaboration.
-    const subjectOnly = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, reader, generate, of: 'subject' });
+    const subjectOnly = imageReadingReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, readings, of: 'subject' });
     expect(await subjectOnly.score(batch)).toEqual([1, 1, 0, 1, 0]);
+    expect([read, drawn]).toEqual([4, 4]); // the readings are shared: nothing drawn or read again
+    // The recall-carried reward gated by the same readings: the dog ("wood" → "a wooden dog") carries its recall and loses the subject.
+    const recallTexts = [thinkAnswer('that means wooden.', 'a wooden dog'), thinkAnswer('that means wooden.', 'a wooden cat')];
+    const recallBatch = recallTexts.map((_, i) => ({ prompt: { id: 'row-1', context: [], meta }, completion: { tokens: [i], truncated: false } }));
+    const decode = { decodeText: (tokens: readonly number[]) => recallTexts[tokens[0]!]! };
+    expect(await recallCarriedReward({ model: decode }).score(recallBatch)).toEqual([1, 1]);
+    expect(await recallCarriedReward({ model: decode, subjectGate: readings }).score(recallBatch)).toEqual([0, 1]);
   });
 
   it('recall carried: the share of the reasoning\'s recalled descriptors the answer says; 0 without a recall the generator can draw, or with a broken format', async () => {

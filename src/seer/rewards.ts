@@ -43,7 +43,8 @@
  *    its answer says. The base model's reasoning often names the right cue and its answer ignores
  *    it — the cognitive gap inside one output; this pays the answer for following the model's own
  *    reasoning, not for any particular cue (no oracle: the reasoning may recall wrongly). A
- *    reasoning that recalls nothing the generator can draw earns 0.
+ *    reasoning that recalls nothing the generator can draw earns 0. Optionally gated by the image
+ *    reading's subject check: carrying pays only while the drawn image keeps the subject.
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, recalledPhrases, saysPhrase, subjectCheckContext } from '../model/templates.ts';
 import { DESCRIPTOR_PHRASES } from '../world/knowledge.ts';
@@ -188,67 +189,91 @@ export function subjectCheckReward(options: { model: CompletionDecoder; checker:
   };
 }
 
+/** The frozen draws of reprompts and the evaluator's reading of each (the reward functions that read them share one). */
+export interface DrawnReadings {
+  /** The reading of the image each reprompt draws at its row's seed; each distinct (instruction, prompt, seed, reprompt) is drawn and read once. */
+  read(metas: readonly RepromptMeta[], reprompts: readonly string[]): Promise<Reading[]>;
+}
+
+/** `reader`'s readings of the frozen generator's draws (memoised: a greedy reading of a frozen draw depends only on its key). */
+export function drawnReadings(reader: ImageReader, generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>): DrawnReadings {
+  const memo = new Map<string, Reading>();
+  return {
+    read: async (metas, reprompts) => {
+      const keys = metas.map((m, k) => [m.instruction, m.prompt, m.imageSeed, reprompts[k]].join('\u0000'));
+      const missing = [...new Set(keys.filter((key) => !memo.has(key)))].map((key) => keys.indexOf(key));
+      if (missing.length > 0) {
+        const images = await generate(missing.map((k) => reprompts[k]!), missing.map((k) => metas[k]!.imageSeed));
+        const readings = await reader.readImages(missing.map((k, n) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, image: images[n]! })));
+        missing.forEach((k, n) => memo.set(keys[k]!, { subject: readings[n]!.subject, instruction: readings[n]!.instruction }));
+      }
+      return keys.map((key) => memo.get(key)!);
+    },
+  };
+}
+
 /**
  * Stage 2's image reading (above): readingRank / 3 of the evaluator's reading of the reprompt's drawn
  * image, or with `of: 'subject'` its subject check alone (1 or 0); 0 for a broken format.
  */
 export function imageReadingReward(options: {
   model: CompletionDecoder;
-  reader: ImageReader;
+  /** The evaluator's readings of the frozen generator's draws (the preference reward drew these images already). */
+  readings: DrawnReadings;
   /** What of the reading pays: both checks in the A.2 order (default), or the subject alone. */
   of?: 'both' | 'subject';
-  /** The frozen generator (memoised: the preference reward drew these images already). */
-  generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
   weight?: number;
 }): RewardFunction<RepromptMeta> {
   const score = options.of === 'subject' ? (r: Reading) => (r.subject ? 1 : 0) : (r: Reading) => readingRank(r) / 3;
-  // A greedy reading of a frozen draw depends only on (instruction, prompt, reprompt, seed).
-  const read = new Map<string, number>();
   return {
     name: 'image_reading',
     weight: options.weight ?? 1,
     score: async (batch) => {
       const { valid, reprompts } = validReprompts(options.model, batch);
       const out = batch.map(() => 0);
-      const metas = valid.map((i) => batch[i]!.prompt.meta);
-      const keys = metas.map((m, k) => [m.instruction, m.prompt, m.imageSeed, reprompts[k]].join('\u0000'));
-      const missing = [...new Set(keys.filter((key) => !read.has(key)))].map((key) => keys.indexOf(key));
-      if (missing.length > 0) {
-        const images = await options.generate(missing.map((k) => reprompts[k]!), missing.map((k) => metas[k]!.imageSeed));
-        const readings = await options.reader.readImages(missing.map((k, n) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, image: images[n]! })));
-        missing.forEach((k, n) => read.set(keys[k]!, score(readings[n]!)));
-      }
-      valid.forEach((i, k) => (out[i] = read.get(keys[k]!)!));
+      const readings = await options.readings.read(valid.map((i) => batch[i]!.prompt.meta), reprompts);
+      valid.forEach((i, k) => (out[i] = score(readings[k]!)));
       return out;
     },
   };
 }
 
-/** Stage 2's recall-carried reward (above): the share of the reasoning's recalled, drawable descriptors that the answer says; 0 for none or a broken format. */
-export function recallCarriedReward(options: { model: CompletionDecoder; weight?: number }): RewardFunction<RepromptMeta> {
+/**
+ * Stage 2's recall-carried reward (above): the share of the reasoning's recalled, drawable
+ * descriptors that the answer says; 0 for none or a broken format. With `subjectGate`, paid only
+ * when the evaluator's reading of the drawn image still shows the prompt's subject (the A.2 order:
+ * a cue carried at the subject's cost is no gain).
+ */
+export function recallCarriedReward(options: { model: CompletionDecoder; subjectGate?: DrawnReadings; weight?: number }): RewardFunction<RepromptMeta> {
   return {
     name: 'recall_carried',
     weight: options.weight ?? 1,
-    score: (batch) =>
-      batch.map((x) => {
-        const parsed = parseRepromptOutput(options.model.decodeText(x.completion.tokens));
-        if (!parsed.ok) return 0;
-        const recalled = recalledPhrases(parsed.think).filter((phrase) => DESCRIPTOR_PHRASES.has(phrase));
-        return recalled.length === 0 ? 0 : recalled.filter((phrase) => saysPhrase(parsed.reprompt, phrase)).length / recalled.length;
-      }),
+    score: async (batch) => {
+      const out = batch.map(() => 0);
+      const { valid, reprompts, thinks } = validReprompts(options.model, batch);
+      const carried = valid.map((_, k) => {
+        const recalled = recalledPhrases(thinks[k]!).filter((phrase) => DESCRIPTOR_PHRASES.has(phrase));
+        return recalled.length === 0 ? 0 : recalled.filter((phrase) => saysPhrase(reprompts[k]!, phrase)).length / recalled.length;
+      });
+      const gate = options.subjectGate ? (await options.subjectGate.read(valid.map((i) => batch[i]!.prompt.meta), reprompts)).map((r) => (r.subject ? 1 : 0)) : valid.map(() => 1);
+      valid.forEach((i, k) => (out[i] = carried[k]! * gate[k]!));
+      return out;
+    },
   };
 }
 
-/** The completions of `batch` in the reprompt format: their indices, and each one's reprompt (Stage 2's rewards score only these). */
-function validReprompts(model: CompletionDecoder, batch: readonly { completion: { tokens: readonly number[] } }[]): { valid: number[]; reprompts: string[] } {
+/** The completions of `batch` in the reprompt format: their indices, and each one's reprompt and reasoning (Stage 2's rewards score only these). */
+function validReprompts(model: CompletionDecoder, batch: readonly { completion: { tokens: readonly number[] } }[]): { valid: number[]; reprompts: string[]; thinks: string[] } {
   const valid: number[] = [];
   const reprompts: string[] = [];
+  const thinks: string[] = [];
   batch.forEach((x, i) => {
     const parsed = parseRepromptOutput(model.decodeText(x.completion.tokens));
     if (parsed.ok) {
       valid.push(i);
       reprompts.push(parsed.reprompt);
+      thinks.push(parsed.think);
     }
   });
-  return { valid, reprompts };
+  return { valid, reprompts, thinks };
 }

@@ -31,7 +31,7 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { formatReward, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
+import { drawnReadings, formatReward, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge, SeerReader } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
@@ -49,6 +49,7 @@ export const stage2ConfigSchema = z.object({
   imageReading: z.number().nonnegative().describe("weight of the image-reading reward: the frozen evaluator's own reading of the image the reprompt drew — its subject (2/3), then the instruction (1/3) (0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   imageReadingOf: z.enum(['both', 'subject']).describe("what of the image reading pays: both checks in the A.2 order, or the subject check alone").default('both'),
   recallCarried: z.number().nonnegative().describe("weight of the recall-carried reward: the share of the descriptors the reprompt's own reasoning recalled that its answer says (0 = off; beyond the paper)").default(0),
+  recallCarriedGate: z.enum(['none', 'subject']).describe("when the recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -96,8 +97,9 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
  */
 export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini): RewardFunction<RepromptMeta>[] {
   const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker: evaluator, weight: config.subjectCheck })] : [];
-  const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, reader: new SeerReader(evaluator), generate, weight: config.imageReading, of: config.imageReadingOf })] : [];
-  const carried = config.recallCarried > 0 ? [recallCarriedReward({ model: policyModel, weight: config.recallCarried })] : [];
+  const readings = drawnReadings(new SeerReader(evaluator), generate);
+  const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, readings, weight: config.imageReading, of: config.imageReadingOf })] : [];
+  const carried = config.recallCarried > 0 ? [recallCarriedReward({ model: policyModel, weight: config.recallCarried, ...(config.recallCarriedGate === 'subject' ? { subjectGate: readings } : {}) })] : [];
   return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried];
 }
 
