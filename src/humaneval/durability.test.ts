@@ -31,8 +31,9 @@ async function round(db: string, raters: { id: number; token: string }[], acked:
     raters.map(async (rater) => {
       const response = await fetch(`${server.url}/api/rater/items`, { headers: { Authorization: `Bearer ${rater.token}` } });
       const { items } = (await response.json()) as { items: { item_id: number; choice: string | null }[] };
+      // Raters keep voting after the kill until their own request fails, as real clients would: so
+      // the kill always cuts requests off, however fast the in-flight ones were answered before it.
       for (const item of items.filter((i) => i.choice === null)) {
-        if (killed) return;
         const choice = CHOICES[(rater.id * 5 + item.item_id) % 3] ?? 'tie';
         const status = await putVote(server.url, rater.token, item.item_id, choice);
         if (status !== 200) {
