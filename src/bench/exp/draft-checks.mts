@@ -5,7 +5,8 @@
 // drawn image (its caption, then the same checks). Reported, against the oracle's truth about
 // each drawn image: how often each check is right, P(oracle: complies | check yes) and P(… | no);
 // and what picking a draft by those checks would give — the oracle's compliance, subject kept and
-// win ratio against the naive image of the same seed — next to the first draft (single shot).
+// win ratio against the naive image of the same seed — next to the first draft (single shot); and
+// the image reading with ties broken by whether the draft's answer carries its reasoning's recall.
 // npx tsx src/bench/exp/draft-checks.mts RUN [DRAFTS] [ROWS]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -16,7 +17,8 @@ import { judgeBlind } from '../../roles/blind.ts';
 import { naivePrompt } from '../../roles/roles.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
 import { engine } from '../../engine/torch.ts';
-import type { ImageReading } from '../../model/templates.ts';
+import { recalledPhrases, saysPhrase, type ImageReading } from '../../model/templates.ts';
+import { DESCRIPTOR_PHRASES } from '../../world/knowledge.ts';
 engine.setThreads(1, 1);
 
 const [run, drafts, nRows] = [process.argv[2]!, Number(process.argv[3] ?? 8), Number(process.argv[4] ?? 1000)];
@@ -29,7 +31,13 @@ const rows = readJsonl(join(run, 'data', 'vie-val.jsonl'), testRowSchema).slice(
 const seeds = [11, 12];
 const cases = rows.flatMap((row) => seeds.map((seed) => ({ row, seed })));
 const asks = cases.flatMap((c) => Array.from({ length: drafts }, () => c));
-const texts = (await new SeerReprompter(reprompter).reprompt(asks.map((a) => a.row), { seed: 7 })).map((r) => r.reprompt);
+const drafted = await new SeerReprompter(reprompter).reprompt(asks.map((a) => a.row), { seed: 7 });
+const texts = drafted.map((r) => r.reprompt);
+// Whether each draft's answer says every drawable descriptor its reasoning recalled (the recall-carried reward's 1).
+const carries = drafted.map((r) => {
+  const recalled = recalledPhrases(r.reasoning ?? '').filter((p) => DESCRIPTOR_PHRASES.has(p));
+  return recalled.length > 0 && recalled.every((p) => saysPhrase(r.reprompt, p)) ? 1 : 0;
+});
 const textReadings = reader.readCaptions(asks.map((a, i) => ({ instruction: a.row.instruction, prompt: a.row.prompt, caption: texts[i]! })));
 const images = generator.generateImages(texts, asks.map((a) => a.seed));
 const naive = generator.generateImages(cases.map((c) => naivePrompt(c.row)), cases.map((c) => c.seed));
@@ -67,6 +75,7 @@ const pickers: Record<string, (idx: number[]) => number> = {
   'best text reading (subject, then instruction)': (idx) => idx.reduce((b, i) => (score(textReadings[i]!) > score(textReadings[b]!) ? i : b)),
   'best image reading (subject, then instruction)': (idx) => idx.reduce((b, i) => (score(imageReadings[i]!) > score(imageReadings[b]!) ? i : b)),
   'best text, then image reading': (idx) => idx.reduce((b, i) => (4 * score(textReadings[i]!) + score(imageReadings[i]!) > 4 * score(textReadings[b]!) + score(imageReadings[b]!) ? i : b)),
+  'best image reading, then the recall carried': (idx) => idx.reduce((b, i) => (2 * score(imageReadings[i]!) + carries[i]! > 2 * score(imageReadings[b]!) + carries[b]! ? i : b)),
   'oracle pick (ceiling)': (idx) => idx.reduce((b, i) => (truth[i]!.score > truth[b]!.score ? i : b)),
 };
 for (const [name, pick] of Object.entries(pickers)) {
