@@ -251,15 +251,22 @@ export function recallCarriedReward(options: { model: CompletionDecoder; subject
     score: async (batch) => {
       const out = batch.map(() => 0);
       const { valid, reprompts, thinks } = validReprompts(options.model, batch);
-      const carried = valid.map((_, k) => {
-        const recalled = recalledPhrases(thinks[k]!).filter((phrase) => DESCRIPTOR_PHRASES.has(phrase));
-        return recalled.length === 0 ? 0 : recalled.filter((phrase) => saysPhrase(reprompts[k]!, phrase)).length / recalled.length;
-      });
+      const carried = valid.map((_, k) => carriedShare(drawableRecall(thinks[k]!), reprompts[k]!));
       const gate = options.subjectGate ? (await options.subjectGate.read(valid.map((i) => batch[i]!.prompt.meta), reprompts)).map((r) => (r.subject ? 1 : 0)) : valid.map(() => 1);
       valid.forEach((i, k) => (out[i] = carried[k]! * gate[k]!));
       return out;
     },
   };
+}
+
+/** The descriptors a reasoning recalled that the generator's captions can say: what the recall-carried reward reads. */
+export function drawableRecall(think: string): string[] {
+  return recalledPhrases(think).filter((phrase) => DESCRIPTOR_PHRASES.has(phrase));
+}
+
+/** The share of the `recalled` descriptors that `reprompt` says (0 when nothing was recalled). */
+export function carriedShare(recalled: readonly string[], reprompt: string): number {
+  return recalled.length === 0 ? 0 : recalled.filter((phrase) => saysPhrase(reprompt, phrase)).length / recalled.length;
 }
 
 /** The completions of `batch` in the reprompt format: their indices, and each one's reprompt and reasoning (Stage 2's rewards score only these). */

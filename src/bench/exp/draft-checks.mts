@@ -17,8 +17,8 @@ import { judgeBlind } from '../../roles/blind.ts';
 import { naivePrompt } from '../../roles/roles.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
 import { engine } from '../../engine/torch.ts';
-import { recalledPhrases, saysPhrase, type ImageReading } from '../../model/templates.ts';
-import { DESCRIPTOR_PHRASES } from '../../world/knowledge.ts';
+import type { ImageReading } from '../../model/templates.ts';
+import { carriedShare, drawableRecall } from '../../seer/rewards.ts';
 engine.setThreads(1, 1);
 
 const [run, drafts, nRows] = [process.argv[2]!, Number(process.argv[3] ?? 8), Number(process.argv[4] ?? 1000)];
@@ -34,10 +34,7 @@ const asks = cases.flatMap((c) => Array.from({ length: drafts }, () => c));
 const drafted = await new SeerReprompter(reprompter).reprompt(asks.map((a) => a.row), { seed: 7 });
 const texts = drafted.map((r) => r.reprompt);
 // Whether each draft's answer says every drawable descriptor its reasoning recalled (the recall-carried reward's 1).
-const carries = drafted.map((r) => {
-  const recalled = recalledPhrases(r.reasoning ?? '').filter((p) => DESCRIPTOR_PHRASES.has(p));
-  return recalled.length > 0 && recalled.every((p) => saysPhrase(r.reprompt, p)) ? 1 : 0;
-});
+const carries = drafted.map((r) => (carriedShare(drawableRecall(r.reasoning ?? ''), r.reprompt) === 1 ? 1 : 0));
 const textReadings = reader.readCaptions(asks.map((a, i) => ({ instruction: a.row.instruction, prompt: a.row.prompt, caption: texts[i]! })));
 const images = generator.generateImages(texts, asks.map((a) => a.seed));
 const naive = generator.generateImages(cases.map((c) => naivePrompt(c.row)), cases.map((c) => c.seed));

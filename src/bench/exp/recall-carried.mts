@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { readJsonl } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
-import { recalledPhrases, saysPhrase } from '../../model/templates.ts';
+import { recalledPhrases } from '../../model/templates.ts';
+import { carriedShare, drawableRecall } from '../../seer/rewards.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
 import { classifyReprompt, countFailures, type FailureType } from '../../eval/failures.ts';
 import { ruleCues } from '../../pretrain/mix.ts';
-import { DESCRIPTOR_PHRASES, cuePhrase } from '../../world/knowledge.ts';
+import { cuePhrase } from '../../world/knowledge.ts';
 import { findInstruction } from '../../world/instructions.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -30,11 +31,11 @@ for (const where of models) {
   outputs.forEach((out, i) => {
     const row = asks[i]!;
     const type = classifyReprompt(row.instruction, row.prompt, out.validFormat ? out.reprompt : null);
-    const phrases = out.validFormat ? recalledPhrases(out.reasoning ?? '').filter((p) => DESCRIPTOR_PHRASES.has(p)) : [];
+    const phrases = out.validFormat ? drawableRecall(out.reasoning ?? '') : [];
     if (phrases.length === 0) return void groups['no recall']!.push(type);
     const wanted = new Set(ruleCues(findInstruction(row.instruction)!.rule).map(cuePhrase));
     const right = phrases.every((p) => wanted.has(p));
-    const carried = phrases.some((p) => saysPhrase(out.reprompt, p));
+    const carried = carriedShare(phrases, out.reprompt) > 0;
     groups[`recall ${right ? 'right' : 'wrong'}, ${carried ? 'carried' : 'not carried'}`]!.push(type);
   });
   console.log(`${dir}: ${rows.length} validation rows × ${drafts} drafts`);
