@@ -135,7 +135,7 @@ export class SeerMini {
       const subject = answers[next++]!.yes === true;
       if (item.instruction === null) return { subject, instruction: null };
       const { reasons, yes } = answers[next++]!;
-      return { subject, instruction: yes === true, ...(reasons.startsWith('it has ') ? { evidence: reasons } : {}) };
+      return { subject, instruction: yes === true, ...(reasons.includes('it has ') ? { evidence: reasons.slice(reasons.indexOf('it has ')) } : {}) };
     });
   }
 
@@ -220,8 +220,11 @@ export class SeerMini {
 
 export { engine };
 
-/** Tokens a caption check's answer may run to ("it has a golden crown, a smile, big eyes, yes": 14). */
-export const CHECK_ANSWER_TOKENS = 20;
+/**
+ * Tokens a caption check's answer may run to ("it has a golden crown, a smile, big eyes, yes": 14;
+ * with the rule recalled first, up to 57 for "scary, yet cute": pretrain/mix.ts CheckStyle).
+ */
+export const CHECK_ANSWER_TOKENS = 64;
 
 /** Distinct contexts per forward batch of `sampleText` / `scoreAnswers` (memory, not maths). */
 export const CHUNK_CONTEXTS = 64;

@@ -25,6 +25,7 @@ import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts
 import { CONCEPTS, cueCount, cueMatches, type Concept, type Cue } from '../world/concepts.ts';
 import { elaborate, evaluateRule, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
+import { freshWording, ruleKeywords, ruleRecall } from '../world/wordings.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec, type Subject,
@@ -114,6 +115,8 @@ export interface MixerOptions {
    * subject slots show another subject, so "yes" is right two times in three.
    */
   judgeReading?: JudgeReadingPairs;
+  /** How the caption checks' instruction question is taught (`CheckStyle`). */
+  checks?: CheckStyle;
 }
 
 /** How a reading judge example draws its two images (`MixerOptions.judgeReading`). */
@@ -126,6 +129,7 @@ export class PretrainMixer {
   private readonly corpus: string[];
   private readonly emptyCaptions: number;
   private readonly judgeReading: JudgeReadingPairs;
+  private readonly checks: CheckStyle;
 
   constructor(rng: Rng, mix: Partial<Record<PretrainTask, number>> = DEFAULT_MIX, options: MixerOptions = {}) {
     this.rng = rng;
@@ -133,6 +137,7 @@ export class PretrainMixer {
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
     this.emptyCaptions = options.emptyCaptions ?? 0;
     this.judgeReading = options.judgeReading ?? 'off';
+    this.checks = options.checks ?? {};
   }
 
   next(): PretrainExample {
@@ -191,7 +196,7 @@ export class PretrainMixer {
         return { task, context: [{ text: context }], target: [{ text: yes ? 'yes' : 'no' }], images: [] };
       }
       case 'caption_check': {
-        const { context, answer } = captionCheckCase(rng, rng.pick(INSTRUCTIONS), pretrainPrompt(rng));
+        const { context, answer } = captionCheckCase(rng, rng.pick(INSTRUCTIONS), pretrainPrompt(rng), this.checks);
         return { task, context: [{ text: context }], target: [{ text: `${answer} <eos>` }], images: [] };
       }
       case 'pair_question': {
@@ -348,7 +353,7 @@ export function subjectMatchCase(rng: Rng, prompt: PromptItem): { context: strin
  * own caption of each image; judge-format verdicts stay random, so nothing here says which of two
  * images wins.
  */
-export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem): { context: string; answer: string; yes: boolean; question: 'subject' | 'instruction'; kind: string } {
+export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem, style: CheckStyle = {}): { context: string; answer: string; yes: boolean; question: 'subject' | 'instruction'; kind: string } {
   if (rng.bool()) {
     const shown = balancedSubject(rng, prompt);
     const spec = { ...randomSpec(rng, { pChange: 0.45 }), subject: shown };
@@ -367,7 +372,25 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem)
   })();
   const yes = evaluateRule(ins.rule, pick.spec).satisfied;
   const cues = ruleCues(ins.rule).filter((cue) => cueMatches(pick.spec, cue)).map(cuePhrase).filter((phrase) => phrase !== ''); // (a plain slot has no phrase)
-  return { context: instructionCheckContext(ins.text, captionOf(pick.spec)), answer: checkAnswer([`it has ${cues.length ? [...new Set(cues)].join(', ') : 'no change'}`], yes), yes, question: 'instruction', kind: pick.kind };
+  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule) ?? ins.text) : ins.text;
+  const listed = `it has ${cues.length ? [...new Set(cues)].join(', ') : 'no change'}`;
+  const reasons = style.recall ? [`wants ${ruleRecall(ins.rule)}. ${listed}`] : style.keywords ? [`asks ${ruleKeywords(ins.rule, text).join(', ')}. ${listed}`] : [listed];
+  return { context: instructionCheckContext(text, captionOf(pick.spec)), answer: checkAnswer(reasons, yes), yes, question: 'instruction', kind: pick.kind };
+}
+
+/**
+ * How the instruction check is taught (`MixerOptions.checks`; both off in the v16 and v17 bases):
+ * `wordings` — the share of instruction checks whose instruction is a fresh wording of its rule
+ * (world/wordings.ts `freshWording`), so the check reads the instruction's concept words instead of
+ * recognising a memorised text; `recall` — the answer first says what the rule wants in descriptor
+ * words ("wants two of red eyes, fangs, …. it has fangs, red eyes, yes"), the concept → cue links
+ * the knowledge corpus states, then lists the caption's cues among them.
+ */
+export interface CheckStyle {
+  wordings?: number;
+  recall?: boolean;
+  /** The answer first copies the instruction's words for what it asks ("asks cheerful. it has yellow, at sunset, yes": world/wordings.ts `ruleKeywords`). */
+  keywords?: boolean;
 }
 
 /** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */

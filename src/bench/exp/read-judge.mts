@@ -7,6 +7,8 @@
 // rendered scene), how often the verdict the readings imply is right (a tie counts half: what a
 // judge that follows its reading would score), a perfect reader of the same captions, and the judge
 // itself continuing the opening (its verdict; answered "a"; how often it follows a reading that decides).
+// PARAPHRASE=1 asks the validation judgements with each instruction's paraphrase, a wording no
+// pretraining task shows (a stand-in, on validation, for instructions the model never read).
 // npx tsx src/bench/exp/read-judge.mts CHECKPOINT DATA_DIR [ROWS] [FRESH]
 import { join } from 'node:path';
 import { readJsonl } from '../../core/io.ts';
@@ -49,13 +51,14 @@ const truth: { subject: boolean; instruction: boolean }[] = [];
 const qs: Q[] = [];
 for (const r of rows) {
   const rule = findInstruction(r.instruction)!.rule;
+  const asked = process.env.PARAPHRASE ? findInstruction(r.instruction)!.paraphrases[0]! : r.instruction; // a wording pretraining never showed
   const pos = images.push(await readPng(join(data, r.quadruplet!.positive))) - 1;
   truth[pos] = { subject: true, instruction: true };
   for (const n of r.negatives ?? []) {
     const neg = images.push(await readPng(join(data, n.image))) - 1;
     const spec = parseCaption(n.caption).spec; // the world's caption of the negative's scene
     truth[neg] = { subject: spec.subject === r.subject, instruction: evaluateRule(rule, spec).satisfied };
-    for (const posFirst of [true, false]) qs.push({ kind: n.kind, ins: r.instruction, prompt: r.prompt, subject: r.subject, pos, neg, posFirst });
+    for (const posFirst of [true, false]) qs.push({ kind: n.kind, ins: asked, prompt: r.prompt, subject: r.subject, pos, neg, posFirst });
   }
 }
 const order = (q: Q) => (q.posFirst ? [q.pos, q.neg] : [q.neg, q.pos]) as [number, number];

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
+import { CONCEPTS, type Concept } from './concepts.ts';
+import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS } from './instructions.ts';
+import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
+import { all, cues, is, none, type Rule } from './rules.ts';
+import { freshWording, ruleKeywords, ruleRecall } from './wordings.ts';
+
+/** The concepts a rule reads, in order. */
+const conceptsOf = (rule: Rule): Concept[] => (rule.kind === 'all' ? rule.of.flatMap(conceptsOf) : rule.kind === 'cues' || rule.kind === 'none' ? [rule.concept] : []);
+
+describe('instruction wordings', () => {
+  it('rewords every concept-only training rule with one of the words of each of its concepts, in several ways', () => {
+    const rng = new Rng(3);
+    let reworded = 0;
+    for (const ins of TRAIN_INSTRUCTIONS) {
+      const texts = new Set<string>();
+      for (let i = 0; i < 30; i++) {
+        const text = freshWording(rng, ins.rule);
+        if (text === null) break;
+        texts.add(text);
+        for (const concept of conceptsOf(ins.rule)) expect(CONCEPT_WORDS[concept].some((w) => text.includes(w)), `${text} names ${concept}`).toBe(true);
+        expect(text).toMatch(/^[A-Z].*\.$/);
+        expect(text).not.toMatch(/\ba [aeiou]/); // "an icy look", not "a icy look"
+      }
+      if (texts.size > 0) reworded++;
+      if (texts.size > 0) expect(texts.size, ins.text).toBeGreaterThanOrEqual(3);
+    }
+    expect(reworded).toBe(59); // every training rule but "simple and plain, yet eye-catching"
+    expect(freshWording(rng, is('colour', 'red', 'brown'))).toBeNull();
+    expect(freshWording(rng, all(is('style', 'normal'), cues('fierce')))).toBeNull();
+  });
+
+  it('never writes an out-of-distribution instruction text nor any paraphrase (they stay unread wordings)', () => {
+    const ood = new Set([...OOD_INSTRUCTIONS.map((ins) => ins.text), ...[...TRAIN_INSTRUCTIONS, ...OOD_INSTRUCTIONS].flatMap((ins) => ins.paraphrases)]);
+    const rng = new Rng(4);
+    for (let i = 0; i < 3000; i++) {
+      const text = freshWording(rng, rng.pick(TRAIN_INSTRUCTIONS).rule);
+      if (text !== null) expect(ood.has(text), text).toBe(false);
+    }
+  });
+
+  it("recalls what a rule wants in the generator's descriptor words", () => {
+    expect(ruleRecall(is('material', 'ice'))).toBe('ice');
+    expect(ruleRecall(is('colour', 'red', 'brown'))).toBe('red or brown');
+    expect(ruleRecall(is('material', 'plain'))).toBe('plain material');
+    const scaryCute = ruleRecall(all(cues('scary'), cues('cute')));
+    expect(scaryCute).toBe(`one of ${CONCEPTS.scary.map(cuePhrase).join(', ')} and one of ${CONCEPTS.cute.map(cuePhrase).join(', ')}`);
+    expect(ruleRecall(cues('royal', 2))).toMatch(/^two of a golden crown, purple, /);
+    expect(ruleRecall(none('crude'))).toMatch(/^none of pencil sketch, /);
+  });
+
+  it("copies the instruction's own words for what it asks, or names the part when the text does not", () => {
+    expect(ruleKeywords(cues('cheerful', 2), 'Make it appear cheerful and bright.')).toEqual(['cheerful']);
+    expect(ruleKeywords(all(cues('scary'), cues('cute')), 'Make it look menacing but adorable.')).toEqual(['menacing', 'adorable']);
+    expect(ruleKeywords(is('material', 'wood'), 'Make it a carving in wood.')).toEqual(['wood']);
+    expect(ruleKeywords(is('material', 'stone'), 'Sculpt it from rough granite.')).toEqual(['stone']);
+    expect(ruleKeywords(is('accessory', 'tophat'), 'Give it a tall black top hat.')).toEqual(['top hat']);
+    expect(ruleKeywords(cues('lonely', 2), 'Make this picture convey loneliness.')).toEqual([CONCEPT_WORDS.lonely[0]]);
+  });
+});
