@@ -6,6 +6,7 @@ import { buildVie } from '../data/vie.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { judgeAccuracy } from './judge-accuracy.ts';
+import { findInstruction } from '../world/instructions.ts';
 
 describe('Table 1 (judge accuracy, both orders)', () => {
   it('counts each order once: pure position bias scores exactly 0.5, the oracle near 1', async () => {
@@ -22,5 +23,12 @@ describe('Table 1 (judge accuracy, both orders)', () => {
     expect(oracle.total.n).toBe(biased.total.n);
     expect(oracle.total.accuracy).toBeGreaterThan(0.9);
     expect(oracle.answeredA).toBeCloseTo(0.5, 1);
+    // Asked in paraphrases: the same cases, each instruction in a wording that is not its text.
+    const asked: string[] = [];
+    const recording: PairwiseJudge = { name: 'recording', judge: async (qs) => qs.map((q) => (asked.push(q.instruction), { verdict: 'B' })) };
+    const paraphrased = await judgeAccuracy(recording, data, undefined, { paraphrased: true });
+    expect(paraphrased.total.n).toBe(biased.total.n);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const text of asked) expect(findInstruction(text)?.paraphrases).toContain(text);
   });
 });

@@ -54,6 +54,7 @@ export function reportMarkdown(results: RunResults): string {
   }
   kindTable('## Validation — Table 1 by negative kind, renders (recipe choices read this, never the test set)', validation?.table1);
   kindTable('## Validation — Table 1 by negative kind, the base generator\'s own images', validation?.table1Generated);
+  kindTable('## Validation — Table 1 by negative kind, renders, each instruction in its paraphrase (a wording no pretraining task shows)', validation?.table1Paraphrased);
   const fidelity = Object.entries(results.rewardFidelity);
   if (fidelity.length) {
     lines.push('', '## Reward fidelity — SEER\'s judge vs the oracle on (reprompt image, naive image), the pairs Stage 2 is rewarded on', '', '| reprompts | agreement (oracle decided) | when the reprompt wins | when naive wins | oracle ties | identical images | judge says "reprompt" on oracle ties | reward gap (judge − oracle) | both orders: agreement (split = ½) | both orders: split | pairs |', '|---|---|---|---|---|---|---|---|---|---|---|');

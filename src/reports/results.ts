@@ -154,6 +154,8 @@ export type RunEvaluation = z.infer<typeof runEvaluationSchema>;
 export const validationSchema = z.strictObject({
   table1: table1Schema,
   table1Generated: table1GeneratedSchema,
+  /** Table 1 on the validation renders, each instruction asked in its paraphrase (absent from runs made before 2026-12-06 noon). */
+  table1Paraphrased: table1Schema.optional(),
   stage2VsNaive: versusNaiveSchema.nullable(),
   /** The oracle's failure type of each validation reprompt (absent from runs made before 2026-12-06 morning). */
   stage2Failures: failureCountsSchema.optional(),

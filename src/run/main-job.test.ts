@@ -91,6 +91,8 @@ describe('seer run --recipe smoke', () => {
     // Validation numbers come from training; the test tables from the evaluation step alone.
     expect(Object.keys(results.validation?.table1 ?? {})).toEqual(['zeroShot', 'phase1Only', 'seerEval']);
     expect(Object.keys(results.validation?.table1Generated ?? {})).toEqual(['zeroShot', 'seerEval']);
+    expect(Object.keys(results.validation?.table1Paraphrased ?? {})).toEqual(['zeroShot', 'seerEval']);
+    expect(results.validation?.table1Paraphrased?.seerEval?.pairs).toBe(results.validation?.table1.seerEval?.pairs);
     expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
     // Every validation row's reprompt has one failure type (or is ok).
     expect(Object.values(results.validation?.stage2Failures ?? {}).reduce((a, b) => a + b, 0)).toBe(results.validation?.stage2VsNaive?.total.cases);
@@ -98,8 +100,8 @@ describe('seer run --recipe smoke', () => {
     const stepRecord = z.record(z.string(), z.record(z.string(), z.unknown()));
     const zeroShotStep = readJson(join(stepsDir, 'table1-zero-shot.json'), stepRecord);
     const stage1Step = readJson(join(stepsDir, 'stage1.json'), z.record(z.string(), stepRecord));
-    expect(Object.keys(zeroShotStep)).toEqual(['validation', 'validationGenerated']);
-    expect(Object.keys(stage1Step.seerEval ?? {})).toEqual(['validation', 'validationGenerated']);
+    expect(Object.keys(zeroShotStep)).toEqual(['validation', 'validationGenerated', 'validationParaphrased']);
+    expect(Object.keys(stage1Step.seerEval ?? {})).toEqual(['validation', 'validationGenerated', 'validationParaphrased']);
     const evaluationStep = readJson(join(stepsDir, 'evaluation.json'), runEvaluationSchema);
     expect(evaluationStep.table1).toEqual(results.table1);
     // The judge tables ran in a second process beside Stages 1 and 2; in this one they give the same numbers.

@@ -117,6 +117,7 @@ const judgeStepSchema = z.strictObject({
   test: judgeAccuracySchema.optional(),
   validation: judgeAccuracySchema.optional(),
   validationGenerated: generatedAccuracySchema.optional(),
+  validationParaphrased: judgeAccuracySchema.optional(),
 });
 type JudgeStep = z.infer<typeof judgeStepSchema>;
 const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema.optional(), seerEval: judgeStepSchema });
@@ -196,6 +197,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const validationOf = async (model: SeerMini, withGenerated: boolean): Promise<JudgeStep> => ({
     ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, valFile) } : {}),
     ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model, VERDICTS_ONLY), await drawValidation()) } : {}),
+    // The same renders with each instruction in its paraphrase: a wording the model never read (validation holds no OOD instruction).
+    ...(withGenerated && existsSync(valFile) ? { validationParaphrased: await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, valFile, { paraphrased: true }) } : {}),
   });
 
   // (The step keeps its name from when it also judged the test set, so older runs resume.)
@@ -266,6 +269,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     validation: {
       table1: judges({ zeroShot: zeroShot.validation, phase1Only: stage1.phase1Only?.validation, seerEval: stage1.seerEval.validation }),
       table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only?.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
+      ...(stage1.seerEval.validationParaphrased ? { table1Paraphrased: judges({ zeroShot: zeroShot.validationParaphrased, phase1Only: undefined, seerEval: stage1.seerEval.validationParaphrased }) } : {}),
       stage2VsNaive: stage2.validationVsNaive ?? null,
       ...(stage2.validationFailures ? { stage2Failures: stage2.validationFailures } : {}),
     },
