@@ -372,7 +372,7 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
   })();
   const yes = evaluateRule(ins.rule, pick.spec).satisfied;
   const cues = ruleCues(ins.rule).filter((cue) => cueMatches(pick.spec, cue)).map(cuePhrase).filter((phrase) => phrase !== ''); // (a plain slot has no phrase)
-  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule) ?? ins.text) : ins.text;
+  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule, { conceptsOnly: style.conceptsOnly ?? false }) ?? ins.text) : ins.text;
   const listed = `it has ${cues.length ? [...new Set(cues)].join(', ') : 'no change'}`;
   const reasons = style.recall ? [`wants ${ruleRecall(ins.rule)}. ${listed}`] : style.keywords ? [`asks ${ruleKeywords(ins.rule, text).join(', ')}. ${listed}`] : [listed];
   return { context: instructionCheckContext(text, captionOf(pick.spec)), answer: checkAnswer(reasons, yes), yes, question: 'instruction', kind: pick.kind };
@@ -389,6 +389,8 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
 export interface CheckStyle {
   wordings?: number;
   recall?: boolean;
+  /** Fresh wordings for rules over concepts alone; a slot value's instruction keeps its text. */
+  conceptsOnly?: boolean;
   /** The answer first copies the instruction's words for what it asks ("asks cheerful. it has yellow, at sunset, yes": world/wordings.ts `ruleKeywords`). */
   keywords?: boolean;
 }

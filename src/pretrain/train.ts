@@ -44,6 +44,7 @@ export const pretrainRecipeSchema = z.object({
   judgeReading: z.enum(JUDGE_READING_PAIRS).describe("judge-format reasoning that reads its descriptions, and how its pairs are drawn (./mix.ts MixerOptions.judgeReading)").default('off'),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
   checkWordings: z.number().min(0).max(1).describe("share of instruction checks asked in a fresh wording of the instruction's rule (./mix.ts CheckStyle)").default(0),
+  checkWordingsOf: z.enum(['all', 'concepts']).describe("which rules get fresh wordings: every rule, or rules over concepts alone (./mix.ts CheckStyle)").default('all'),
   checkRecall: z.boolean().describe('instruction checks first say what the rule wants in descriptor words (./mix.ts CheckStyle)').default(false),
   checkKeywords: z.boolean().describe("instruction checks first copy the instruction's words for what it asks (./mix.ts CheckStyle)").default(false),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
@@ -57,7 +58,7 @@ const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, 
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-most' | 'check-keywords' | 'check-recall', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -190,6 +191,11 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
     name: 'check-wordings', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5,
     mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
   },
+  /** `check-wordings` with fresh wordings for rules over concepts alone (a material's, a style's … instruction keeps its text). */
+  'check-wordings-concepts': {
+    name: 'check-wordings-concepts', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5, checkWordingsOf: 'concepts',
+    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+  },
   /** `check-wordings` with four instruction checks in five in a fresh wording. */
   'check-wordings-most': {
     name: 'check-wordings-most', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8,
@@ -266,7 +272,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: { wordings: recipe.checkWordings, recall: recipe.checkRecall, keywords: recipe.checkKeywords } });
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: { wordings: recipe.checkWordings, conceptsOnly: recipe.checkWordingsOf === 'concepts', recall: recipe.checkRecall, keywords: recipe.checkKeywords } });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
     // A sequence longer than the context (rare: a reading judge example with long captions, ~1 in

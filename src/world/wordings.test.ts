@@ -28,6 +28,9 @@ describe('instruction wordings', () => {
     }
     expect(reworded).toBe(59); // every training rule but "simple and plain, yet eye-catching"
     expect(freshWording(rng, is('colour', 'red', 'brown'))).toBeNull();
+    expect(freshWording(rng, is('material', 'ice'), { conceptsOnly: true })).toBeNull();
+    expect(freshWording(rng, all(is('material', 'plush'), cues('fierce')), { conceptsOnly: true })).toBeNull();
+    expect(freshWording(rng, all(cues('scary'), cues('cute')), { conceptsOnly: true })).toMatch(/,|but|still/);
     expect(freshWording(rng, all(is('style', 'normal'), cues('fierce')))).toBeNull();
   });
 

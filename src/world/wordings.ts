@@ -66,14 +66,20 @@ const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `
  * A new text for a rule: one slot value (a material, a style, an accessory, a colour …), at least
  * two cues of one concept, one cue of each of two concepts (or a material and a concept), cues of
  * one concept and none of another; null for any other rule (none among the training instructions
- * but "simple and plain, yet eye-catching").
+ * but "simple and plain, yet eye-catching"). `conceptsOnly`: null for a rule with a slot value.
  */
-export function freshWording(rng: Rng, rule: Rule): string | null {
+export function freshWording(rng: Rng, rule: Rule, options: { conceptsOnly?: boolean } = {}): string | null {
+  if (options.conceptsOnly && !readsConceptsOnly(rule)) return null;
   for (let tries = 0; tries < 20; tries++) {
     const text = drawWording(rng, rule);
     if (text === null || !PARAPHRASES.has(text)) return text;
   }
   return null;
+}
+
+/** A rule over concepts alone (no slot value): what `conceptsOnly` rewords. */
+function readsConceptsOnly(rule: Rule): boolean {
+  return rule.kind === 'all' ? rule.of.every(readsConceptsOnly) : rule.kind !== 'is';
 }
 
 /** Every instruction's paraphrases: never written here, so they stay wordings no pretraining task shows. */
