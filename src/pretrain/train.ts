@@ -55,6 +55,8 @@ export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
 const CONTINUATION = { init: true, lr: 5e-4, warmup: 30, emptyCaptions: 0.1 } as const;
 /** The judge-reading continuations' mixture from v8 on: half of the steps on the judge format. */
 const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 };
+/** The caption-checks focus mixture (v17's, and every instruction-check continuation of it): 45% caption checks. */
+const CHECKS_FOCUS_MIX = { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 };
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
@@ -180,7 +182,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    */
   'caption-checks-focus': {
     name: 'caption-checks-focus', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read',
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
   /**
    * More caption checks on a caption-checks base (`--init DIR`, v17), half of the instruction
@@ -189,27 +191,27 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    */
   'check-wordings': {
     name: 'check-wordings', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5,
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings` with fresh wordings for rules over concepts alone (a material's, a style's … instruction keeps its text). */
   'check-wordings-concepts': {
     name: 'check-wordings-concepts', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5, checkWordingsOf: 'concepts',
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings` with four instruction checks in five in a fresh wording. */
   'check-wordings-most': {
     name: 'check-wordings-most', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8,
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings-most` with the instruction's words for what it asks copied first ("asks cheerful. it has …, yes"). */
   'check-keywords': {
     name: 'check-keywords', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8, checkKeywords: true,
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
   'check-recall': {
     name: 'check-recall', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8, checkRecall: true,
-    mix: { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 },
+    mix: CHECKS_FOCUS_MIX,
   },
 };
 
