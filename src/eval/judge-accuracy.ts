@@ -72,13 +72,14 @@ export async function scoreJudge(judge: PairwiseJudge, cases: readonly JudgedCas
 /** Judged negatives per case by default: 2 of up to 5 kinds (each kind then covers ~40% of cases). */
 export const NEGATIVES_PER_CASE = 2;
 
-/**
- * Table 1 on the dataset's renders. Image paths resolve against `dataDir`. `paraphrased` asks each
- * case with its instruction's paraphrase, a wording no pretraining task shows: on the validation
- * split (training instructions only) it stands in for instructions the model never read, which only
- * the test's OOD half otherwise has.
- */
+/** Table 1 on the dataset's renders (`renderCases`); `paraphrased` asks them in paraphrases (`paraphrasedCases`). */
 export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, testset = join(dataDir, 'vie-test.jsonl'), options: { kinds?: readonly NegativeKind[]; perCase?: number; paraphrased?: boolean } = {}): Promise<JudgeAccuracy> {
+  const cases = await renderCases(dataDir, testset, options);
+  return scoreJudge(judge, options.paraphrased ? paraphrasedCases(cases) : cases);
+}
+
+/** The judged cases of a test file on the dataset's renders. Image paths resolve against `dataDir`. */
+export async function renderCases(dataDir: string, testset: string, options: { kinds?: readonly NegativeKind[]; perCase?: number } = {}): Promise<JudgedCase[]> {
   const rows = readJsonl(testset, testRowSchema).filter((r) => r.quadruplet);
   const cases: JudgedCase[] = [];
   for (const [i, r] of rows.entries()) {
@@ -86,11 +87,19 @@ export async function judgeAccuracy(judge: PairwiseJudge, dataDir: string, tests
     const stored: { kind: NegativeKind; image: string }[] = r.negatives ?? [{ kind: 'plain', image: r.quadruplet!.negative }];
     const chosen = options.kinds ? stored.filter((n) => options.kinds!.includes(n.kind)) : negativesOf(stored, i, options.perCase ?? NEGATIVES_PER_CASE);
     for (const n of chosen) {
-      const instruction = options.paraphrased ? (findInstruction(r.instruction)?.paraphrases[0] ?? r.instruction) : r.instruction;
-      cases.push({ split: r.split, difficulty: r.difficulty, kind: n.kind, instruction, prompt: r.prompt, positive, negative: await readPng(join(dataDir, n.image)) });
+      cases.push({ split: r.split, difficulty: r.difficulty, kind: n.kind, instruction: r.instruction, prompt: r.prompt, positive, negative: await readPng(join(dataDir, n.image)) });
     }
   }
-  return scoreJudge(judge, cases);
+  return cases;
+}
+
+/**
+ * The same cases, each instruction asked in its paraphrase: a wording no pretraining task shows.
+ * On the validation split (training instructions only) it stands in for instructions the model
+ * never read, which only the test's OOD half otherwise has.
+ */
+export function paraphrasedCases(cases: readonly JudgedCase[]): JudgedCase[] {
+  return cases.map((c) => ({ ...c, instruction: findInstruction(c.instruction)?.paraphrases[0] ?? c.instruction }));
 }
 
 /**

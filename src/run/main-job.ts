@@ -20,7 +20,7 @@ import { engine } from '../engine/torch.ts';
 import { engineReport } from '../engine/blas.ts';
 import { BASE_CHECKPOINT_DIR, loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
 import { JUDGE_DESCRIPTIONS, type SeerMini } from '../model/umm.ts';
-import { generatedCases, judgeAccuracy, judgeAccuracyOnGenerated } from '../eval/judge-accuracy.ts';
+import { generatedCases, judgeAccuracyOnGenerated, paraphrasedCases, renderCases, scoreJudge, type JudgedCase } from '../eval/judge-accuracy.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
@@ -194,12 +194,21 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   // The validation cases as the base generator draws them: drawn once, and only if a step needs them.
   let validationDrawn: ReturnType<typeof generatedCases> | undefined;
   const drawValidation = () => (validationDrawn ??= generatedCases(readJsonl(valFile, testRowSchema), new SeerMiniGenerator(base), new OracleJudge(), opts.dataSeed));
-  const validationOf = async (model: SeerMini, withGenerated: boolean): Promise<JudgeStep> => ({
-    ...(existsSync(valFile) ? { validation: await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, valFile) } : {}),
-    ...(withGenerated && existsSync(valFile) ? { validationGenerated: await judgeAccuracyOnGenerated(new SeerJudge(model, VERDICTS_ONLY), await drawValidation()) } : {}),
-    // The same renders with each instruction in its paraphrase: a wording the model never read (validation holds no OOD instruction).
-    ...(withGenerated && existsSync(valFile) ? { validationParaphrased: await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, valFile, { paraphrased: true }) } : {}),
-  });
+  // The validation cases on their renders: read once, judged at every validation point.
+  let validationRenders: Promise<JudgedCase[]> | undefined;
+  const readValidation = () => (validationRenders ??= renderCases(data, valFile));
+  const validationOf = async (model: SeerMini, withGenerated: boolean): Promise<JudgeStep> => {
+    if (!existsSync(valFile)) return {};
+    const judge = () => new SeerJudge(model, VERDICTS_ONLY);
+    const validation = await scoreJudge(judge(), await readValidation());
+    if (!withGenerated) return { validation };
+    return {
+      validation,
+      validationGenerated: await judgeAccuracyOnGenerated(judge(), await drawValidation()),
+      // The same renders with each instruction in its paraphrase: a wording the model never read (validation holds no OOD instruction).
+      validationParaphrased: await scoreJudge(judge(), paraphrasedCases(await readValidation())),
+    };
+  };
 
   // (The step keeps its name from when it also judged the test set, so older runs resume.)
   if (!done('table1-zero-shot')) {
@@ -218,7 +227,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
       phase1Accuracy = await validationOf(model, false);
     }
     // Phase 2 ends on its best validation point (Table-1 accuracy on the validation cases).
-    const validate = async (m: SeerMini) => (await judgeAccuracy(new SeerJudge(m, VERDICTS_ONLY), data, valFile)).total.accuracy;
+    const validate = async (m: SeerMini) => (await scoreJudge(new SeerJudge(m, VERDICTS_ONLY), await readValidation())).total.accuracy;
     await trainJudgePhase(model, 2, data, join(out, 'stage1'), stage1Config, { quiet: opts.quiet, ...(existsSync(valFile) ? { validate, validateEvery: recipe.validateEvery } : {}) });
     saveSeerMini(stage1Dir, model, { stage: 'stage1', seed: opts.seed });
     finish('stage1', { ...(phase1Accuracy ? { phase1Only: phase1Accuracy } : {}), seerEval: await validationOf(model, true) });
