@@ -170,18 +170,18 @@ describe('pretraining mixture', () => {
     for (let i = 0; i < 400; i++) {
       const ins = TRAIN_INSTRUCTIONS[i % TRAIN_INSTRUCTIONS.length]!;
       const prompt = TRAIN_PROMPTS[i % TRAIN_PROMPTS.length]!;
-      const c = captionCheckCase(styled, ins, prompt, { wordings: 1, recall: true });
+      const c = captionCheckCase(styled, ins, prompt, { wordings: 1, opening: 'recall' });
       if (c.question !== 'instruction') continue;
       instruction++;
       if (!c.context.includes(ins.text)) reworded++;
       expect(c.answer).toMatch(/^wants .+\. it has .+, (yes|no)$/);
       expect(parseCheckAnswer(c.answer)).toBe(c.yes);
-      const keyed = captionCheckCase(new Rng(i), ins, prompt, { wordings: 1, keywords: true });
+      const keyed = captionCheckCase(new Rng(i), ins, prompt, { wordings: 1, opening: 'keywords' });
       if (keyed.question === 'instruction') expect(keyed.answer).toMatch(/^asks [a-z -]+(, [a-z -]+)*\. it has .+, (yes|no)$/);
     }
     expect(instruction).toBeGreaterThan(150);
     expect(reworded / instruction).toBeGreaterThan(0.3); // every concept-only rule is reworded (about half of the instructions)
-    const example = new PretrainMixer(new Rng(16), { caption_check: 1 }, { checks: { recall: true } }).next();
+    const example = new PretrainMixer(new Rng(16), { caption_check: 1 }, { checks: { opening: 'recall' } }).next();
     expect((example.target[0] as { text: string }).text).toMatch(/(^wants .+\. it has|^[a-z]+, prompt [a-z]+), .*(yes|no) <eos>$/);
   });
 

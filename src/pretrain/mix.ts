@@ -372,27 +372,27 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
   })();
   const yes = evaluateRule(ins.rule, pick.spec).satisfied;
   const cues = ruleCues(ins.rule).filter((cue) => cueMatches(pick.spec, cue)).map(cuePhrase).filter((phrase) => phrase !== ''); // (a plain slot has no phrase)
-  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule, { conceptsOnly: style.conceptsOnly ?? false }) ?? ins.text) : ins.text;
+  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule, { conceptsOnly: style.wordingsOf === 'concepts' }) ?? ins.text) : ins.text;
   const listed = `it has ${cues.length ? [...new Set(cues)].join(', ') : 'no change'}`;
-  const reasons = style.recall ? [`wants ${ruleRecall(ins.rule)}. ${listed}`] : style.keywords ? [`asks ${ruleKeywords(ins.rule, text).join(', ')}. ${listed}`] : [listed];
-  return { context: instructionCheckContext(text, captionOf(pick.spec)), answer: checkAnswer(reasons, yes), yes, question: 'instruction', kind: pick.kind };
+  const opening = style.opening === 'recall' ? `wants ${ruleRecall(ins.rule)}. ` : style.opening === 'keywords' ? `asks ${ruleKeywords(ins.rule, text).join(', ')}. ` : '';
+  return { context: instructionCheckContext(text, captionOf(pick.spec)), answer: checkAnswer([`${opening}${listed}`], yes), yes, question: 'instruction', kind: pick.kind };
 }
 
 /**
- * How the instruction check is taught (`MixerOptions.checks`; both off in the v16 and v17 bases):
+ * How the instruction check is taught (`MixerOptions.checks`; all off in the v16 and v17 bases):
  * `wordings` — the share of instruction checks whose instruction is a fresh wording of its rule
- * (world/wordings.ts `freshWording`), so the check reads the instruction's concept words instead of
- * recognising a memorised text; `recall` — the answer first says what the rule wants in descriptor
- * words ("wants two of red eyes, fangs, …. it has fangs, red eyes, yes"), the concept → cue links
- * the knowledge corpus states, then lists the caption's cues among them.
+ * (world/wordings.ts `freshWording`), so the check reads the instruction's words instead of
+ * recognising a memorised text; `wordingsOf` — every rule, or rules over concepts alone (a slot
+ * value's instruction keeps its text); `opening` — what the answer says before it lists the
+ * caption's cues: nothing ('cues', "it has yellow, at sunset, yes"), the rule recalled in
+ * descriptor words ('recall', "wants two of a smile, yellow, …. it has …"), or the instruction's
+ * own words for what it asks ('keywords', "asks cheerful. it has …": world/wordings.ts `ruleKeywords`).
  */
+export const CHECK_OPENINGS = ['cues', 'recall', 'keywords'] as const;
 export interface CheckStyle {
   wordings?: number;
-  recall?: boolean;
-  /** Fresh wordings for rules over concepts alone; a slot value's instruction keeps its text. */
-  conceptsOnly?: boolean;
-  /** The answer first copies the instruction's words for what it asks ("asks cheerful. it has yellow, at sunset, yes": world/wordings.ts `ruleKeywords`). */
-  keywords?: boolean;
+  wordingsOf?: 'all' | 'concepts';
+  opening?: (typeof CHECK_OPENINGS)[number];
 }
 
 /** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */

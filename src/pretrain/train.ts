@@ -20,7 +20,7 @@ import { renderSpec } from '../world/render.ts';
 import { Transformer } from '../model/transformer.ts';
 import { JUDGE_DESCRIPTIONS, SeerMini } from '../model/umm.ts';
 import { loadSeerMini, saveSeerMini } from '../model/checkpoint.ts';
-import { DEFAULT_MIX, JUDGE_READING_PAIRS, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
+import { CHECK_OPENINGS, DEFAULT_MIX, JUDGE_READING_PAIRS, PRETRAIN_TASKS, PretrainMixer, type PretrainExample, type PretrainTask } from './mix.ts';
 import { buildImageTokenizer, buildTextTokenizer } from './tokenizers.ts';
 
 export const pretrainRecipeSchema = z.object({
@@ -43,10 +43,11 @@ export const pretrainRecipeSchema = z.object({
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
   judgeReading: z.enum(JUDGE_READING_PAIRS).describe("judge-format reasoning that reads its descriptions, and how its pairs are drawn (./mix.ts MixerOptions.judgeReading)").default('off'),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
-  checkWordings: z.number().min(0).max(1).describe("share of instruction checks asked in a fresh wording of the instruction's rule (./mix.ts CheckStyle)").default(0),
-  checkWordingsOf: z.enum(['all', 'concepts']).describe("which rules get fresh wordings: every rule, or rules over concepts alone (./mix.ts CheckStyle)").default('all'),
-  checkRecall: z.boolean().describe('instruction checks first say what the rule wants in descriptor words (./mix.ts CheckStyle)').default(false),
-  checkKeywords: z.boolean().describe("instruction checks first copy the instruction's words for what it asks (./mix.ts CheckStyle)").default(false),
+  checks: z.strictObject({
+    wordings: z.number().min(0).max(1).describe("share of instruction checks asked in a fresh wording of the instruction's rule").default(0),
+    wordingsOf: z.enum(['all', 'concepts']).describe('which rules get fresh wordings: every rule, or rules over concepts alone').default('all'),
+    opening: z.enum(CHECK_OPENINGS).describe("what an instruction check's answer says before the caption's cues").default('cues'),
+  }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues' }),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
@@ -190,27 +191,27 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * training instructions right 0.68 of the time against 0.94 for their texts (docs/model.md).
    */
   'check-wordings': {
-    name: 'check-wordings', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5,
+    name: 'check-wordings', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.5 },
     mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings` with fresh wordings for rules over concepts alone (a material's, a style's … instruction keeps its text). */
   'check-wordings-concepts': {
-    name: 'check-wordings-concepts', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.5, checkWordingsOf: 'concepts',
+    name: 'check-wordings-concepts', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.5, wordingsOf: 'concepts' },
     mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings` with four instruction checks in five in a fresh wording. */
   'check-wordings-most': {
-    name: 'check-wordings-most', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8,
+    name: 'check-wordings-most', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8 },
     mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings-most` with the instruction's words for what it asks copied first ("asks cheerful. it has …, yes"). */
   'check-keywords': {
-    name: 'check-keywords', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8, checkKeywords: true,
+    name: 'check-keywords', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8, opening: 'keywords' },
     mix: CHECKS_FOCUS_MIX,
   },
   /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
   'check-recall': {
-    name: 'check-recall', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checkWordings: 0.8, checkRecall: true,
+    name: 'check-recall', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8, opening: 'recall' },
     mix: CHECKS_FOCUS_MIX,
   },
 };
@@ -274,7 +275,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: { wordings: recipe.checkWordings, conceptsOnly: recipe.checkWordingsOf === 'concepts', recall: recipe.checkRecall, keywords: recipe.checkKeywords } });
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: recipe.checks });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
     // A sequence longer than the context (rare: a reading judge example with long captions, ~1 in
