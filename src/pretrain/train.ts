@@ -58,6 +58,10 @@ const CONTINUATION = { init: true, lr: 5e-4, warmup: 30, emptyCaptions: 0.1 } as
 const JUDGE_FOCUS_MIX = { t2i: 0.25, caption: 0.08, vqa: 0.04, knowledge: 0.02, judge_format: 0.5, reprompt_format: 0.06, caption_reading: 0.05 };
 /** The caption-checks focus mixture (v17's, and every instruction-check continuation of it): 45% caption checks. */
 const CHECKS_FOCUS_MIX = { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, judge_format: 0.07, reprompt_format: 0.05, caption_check: 0.45 };
+/** A 1000-step continuation of a caption-checks base at the focus mixture, its instruction checks taught as `checks` says. */
+function checksFocus(name: string, checks?: z.input<typeof pretrainRecipeSchema>['checks']): z.input<typeof pretrainRecipeSchema> {
+  return { name, ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', mix: CHECKS_FOCUS_MIX, ...(checks ? { checks } : {}) };
+}
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
@@ -181,39 +185,21 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * subject check copied both subjects right and still answered "yes" for another subject about
    * half of the time (docs/model.md).
    */
-  'caption-checks-focus': {
-    name: 'caption-checks-focus', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read',
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'caption-checks-focus': checksFocus('caption-checks-focus'),
   /**
    * More caption checks on a caption-checks base (`--init DIR`, v17), half of the instruction
    * checks in a fresh wording of the rule: the v17 check read never-seen paraphrases of its
    * training instructions right 0.68 of the time against 0.94 for their texts (docs/model.md).
    */
-  'check-wordings': {
-    name: 'check-wordings', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.5 },
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'check-wordings': checksFocus('check-wordings', { wordings: 0.5 }),
   /** `check-wordings` with fresh wordings for rules over concepts alone (a material's, a style's … instruction keeps its text). */
-  'check-wordings-concepts': {
-    name: 'check-wordings-concepts', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.5, wordingsOf: 'concepts' },
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'check-wordings-concepts': checksFocus('check-wordings-concepts', { wordings: 0.5, wordingsOf: 'concepts' }),
   /** `check-wordings` with four instruction checks in five in a fresh wording. */
-  'check-wordings-most': {
-    name: 'check-wordings-most', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8 },
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'check-wordings-most': checksFocus('check-wordings-most', { wordings: 0.8 }),
   /** `check-wordings-most` with the instruction's words for what it asks copied first ("asks cheerful. it has …, yes"). */
-  'check-keywords': {
-    name: 'check-keywords', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8, opening: 'keywords' },
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'check-keywords': checksFocus('check-keywords', { wordings: 0.8, opening: 'keywords' }),
   /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
-  'check-recall': {
-    name: 'check-recall', ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', checks: { wordings: 0.8, opening: 'recall' },
-    mix: CHECKS_FOCUS_MIX,
-  },
+  'check-recall': checksFocus('check-recall', { wordings: 0.8, opening: 'recall' }),
 };
 
 export interface PretrainOptions {
