@@ -62,10 +62,17 @@ const CHECKS_FOCUS_MIX = { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, 
 function checksFocus(name: string, checks?: z.input<typeof pretrainRecipeSchema>['checks']): z.input<typeof pretrainRecipeSchema> {
   return { name, ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', mix: CHECKS_FOCUS_MIX, ...(checks ? { checks } : {}) };
 }
+/** A 1500-step continuation of a caption-checks base with `caption` of the steps on captioning, the rest in the caption-checks focus mixture's proportions. */
+function captionFocus(name: string, caption: number): z.input<typeof pretrainRecipeSchema> {
+  const rest = Object.entries(CHECKS_FOCUS_MIX).filter(([task]) => task !== 'caption');
+  const restTotal = rest.reduce((sum, [, w]) => sum + w, 0);
+  const mix = Object.fromEntries([...rest.map(([task, w]) => [task, (w * (1 - caption)) / restTotal] as const), ['caption', caption] as const]);
+  return { ...checksFocus(name), steps: 1500, mix };
+}
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -198,6 +205,14 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'check-wordings-most': checksFocus('check-wordings-most', { wordings: 0.8 }),
   /** `check-wordings-most` with the instruction's words for what it asks copied first ("asks cheerful. it has …, yes"). */
   'check-keywords': checksFocus('check-keywords', { wordings: 0.8, opening: 'keywords' }),
+  /**
+   * More captioning on a caption-checks base (`--init DIR`, v17): its captions read material,
+   * colour, accessory and face well below what its 64 image codes hold (docs/model.md, "Captions"),
+   * and the read judge can only be as right as its captions.
+   */
+  'caption-focus': captionFocus('caption-focus', 0.3),
+  /** `caption-focus` with half of the steps on captions. */
+  'caption-focus-most': captionFocus('caption-focus-most', 0.5),
   /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
   'check-recall': checksFocus('check-recall', { wordings: 0.8, opening: 'recall' }),
 };

@@ -33,6 +33,14 @@ describe('the run report', () => {
     expect(() => writeReport(dir)).toThrow(/results\.json does not fit its schema .*at seed: /);
   });
 
+  it('shows Stage 2 against the base model\'s CoT on validation when the run measured it', () => {
+    const fx = fixtureResults();
+    const versus = fx.validation!.stage2VsNaive!;
+    const md = reportMarkdown({ ...fx, validation: { ...fx.validation!, stage2VsBaseCoT: { ...versus, total: { ...versus.total, winRatio: 0.7123, low: 0.61, high: 0.8 } } } });
+    expect(md).toContain("Validation — Stage 2's reprompts vs the base model's own CoT reprompts (oracle-judged): 0.71 [0.61, 0.80]");
+    expect(reportMarkdown(fx)).not.toContain('own CoT reprompts (oracle-judged)');
+  });
+
   it('shows a cell with nothing to measure as a dash', () => {
     const fx = fixtureResults();
     const md = reportMarkdown({ ...fx, rewardFidelity: { ...fx.rewardFidelity, seer: { ...fx.rewardFidelity.seer, agreement: Number.NaN, judgeOnTies: Number.NaN } } });

@@ -157,6 +157,8 @@ export const validationSchema = z.strictObject({
   /** Table 1 on the validation renders, each instruction asked in its paraphrase (absent from runs made before 2026-12-06 noon). */
   table1Paraphrased: table1Schema.optional(),
   stage2VsNaive: versusNaiveSchema.nullable(),
+  /** Stage 2's reprompts vs the base model's own CoT reprompts (absent from runs made before 2026-12-06 noon). */
+  stage2VsBaseCoT: versusNaiveSchema.optional(),
   /** The oracle's failure type of each validation reprompt (absent from runs made before 2026-12-06 morning). */
   stage2Failures: failureCountsSchema.optional(),
 });

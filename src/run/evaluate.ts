@@ -60,7 +60,7 @@ import { writeRunResults, type Baseline, type RunEvaluation, type RunResults, ty
  * images recur in every baseline's table, in reward fidelity and in the gallery, and the naive
  * ones in two. SEER-Mini's draw depends only on (prompt, seed), so the tables are unchanged.
  */
-function memoisedGenerator(generator: ImageGenerator): ImageGenerator & { stats(): { hits: number; draws: number } } {
+export function memoisedGenerator(generator: ImageGenerator): ImageGenerator & { stats(): { hits: number; draws: number } } {
   const generate = memoiseImages((prompts, seeds) => generator.generate(prompts, seeds), { maxEntries: 1 << 14 });
   return { name: generator.name, generate, stats: generate.stats };
 }

@@ -94,6 +94,8 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(results.validation?.table1Paraphrased ?? {})).toEqual(['zeroShot', 'seerEval']);
     expect(results.validation?.table1Paraphrased?.seerEval?.pairs).toBe(results.validation?.table1.seerEval?.pairs);
     expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
+    // Against the base model's own CoT reprompts, on the same validation cases and image seeds.
+    expect(results.validation?.stage2VsBaseCoT?.total.n).toBe(results.validation?.stage2VsNaive?.total.n);
     // Every validation row's reprompt has one failure type (or is ok).
     expect(Object.values(results.validation?.stage2Failures ?? {}).reduce((a, b) => a + b, 0)).toBe(results.validation?.stage2VsNaive?.total.cases);
     const stepsDir = join(out, 'steps');

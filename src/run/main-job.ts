@@ -32,7 +32,7 @@ import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
 import { replaySchema } from '../seer/replay.ts';
 import { REPLAY_TASKS } from '../pretrain/mix.ts';
 import { writeReport } from '../reports/report.ts';
-import { evaluateRun } from './evaluate.ts';
+import { evaluateRun, memoisedGenerator } from './evaluate.ts';
 import { repromptFailures } from '../eval/failures.ts';
 import { partInChild, runGenerator } from './eval-parts.ts';
 import {
@@ -121,7 +121,7 @@ const judgeStepSchema = z.strictObject({
 });
 type JudgeStep = z.infer<typeof judgeStepSchema>;
 const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema.optional(), seerEval: judgeStepSchema });
-const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional(), validationFailures: failureCountsSchema.optional() });
+const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional(), validationVsBaseCoT: versusNaiveSchema.optional(), validationFailures: failureCountsSchema.optional() });
 const timingsSchema = z.record(z.string(), z.number());
 
 /** The judges that have a value, by name, in Table 1's order. */
@@ -253,8 +253,8 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // And the oracle's failure type of each validation reprompt (from its text): a reprompter that
     // writes the bare prompt also beats naive concatenation, which often loses the subject, so the
     // win ratio alone cannot tell it from one that follows the instruction (docs/seer.md).
-    const validation = existsSync(valFile) ? await repromptWinRatio(policy, runGenerator(opts, { base, stage2: policy }), readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds) : null;
-    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation.table, validationFailures: validation.failures } : {}) });
+    const validation = existsSync(valFile) ? await repromptWinRatio(policy, runGenerator(opts, { base, stage2: policy }), readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds, base) : null;
+    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation.table, validationVsBaseCoT: validation.vsBaseCoT, validationFailures: validation.failures } : {}) });
   }
 
   const zeroShot = read('table1-zero-shot', judgeStepSchema);
@@ -280,6 +280,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
       table1Generated: judges({ zeroShot: zeroShot.validationGenerated, phase1Only: stage1.phase1Only?.validationGenerated, seerEval: stage1.seerEval.validationGenerated }),
       ...(stage1.seerEval.validationParaphrased ? { table1Paraphrased: judges({ zeroShot: zeroShot.validationParaphrased, phase1Only: undefined, seerEval: stage1.seerEval.validationParaphrased }) } : {}),
       stage2VsNaive: stage2.validationVsNaive ?? null,
+      ...(stage2.validationVsBaseCoT ? { stage2VsBaseCoT: stage2.validationVsBaseCoT } : {}),
       ...(stage2.validationFailures ? { stage2Failures: stage2.validationFailures } : {}),
     },
     ...evaluation,
@@ -304,13 +305,25 @@ export type { SeerMini };
 /**
  * The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, `base` draws
  * both), and the oracle's failure type of each reprompt's text (a broken format counts as such).
+ * Given `baseReprompter` (the pretrained base), also the win ratio against its own CoT reprompts,
+ * sampled as the test's Table 2 samples them: naive concatenation often loses the subject in this
+ * world, so a reprompter that writes the bare prompt beats it too, while the base's CoT keeps the
+ * subject as often and sometimes applies a cue — the validation counterpart of the test's "vs base
+ * with CoT" (docs/seer.md).
  */
-export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number): Promise<{ table: z.infer<typeof versusNaiveSchema>; failures: z.infer<typeof failureCountsSchema> }> {
+export async function repromptWinRatio(policy: SeerMini, base: SeerMini, rows: readonly TestRow[], seed: number, imageSeeds: number, baseReprompter?: SeerMini): Promise<{ table: z.infer<typeof versusNaiveSchema>; failures: z.infer<typeof failureCountsSchema>; vsBaseCoT?: z.infer<typeof versusNaiveSchema> }> {
   const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
   const outputs = await new SeerReprompter(policy).reprompt(requests, { seed });
   const seer = outputs.map((o) => o.reprompt);
-  const naive = rows.map((r) => naivePrompt(r));
+  const generator = memoisedGenerator(new SeerMiniGenerator(base)); // SEER's images drawn once for both baselines
   const seeds = evaluationImageSeeds(seed, imageSeeds);
-  const table = await winRatioTable({ rows, seer, baseline: naive, generator: new SeerMiniGenerator(base), judge: new OracleJudge(), imageSeeds: seeds, seed });
-  return { table: { total: table.total, id: table.id }, failures: repromptFailures(rows, outputs) };
+  const versus = async (baseline: readonly string[]) => {
+    const table = await winRatioTable({ rows, seer, baseline, generator, judge: new OracleJudge(), imageSeeds: seeds, seed });
+    return { total: table.total, id: table.id };
+  };
+  const table = await versus(rows.map((r) => naivePrompt(r)));
+  const failures = repromptFailures(rows, outputs);
+  if (!baseReprompter) return { table, failures };
+  const baseCoT = await new SeerReprompter(baseReprompter, { name: 'base (CoT)' }).reprompt(requests, { seed });
+  return { table, failures, vsBaseCoT: await versus(baseCoT.map((o) => o.reprompt)) };
 }

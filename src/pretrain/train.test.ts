@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { RECIPES, pretrainRecipeSchema } from './train.ts';
+
+describe('pretraining recipes', () => {
+  it('every recipe parses, and every continuation needs --init', () => {
+    for (const [name, recipe] of Object.entries(RECIPES)) {
+      const parsed = pretrainRecipeSchema.parse(recipe);
+      expect(parsed.name).toBe(name);
+      expect(parsed.init).toBe(name !== 'default' && name !== 'tiny');
+    }
+  });
+
+  it('the caption-focus continuations put their share of steps on captions, the rest in the caption-checks focus proportions', () => {
+    const focus = pretrainRecipeSchema.parse(RECIPES['caption-checks-focus']).mix;
+    for (const [name, caption] of [['caption-focus', 0.3], ['caption-focus-most', 0.5]] as const) {
+      const recipe = pretrainRecipeSchema.parse(RECIPES[name]);
+      const weights = Object.values(recipe.mix);
+      expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(recipe.mix.caption).toBe(caption);
+      // Every other task keeps its ratio to caption checks.
+      for (const task of ['t2i', 'vqa', 'knowledge', 'judge_format', 'reprompt_format'] as const) {
+        expect(recipe.mix[task]! / recipe.mix.caption_check!).toBeCloseTo(focus[task]! / focus.caption_check!, 12);
+      }
+      expect(recipe.judgeDescriptions).toBe('read');
+      expect(recipe.steps).toBe(1500);
+    }
+  });
+});
