@@ -56,6 +56,10 @@ export function reportMarkdown(results: RunResults): string {
     const c = validation.stage2VsBaseCoT.total;
     lines.push('', `Validation — Stage 2's reprompts vs the base model's own CoT reprompts (oracle-judged): ${fmt(c.winRatio)} [${fmt(c.low)}, ${fmt(c.high)}], case sign-test p=${pValue(c.pValue)}`);
   }
+  if (validation?.stage2Paraphrased) {
+    const [n, c] = [validation.stage2Paraphrased.vsNaive.total, validation.stage2Paraphrased.vsBaseCoT.total];
+    lines.push('', `Validation, each instruction in its paraphrase (a wording no pretraining task shows) — Stage 2 vs naive: ${fmt(n.winRatio)} [${fmt(n.low)}, ${fmt(n.high)}]; vs the base model's own CoT: ${fmt(c.winRatio)} [${fmt(c.low)}, ${fmt(c.high)}]`);
+  }
   kindTable('## Validation — Table 1 by negative kind, renders (recipe choices read this, never the test set)', validation?.table1);
   kindTable('## Validation — Table 1 by negative kind, the base generator\'s own images', validation?.table1Generated);
   kindTable('## Validation — Table 1 by negative kind, renders, each instruction in its paraphrase (a wording no pretraining task shows)', validation?.table1Paraphrased);

@@ -159,6 +159,8 @@ export const validationSchema = z.strictObject({
   stage2VsNaive: versusNaiveSchema.nullable(),
   /** Stage 2's reprompts vs the base model's own CoT reprompts (absent from runs made before 2026-12-06 noon). */
   stage2VsBaseCoT: versusNaiveSchema.optional(),
+  /** Stage 2 vs naive and vs the base's CoT with each validation instruction in its paraphrase (absent from runs made before 2026-12-06 afternoon). */
+  stage2Paraphrased: z.strictObject({ vsNaive: versusNaiveSchema, vsBaseCoT: versusNaiveSchema }).optional(),
   /** The oracle's failure type of each validation reprompt (absent from runs made before 2026-12-06 morning). */
   stage2Failures: failureCountsSchema.optional(),
 });

@@ -98,6 +98,8 @@ export function summaryMarkdown(dirs: readonly string[], results: readonly RunRe
         ['validation: SEER-Eval, renders, instructions paraphrased (never read)', 'validation.table1Paraphrased.seerEval.total.accuracy'],
         ['validation: Stage 2 vs naive', 'validation.stage2VsNaive.total.winRatio'],
         ['validation: Stage 2 vs base (CoT)', 'validation.stage2VsBaseCoT.total.winRatio'],
+        ['validation: Stage 2 vs naive, instructions paraphrased (never read)', 'validation.stage2Paraphrased.vsNaive.total.winRatio'],
+        ['validation: Stage 2 vs base (CoT), instructions paraphrased', 'validation.stage2Paraphrased.vsBaseCoT.total.winRatio'],
         ['validation: Stage 2 reprompts that follow the instruction (oracle, of the validation rows)', 'validation.stage2Failures.ok'],
         ['validation: Stage 2 reprompts that are the bare prompt (Type III)', 'validation.stage2Failures.type3_neglect'],
         ...kinds.map((k) => [`test: SEER-Eval on ${k} negatives`, `table1.seerEval.byKind.${k}.accuracy`]),

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import { z } from 'zod';
 import { readJson, writeJson } from '../core/io.ts';
-import { RUN_RECIPES, runSeer } from './main-job.ts';
+import { RUN_RECIPES, paraphrasedRows, runSeer } from './main-job.ts';
+import { TRAIN_INSTRUCTIONS, findInstruction } from '../world/instructions.ts';
 import { evaluateRunToFolder } from './evaluate.ts';
 import { baseTablesSchema, stage1TablesSchema } from './eval-parts.ts';
 import { BASELINES, readRunResults, runEvaluationSchema } from '../reports/results.ts';
@@ -16,6 +17,18 @@ import { HumanEvalStore } from '../humaneval/store.ts';
 import { createPairwiseStudy } from '../humaneval/studies.ts';
 import { studyResults, type PairwiseResults } from '../humaneval/results.ts';
 import { binomialTest } from '../eval/stats.ts';
+
+describe('validation rows asked in other words', () => {
+  it('asks each row\'s instruction in its paraphrase, which names the same rule, and leaves the rest of the row alone', () => {
+    const rows = TRAIN_INSTRUCTIONS.slice(0, 12).map((ins, i) => ({ id: `val-${i}`, instruction: ins.text, instruction_id: ins.id, prompt: 'a cat at home', subject: 'cat' as const, category: ins.category, difficulty: ins.difficulty, split: 'id' as const, elaboration: 'a cat' }));
+    const asked = paraphrasedRows(rows);
+    asked.forEach((row, i) => {
+      expect(row.instruction).not.toBe(rows[i]!.instruction);
+      expect(findInstruction(row.instruction)?.id).toBe(rows[i]!.instruction_id);
+      expect({ ...row, instruction: rows[i]!.instruction }).toEqual(rows[i]);
+    });
+  });
+});
 
 type Counts = Pick<RatioCell, 'n' | 'cases' | 'pValue' | 'wins' | 'losses' | 'ties'>;
 
@@ -96,6 +109,9 @@ describe('seer run --recipe smoke', () => {
     expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
     // Against the base model's own CoT reprompts, on the same validation cases and image seeds.
     expect(results.validation?.stage2VsBaseCoT?.total.n).toBe(results.validation?.stage2VsNaive?.total.n);
+    // And both with each instruction in its paraphrase, on the same number of cases.
+    expect(results.validation?.stage2Paraphrased?.vsNaive.total.n).toBe(results.validation?.stage2VsNaive?.total.n);
+    expect(results.validation?.stage2Paraphrased?.vsBaseCoT.total.n).toBe(results.validation?.stage2VsNaive?.total.n);
     // Every validation row's reprompt has one failure type (or is ok).
     expect(Object.values(results.validation?.stage2Failures ?? {}).reduce((a, b) => a + b, 0)).toBe(results.validation?.stage2VsNaive?.total.cases);
     const stepsDir = join(out, 'steps');

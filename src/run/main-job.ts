@@ -26,6 +26,7 @@ import { OracleJudge } from '../oracle/judge.ts';
 import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 import { evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { naivePrompt } from '../roles/roles.ts';
+import { findInstruction } from '../world/instructions.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
@@ -121,7 +122,14 @@ const judgeStepSchema = z.strictObject({
 });
 type JudgeStep = z.infer<typeof judgeStepSchema>;
 const stage1StepSchema = z.strictObject({ phase1Only: judgeStepSchema.optional(), seerEval: judgeStepSchema });
-const stage2StepSchema = z.strictObject({ checkpoint: z.string(), validationVsNaive: versusNaiveSchema.optional(), validationVsBaseCoT: versusNaiveSchema.optional(), validationFailures: failureCountsSchema.optional() });
+const stage2StepSchema = z.strictObject({
+  checkpoint: z.string(),
+  validationVsNaive: versusNaiveSchema.optional(),
+  validationVsBaseCoT: versusNaiveSchema.optional(),
+  validationFailures: failureCountsSchema.optional(),
+  /** The same, each validation instruction in its paraphrase (a wording no pretraining task shows). */
+  validationParaphrased: z.strictObject({ vsNaive: versusNaiveSchema, vsBaseCoT: versusNaiveSchema }).optional(),
+});
 const timingsSchema = z.record(z.string(), z.number());
 
 /** The judges that have a value, by name, in Table 1's order. */
@@ -253,8 +261,17 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // And the oracle's failure type of each validation reprompt (from its text): a reprompter that
     // writes the bare prompt also beats naive concatenation, which often loses the subject, so the
     // win ratio alone cannot tell it from one that follows the instruction (docs/seer.md).
-    const validation = existsSync(valFile) ? await repromptWinRatio(policy, runGenerator(opts, { base, stage2: policy }), readJsonl(valFile, testRowSchema), opts.dataSeed, recipe.imageSeeds, base) : null;
-    finish('stage2', { checkpoint: stage2Dir, ...(validation ? { validationVsNaive: validation.table, validationVsBaseCoT: validation.vsBaseCoT, validationFailures: validation.failures } : {}) });
+    // And the same with each instruction in its paraphrase: the validation split holds training
+    // instructions only, and the test's OOD half asks in wordings the model never read.
+    const valRows = existsSync(valFile) ? readJsonl(valFile, testRowSchema) : null;
+    const drawer = runGenerator(opts, { base, stage2: policy });
+    const validation = valRows ? await repromptWinRatio(policy, drawer, valRows, opts.dataSeed, recipe.imageSeeds, base) : null;
+    const paraphrased = valRows ? await repromptWinRatio(policy, drawer, paraphrasedRows(valRows), opts.dataSeed, recipe.imageSeeds, base) : null;
+    finish('stage2', {
+      checkpoint: stage2Dir,
+      ...(validation ? { validationVsNaive: validation.table, validationVsBaseCoT: validation.vsBaseCoT, validationFailures: validation.failures } : {}),
+      ...(paraphrased ? { validationParaphrased: { vsNaive: paraphrased.table, vsBaseCoT: paraphrased.vsBaseCoT! } } : {}),
+    });
   }
 
   const zeroShot = read('table1-zero-shot', judgeStepSchema);
@@ -281,6 +298,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
       ...(stage1.seerEval.validationParaphrased ? { table1Paraphrased: judges({ zeroShot: zeroShot.validationParaphrased, phase1Only: undefined, seerEval: stage1.seerEval.validationParaphrased }) } : {}),
       stage2VsNaive: stage2.validationVsNaive ?? null,
       ...(stage2.validationVsBaseCoT ? { stage2VsBaseCoT: stage2.validationVsBaseCoT } : {}),
+      ...(stage2.validationParaphrased ? { stage2Paraphrased: stage2.validationParaphrased } : {}),
       ...(stage2.validationFailures ? { stage2Failures: stage2.validationFailures } : {}),
     },
     ...evaluation,
@@ -301,6 +319,11 @@ function readEvaluationStep(file: string, legacy: Pick<RunEvaluation, 'testset' 
 }
 
 export type { SeerMini };
+
+/** `rows` with each instruction in its paraphrase (the oracle finds the rule by either wording). */
+export function paraphrasedRows(rows: readonly TestRow[]): TestRow[] {
+  return rows.map((r) => ({ ...r, instruction: findInstruction(r.instruction)?.paraphrases[0] ?? r.instruction }));
+}
 
 /**
  * The reprompter's win ratio against naive concatenation on `rows` (oracle-judged, `base` draws
