@@ -17,7 +17,7 @@ import { NEGATIVE_KINDS, negativesOf, oracleAccepts, type NegativeKind } from '.
 import { testRowSchema, type TestRow } from '../data/schemas.ts';
 import { readPng, type RgbImage } from '../image/image.ts';
 import { judgeBlind } from '../roles/blind.ts';
-import { findInstruction } from '../world/instructions.ts';
+import { findInstruction, paraphraseOf } from '../world/instructions.ts';
 import type { OracleJudge } from '../oracle/judge.ts';
 import type { ImageGenerator, PairwiseJudge } from '../roles/roles.ts';
 import { bySplit, round4, type SplitKey, type SplitTable } from './splits.ts';
@@ -99,7 +99,7 @@ export async function renderCases(dataDir: string, testset: string, options: { k
  * never read, which only the test's OOD half otherwise has.
  */
 export function paraphrasedCases(cases: readonly JudgedCase[]): JudgedCase[] {
-  return cases.map((c) => ({ ...c, instruction: findInstruction(c.instruction)?.paraphrases[0] ?? c.instruction }));
+  return cases.map((c) => ({ ...c, instruction: paraphraseOf(c.instruction) }));
 }
 
 /**

@@ -205,6 +205,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'check-wordings-most': checksFocus('check-wordings-most', { wordings: 0.8 }),
   /** `check-wordings-most` with the instruction's words for what it asks copied first ("asks cheerful. it has …, yes"). */
   'check-keywords': checksFocus('check-keywords', { wordings: 0.8, opening: 'keywords' }),
+  /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
+  'check-recall': checksFocus('check-recall', { wordings: 0.8, opening: 'recall' }),
   /**
    * More captioning on a caption-checks base (`--init DIR`, v17): its captions read material,
    * colour, accessory and face well below what its 64 image codes hold (docs/model.md, "Captions"),
@@ -213,8 +215,6 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'caption-focus': captionFocus('caption-focus', 0.3),
   /** `caption-focus` with half of the steps on captions. */
   'caption-focus-most': captionFocus('caption-focus-most', 0.5),
-  /** `check-wordings-most` with the rule recalled first ("wants two of …. it has …, yes"). */
-  'check-recall': checksFocus('check-recall', { wordings: 0.8, opening: 'recall' }),
 };
 
 export interface PretrainOptions {

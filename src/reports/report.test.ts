@@ -39,6 +39,9 @@ describe('the run report', () => {
     const md = reportMarkdown({ ...fx, validation: { ...fx.validation!, stage2VsBaseCoT: { ...versus, total: { ...versus.total, winRatio: 0.7123, low: 0.61, high: 0.8 } } } });
     expect(md).toContain("Validation — Stage 2's reprompts vs the base model's own CoT reprompts (oracle-judged): 0.71 [0.61, 0.80]");
     expect(reportMarkdown(fx)).not.toContain('own CoT reprompts (oracle-judged)');
+    const paraphrased = reportMarkdown({ ...fx, validation: { ...fx.validation!, stage2Paraphrased: { vsNaive: versus, vsBaseCoT: { ...versus, total: { ...versus.total, winRatio: 0.5, low: 0.4, high: 0.6 } } } } });
+    expect(paraphrased).toContain(`each instruction in its paraphrase (a wording no pretraining task shows) — Stage 2 vs naive: ${versus.total.winRatio.toFixed(2)}`);
+    expect(paraphrased).toContain("vs the base model's own CoT: 0.50 [0.40, 0.60]");
   });
 
   it('shows a cell with nothing to measure as a dash', () => {

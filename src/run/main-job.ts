@@ -26,7 +26,7 @@ import { OracleJudge } from '../oracle/judge.ts';
 import { SeerJudge, SeerReprompter, VERDICTS_ONLY } from '../seer/roles.ts';
 import { evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { findInstruction } from '../world/instructions.ts';
+import { paraphraseOf } from '../world/instructions.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { trainJudgePhase, stage1ConfigSchema } from '../seer/stage1.ts';
 import { trainReprompter, stage2ConfigSchema } from '../seer/stage2.ts';
@@ -322,7 +322,7 @@ export type { SeerMini };
 
 /** `rows` with each instruction in its paraphrase (the oracle finds the rule by either wording). */
 export function paraphrasedRows(rows: readonly TestRow[]): TestRow[] {
-  return rows.map((r) => ({ ...r, instruction: findInstruction(r.instruction)?.paraphrases[0] ?? r.instruction }));
+  return rows.map((r) => ({ ...r, instruction: paraphraseOf(r.instruction) }));
 }
 
 /**

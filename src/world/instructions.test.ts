@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_INSTRUCTIONS, CATEGORIES, OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from './instructions.ts';
+import { ALL_INSTRUCTIONS, CATEGORIES, OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction, paraphraseOf } from './instructions.ts';
 import { elaborate, evaluateRule } from './rules.ts';
 import { SUBJECTS, defaultSpec } from './spec.ts';
 import { Rng } from '../core/rng.ts';
@@ -32,6 +32,15 @@ describe('instructions', () => {
     expect(oodCounts.attribute).toBeGreaterThanOrEqual(4);
     expect(oodCounts.constraint).toBeGreaterThanOrEqual(4);
     expect(oodCounts.conceptual).toBeGreaterThanOrEqual(4);
+  });
+
+  it('gives each instruction its paraphrase, which names the same instruction, and leaves an unknown text as it is', () => {
+    for (const ins of ALL_INSTRUCTIONS) {
+      const asked = paraphraseOf(ins.text);
+      expect(asked).not.toBe(ins.text);
+      expect(findInstruction(asked)?.id).toBe(ins.id);
+    }
+    expect(paraphraseOf('Make it hum a tune.')).toBe('Make it hum a tune.');
   });
 
   it('contains every example of the paper verbatim, in the right split', () => {

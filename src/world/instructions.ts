@@ -170,6 +170,11 @@ export function findInstruction(text: string): Instruction | undefined {
   return BY_TEXT.get(normalise(text));
 }
 
+/** The instruction's paraphrase (a wording no pretraining task shows), or `text` itself when no instruction has it. */
+export function paraphraseOf(text: string): string {
+  return findInstruction(text)?.paraphrases[0] ?? text;
+}
+
 export function instructionById(id: string): Instruction | undefined {
   return ALL_INSTRUCTIONS.find((ins) => ins.id === id);
 }

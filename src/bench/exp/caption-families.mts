@@ -43,18 +43,19 @@ console.log('family'.padEnd(12), 'codes (ceiling)', 'caption', 'caption = codes'
 for (const f of families) console.log(f.padEnd(12), String(share(ceiling, f)).padEnd(15), String(share(read, f)).padEnd(7), capOfCeiling(f));
 const whole = (specs: readonly SceneSpec[]) => +(specs.filter((s, i) => families.every((f) => s[f] === truth[i]![f])).length / specs.length).toFixed(3);
 console.log('every family', whole(ceiling), whole(read));
+// What a judge needs of a caption: does the image keep the prompt's subject, does it follow the
+// instruction's rule — the caption's answer against the detector's.
+const verdicts = (spec: SceneSpec, r: (typeof rows)[number]) => ({ subject: spec.subject === r.subject, rule: evaluateRule(findInstruction(r.instruction)!.rule, spec).satisfied });
 {
-  // Renders: does the caption read "subject kept" and "rule followed" as the detector reads the render?
-  let i = 0, subject = 0, rule = 0, both = 0;
-  for (const r of rows) {
-    const ruleOf = findInstruction(r.instruction)!.rule;
-    for (let k = 0; k <= (r.negatives ?? []).length; k++, i++) {
-      const [cs, cr] = [read[i]!.subject === r.subject, evaluateRule(ruleOf, read[i]!).satisfied];
-      const [ds, dr] = [truth[i]!.subject === r.subject, evaluateRule(ruleOf, truth[i]!).satisfied];
-      subject += +(cs === ds); rule += +(cr === dr); both += +(cs === ds && cr === dr);
-    }
-  }
-  console.log(`renders: caption reads as the detector — subject kept ${(subject / i).toFixed(2)}, rule followed ${(rule / i).toFixed(2)}, both ${(both / i).toFixed(2)}`);
+  // Renders: each row's positive and negatives, in the order they were read.
+  const rowOf = rows.flatMap((r) => [r, ...(r.negatives ?? []).map(() => r)]);
+  let subject = 0, rule = 0, both = 0;
+  rowOf.forEach((r, i) => {
+    const [c, d] = [verdicts(read[i]!, r), verdicts(truth[i]!, r)];
+    subject += +(c.subject === d.subject); rule += +(c.rule === d.rule); both += +(c.subject === d.subject && c.rule === d.rule);
+  });
+  const n = rowOf.length;
+  console.log(`renders: caption reads as the detector — subject kept ${(subject / n).toFixed(2)}, rule followed ${(rule / n).toFixed(2)}, both ${(both / n).toFixed(2)}`);
 }
 
 // The generator's images: the model's codes are the image.
@@ -68,9 +69,7 @@ const agree = (f: keyof SceneSpec) => +(drawnRead.filter((s, i) => s[f] === draw
 console.log(`${drawn.length} generator images (elaboration and naive prompt of each row, 3 image seeds): caption = detector on the codes`);
 for (const f of families) console.log(f.padEnd(12), agree(f));
 console.log('every family', +(drawnRead.filter((s, i) => families.every((f) => s[f] === drawnTruth[i]![f])).length / drawnRead.length).toFixed(3));
-// What a judge needs of a caption: does the image keep the prompt's subject, does it follow the
-// instruction's rule — the caption's answer against the detector's, per kind of image.
-const verdicts = (spec: SceneSpec, r: (typeof rows)[number]) => ({ subject: spec.subject === r.subject, rule: evaluateRule(findInstruction(r.instruction)!.rule, spec).satisfied });
+// The same two answers on the generator's images, per kind of prompt.
 for (const [k, kind] of ['elaboration', 'naive'].entries()) {
   let subject = 0, rule = 0, both = 0, n = 0, kept = 0, follows = 0;
   [...Array(SEEDS).keys()].flatMap(() => rows).forEach((r, j) => {

@@ -20,7 +20,7 @@ import { parseCheckAnswer, parseReadings, readingVerdict } from '../../model/tem
 import { captionCheckCase, pretrainPrompt } from '../../pretrain/mix.ts';
 import { SeerJudge } from '../../seer/roles.ts';
 import { parseCaption } from '../../world/grammar.ts';
-import { TRAIN_INSTRUCTIONS, findInstruction } from '../../world/instructions.ts';
+import { TRAIN_INSTRUCTIONS, findInstruction, paraphraseOf } from '../../world/instructions.ts';
 import { evaluateRule } from '../../world/rules.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -51,7 +51,7 @@ const truth: { subject: boolean; instruction: boolean }[] = [];
 const qs: Q[] = [];
 for (const r of rows) {
   const rule = findInstruction(r.instruction)!.rule;
-  const asked = process.env.PARAPHRASE ? findInstruction(r.instruction)!.paraphrases[0]! : r.instruction; // a wording pretraining never showed
+  const asked = process.env.PARAPHRASE ? paraphraseOf(r.instruction) : r.instruction; // a wording pretraining never showed
   const pos = images.push(await readPng(join(data, r.quadruplet!.positive))) - 1;
   truth[pos] = { subject: true, instruction: true };
   for (const n of r.negatives ?? []) {
