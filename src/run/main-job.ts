@@ -95,6 +95,7 @@ const runOptionsSchema = z.object({
   stage2ImageReadingOf: z.enum(['both', 'subject']).describe("what of Stage 2's image reading pays: both checks (subject 2/3, instruction 1/3) or the subject check alone").default('both'),
   stage2RecallCarried: z.number().nonnegative().describe("weight of Stage 2's recall-carried reward (the share of the descriptors a reprompt's own reasoning recalled that its answer says; 0 = off; beyond the paper)").default(0),
   stage2RecallCarriedGate: z.enum(['none', 'subject']).describe("when Stage 2's recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
+  stage2VersusInitial: z.number().nonnegative().describe("weight of Stage 2's versus-initial reward (the frozen judge's verdict on a reprompt's image against the image of the policy's own reprompt of the row before Stage 2; 0 = off; beyond the paper)").default(0),
   stage2SubjectCheck: z.number().nonnegative().describe("weight of Stage 2's subject-check reward (the frozen evaluator's own check that a reprompt's text shows the prompt's subject; 0 = off; beyond the paper: on at 0.5, the one weight tried, because validation preferred it to off)").default(0.5),
   stage1Reward: z.enum(['binary', 'soft']).describe("Stage 1's verdict reward: the paper's 0/1, or 0/1 plus the judge's probability of the label after its own reasoning (beyond the paper)").default('binary'),
   // Chosen on validation over three seeds (docs/seer.md): the judge 0.66 ± 0.01 against 0.64 ± 0.03
@@ -175,7 +176,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const replay = replaySchema.parse({ weight: opts.replayStages === 'stage1' ? 0 : opts.replay, tasks: opts.replayTasks });
   const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'stage2' ? 0 : opts.replay, tasks: opts.replayTasks });
   const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', phase2GradedPairsPerRow: opts.stage1GradedPairs, phase2OtherSubjectPairsPerRow: opts.stage1OtherSubjectPairs, policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
-  const stage2Config = { ...recipe.stage2, ...(opts.stage2Epochs !== undefined ? { epochs: opts.stage2Epochs } : {}), orders: opts.stage2Orders, subjectCheck: opts.stage2SubjectCheck, imageReading: opts.stage2ImageReading, imageReadingOf: opts.stage2ImageReadingOf, recallCarried: opts.stage2RecallCarried, recallCarriedGate: opts.stage2RecallCarriedGate, replay, seed: opts.seed };
+  const stage2Config = { ...recipe.stage2, ...(opts.stage2Epochs !== undefined ? { epochs: opts.stage2Epochs } : {}), orders: opts.stage2Orders, subjectCheck: opts.stage2SubjectCheck, imageReading: opts.stage2ImageReading, imageReadingOf: opts.stage2ImageReadingOf, recallCarried: opts.stage2RecallCarried, recallCarriedGate: opts.stage2RecallCarriedGate, versusInitial: opts.stage2VersusInitial, replay, seed: opts.seed };
   const base = loadSeerMini(opts.checkpoint).model;
   // How the judge reads a pair: as asked, else as the checkpoint was made to (saved with it).
   const judgeDescriptions = opts.judgeDescriptions ?? base.judgeDescriptions;

@@ -8,7 +8,7 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { drawnReadings, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { drawnReadings, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
 import { subjectCheckContext } from '../model/templates.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { resolveQuery } from '../oracle/judge.ts';
@@ -71,6 +71,30 @@ describe('relative-to-naive reward (Eq. 9) with the renderer and the oracle', ()
     const batch = texts.map((_, i) => ({ prompt: { id: 'row-2', context: [], meta }, completion: { tokens: [i], truncated: false } }));
     const fn = relativeToNaiveReward({ model: { decodeText: (t) => texts[t[0]!]! }, judge: new OracleJudge(), generate: () => Promise.reject(new Error('must not draw')) });
     expect(await fn.score(batch)).toEqual([0, 0]);
+  });
+});
+
+describe('versus-initial reward: Eq. 9 against the image of the initial policy\'s own reprompt', () => {
+  const versus = (texts: readonly string[], initial: string, seed: number) =>
+    relativeToInitialReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: new OracleJudge(), generate: (p, s) => renderer.generate(p, s), orders: 'both', seed, initialReprompts: new Map([[initialRepromptKey(meta), initial]]) });
+
+  it('against a first reprompt that kept the subject and ignored the instruction: the elaboration wins, the bare prompt ties, a lost subject loses', async () => {
+    const { texts, batch } = await group();
+    // The initial reprompt is the bare prompt "a cat"; completion 3 writes exactly that.
+    const bareTexts = [...texts.slice(0, 3), thinkAnswer('just the subject', meta.prompt), texts[4]!];
+    // Completion 1 (naive concatenation) is scored as the oracle ranks its image against the bare prompt's.
+    const [naiveImage, bare] = await renderer.generate([naivePrompt(meta), meta.prompt], [meta.imageSeed, meta.imageSeed]);
+    const [direct] = await new OracleJudge().judge([{ ...meta, imageA: naiveImage!, imageB: bare! }]);
+    const naiveScore = direct!.verdict === 'A' ? 1 : direct!.verdict === 'B' ? 0 : 0.5;
+    // Elaboration 1, naive as the oracle says, lost subject 0, the same reprompt 0.5 (identical images), bad format 0 — in either order.
+    for (const seed of [0, 1, 2, 3]) expect(await versus(bareTexts, meta.prompt, seed).score(batch), `seed ${seed}`).toEqual([1, naiveScore, 0, 0.5, 0]);
+    expect(versus(texts, meta.prompt, 0).name).toBe('versus_initial');
+  });
+
+  it('refuses a row it has no initial reprompt for', async () => {
+    const { texts, batch } = await group();
+    const fn = relativeToInitialReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: new OracleJudge(), generate: (p, s) => renderer.generate(p, s), initialReprompts: new Map() });
+    await expect(fn.score(batch)).rejects.toThrow(/no initial reprompt/);
   });
 });
 

@@ -45,6 +45,9 @@
  *    reasoning, not for any particular cue (no oracle: the reasoning may recall wrongly). A
  *    reasoning that recalls nothing the generator can draw earns 0. Optionally gated by the image
  *    reading's subject check: carrying pays only while the drawn image keeps the subject.
+ *  - versus initial (Stage 2, beyond the paper, off by default): Eq. 9's judgement with the image
+ *    of the policy's own first reprompt of the row (sampled once from its starting weights) in the
+ *    naive image's place: "beat what you wrote before RLMT", the comparison of Table 2's CoT column.
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, recalledPhrases, saysPhrase, subjectCheckContext } from '../model/templates.ts';
 import { DESCRIPTOR_PHRASES } from '../world/knowledge.ts';
@@ -133,7 +136,11 @@ export interface RepromptMeta {
  * evaluator; the pair is judged blind (src/roles/blind.ts), keyed by the GRPO prompt so that one
  * group shares its order.
  */
-export function relativeToNaiveReward(options: {
+export function relativeToNaiveReward(options: RelativeRewardOptions): RewardFunction<RepromptMeta> {
+  return relativeReward({ ...options, name: options.soft ? 'preference_prob' : 'preference', baseline: naivePrompt });
+}
+
+export interface RelativeRewardOptions {
   model: CompletionDecoder;
   judge: PairwiseJudge;
   generate: (prompts: readonly string[], seeds: readonly number[]) => Promise<RgbImage[]>;
@@ -142,9 +149,35 @@ export function relativeToNaiveReward(options: {
   orders?: BlindOrders;
   weight?: number;
   seed?: number;
-}): RewardFunction<RepromptMeta> {
+}
+
+/**
+ * Stage 2's versus-initial reward (beyond the paper, off by default): the same judgement as Eq. 9,
+ * with the image of the initial policy's own reprompt of the row (`initialReprompts`, sampled once
+ * before Stage 2 from the policy's starting weights; see `initialRepromptKey`) in the place of the naive image.
+ * Why: in this world naive concatenation often loses the subject, so the bare prompt beats it and a
+ * judge that ranks the subject first pays a reprompter for ignoring the instruction; the model's
+ * own first reprompt usually keeps the subject, so beating it asks for the instruction too — what
+ * Table 2's "base model with CoT" column measures with the oracle.
+ */
+export function relativeToInitialReward(options: RelativeRewardOptions & { initialReprompts: ReadonlyMap<string, string> }): RewardFunction<RepromptMeta> {
+  const baseline = (meta: RepromptMeta): string => {
+    const reprompt = options.initialReprompts.get(initialRepromptKey(meta));
+    if (reprompt === undefined) throw new Error(`no initial reprompt for "${meta.instruction}" + "${meta.prompt}"`);
+    return reprompt;
+  };
+  return relativeReward({ ...options, name: options.soft ? 'versus_initial_prob' : 'versus_initial', baseline });
+}
+
+/** The key of a row's initial reprompt: its instruction and prompt. */
+export function initialRepromptKey(row: { instruction: string; prompt: string }): string {
+  return `${row.instruction}\u0000${row.prompt}`;
+}
+
+/** The A.2 score (or the soft preference) of each reprompt's image against the image of `baseline(meta)` at the row's seed. */
+function relativeReward(options: RelativeRewardOptions & { name: string; baseline: (meta: RepromptMeta) => string }): RewardFunction<RepromptMeta> {
   return {
-    name: options.soft ? 'preference_prob' : 'preference',
+    name: options.name,
     weight: options.weight ?? 1,
     score: async (batch) => {
       const { valid, reprompts } = validReprompts(options.model, batch);
@@ -153,11 +186,11 @@ export function relativeToNaiveReward(options: {
       const seeds = metas.map((m) => m.imageSeed);
       // One call for both sets: a draw depends only on (prompt, seed), and one batch decodes its 64
       // image codes in one loop instead of two.
-      const drawn = await options.generate([...reprompts, ...metas.map(naivePrompt)], [...seeds, ...seeds]);
-      const [mine, naive] = [drawn.slice(0, valid.length), drawn.slice(valid.length)];
+      const drawn = await options.generate([...reprompts, ...metas.map(options.baseline)], [...seeds, ...seeds]);
+      const [mine, baseline] = [drawn.slice(0, valid.length), drawn.slice(valid.length)];
       const verdicts = await judgeBlind(
         options.judge,
-        valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: naive[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
+        valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: baseline[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
         { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') },
       );
       const out = batch.map(() => 0);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVie } from '../data/vie.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
-import { buildRepromptPrompts, trainReprompter } from './stage2.ts';
+import { buildRepromptPrompts, initialRepromptsOf, trainReprompter } from './stage2.ts';
+import { initialRepromptKey } from './rewards.ts';
 
 describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
   it('rewards reprompts with the frozen evaluator, logs TRL metrics and leaves the frozen evaluator and generator untouched', async () => {
@@ -39,5 +40,23 @@ describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
     expect(readFileSync(join(dir, 'stage2', 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(frozen.transformer.exportWeights().get('h0.qkv.w')!.data).toEqual(frozenBefore);
     expect(generator.transformer.exportWeights().get('h0.qkv.w')!.data).toEqual(generatorBefore);
+  });
+
+  it('with the versus-initial reward: one seeded first reprompt per row, and its verdicts in the total reward', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stage2-vi-'));
+    const data = join(dir, 'data');
+    await buildVie(data, { seed: 3, promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1 }, { quiet: true });
+    const policy = loadSeerMini().model;
+    const prompts = buildRepromptPrompts(policy, data, 0, 2);
+    const first = await initialRepromptsOf(policy, prompts, 5);
+    expect([...first.keys()]).toEqual(prompts.map((p) => initialRepromptKey(p.meta)));
+    expect(await initialRepromptsOf(policy, prompts, 5)).toEqual(first);
+    for (const reprompt of first.values()) expect(reprompt.length).toBeGreaterThan(0);
+
+    const metrics = await trainReprompter(policy, loadSeerMini().model, loadSeerMini().model, data, join(dir, 'stage2'), { maxRows: 2, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 48, subjectCheck: 0, imageReading: 0, versusInitial: 0.5 }, { quiet: true });
+    expect(metrics).toHaveLength(1);
+    const m = metrics[0]!;
+    expect(Number.isInteger(m['rewards/versus_initial/mean']! * 8)).toBe(true);
+    expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']! + 0.5 * m['rewards/versus_initial/mean']!, 12);
   });
 });

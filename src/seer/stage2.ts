@@ -16,7 +16,9 @@
  * (`orders: 'both'`), so a verdict given by slot is a tie, not a win or a loss; and a second reward
  * (`subjectCheck`, weight 0.5) pays a reprompt whose text the evaluator's own caption check reads as
  * showing the prompt's subject; a third (`imageReading`, weight 1) pays the evaluator's own reading
- * of the drawn image — its subject, then the instruction (./rewards.ts).
+ * of the drawn image — its subject, then the instruction (./rewards.ts). Options, off by default:
+ * the recall carried, and the versus-initial reward (the verdict against the image of the policy's
+ * own reprompt before Stage 2, `initialRepromptsOf`).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -31,8 +33,8 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { drawnReadings, formatReward, imageReadingReward, recallCarriedReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
-import { SeerJudge, SeerReader } from './roles.ts';
+import { drawnReadings, formatReward, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
+import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 
 export const stage2ConfigSchema = z.object({
@@ -50,6 +52,7 @@ export const stage2ConfigSchema = z.object({
   imageReadingOf: z.enum(['both', 'subject']).describe("what of the image reading pays: both checks in the A.2 order, or the subject check alone").default('both'),
   recallCarried: z.number().nonnegative().describe("weight of the recall-carried reward: the share of the descriptors the reprompt's own reasoning recalled that its answer says (0 = off; beyond the paper)").default(0),
   recallCarriedGate: z.enum(['none', 'subject']).describe("when the recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
+  versusInitial: z.number().nonnegative().describe("weight of the versus-initial reward: the frozen evaluator's verdict on the reprompt's image against the image of the policy's own reprompt of the row before Stage 2 (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -79,10 +82,22 @@ export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini
   const config = stage2ConfigSchema.parse(input);
   const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
   // The 0/1 reward reads verdicts only; the soft one the judge's probabilities.
-  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config, evaluator);
+  const initialReprompts = config.versusInitial > 0 ? await initialRepromptsOf(policyModel, prompts, config.seed) : undefined;
+  const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config, evaluator, initialReprompts);
   const grpo = stage2GrpoConfig(config, prompts.length);
   const { metrics } = await withBlasThreads(config.blasThreads, () => trainGrpo({ config: grpo, model: new SeerMiniPolicy(policyModel, { replay: { config: config.replay, seed: config.seed * 10 + 3 } }), prompts, rewards, outDir, quiet: options.quiet ?? false, label: 'stage2 rlmt' }));
   return metrics;
+}
+
+/**
+ * The policy's own reprompt of each row before training (the versus-initial reward's baseline):
+ * sampled as Table 2's "base model with CoT" column samples (SeerReprompter's temperature 0.7), one
+ * per row, seeded; a reprompt in a broken format falls back to naive concatenation, as there.
+ */
+export async function initialRepromptsOf(policyModel: SeerMini, prompts: readonly GrpoPrompt<RepromptMeta>[], seed: number): Promise<Map<string, string>> {
+  const rows = prompts.map((p) => p.meta);
+  const reprompts = await new SeerReprompter(policyModel, { name: 'initial policy' }).reprompt(rows, { seed: new Rng(seed).fork('initial-reprompts').int(1 << 30) });
+  return new Map(rows.map((row, i) => [initialRepromptKey(row), reprompts[i]!.reprompt]));
 }
 
 /** The frozen generator's draws, memoised: the naive image of a prompt is the same for its G completions (same seed), so it is drawn once. */
@@ -95,12 +110,14 @@ export function frozenGenerator(generator: Pick<SeerMini, 'generateImages'>): Me
  * frozen evaluator's pairwise verdict, `evaluator` the same frozen model asked its caption checks
  * and its readings, `generate` the frozen generator's (memoised) draws.
  */
-export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini): RewardFunction<RepromptMeta>[] {
+export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, generate: GenerateImages, config: Stage2Config, evaluator: SeerMini, initialReprompts?: ReadonlyMap<string, string>): RewardFunction<RepromptMeta>[] {
   const checked = config.subjectCheck > 0 ? [subjectCheckReward({ model: policyModel, checker: evaluator, weight: config.subjectCheck })] : [];
   const readings = drawnReadings(new SeerReader(evaluator), generate);
   const read = config.imageReading > 0 ? [imageReadingReward({ model: policyModel, readings, weight: config.imageReading, of: config.imageReadingOf })] : [];
   const carried = config.recallCarried > 0 ? [recallCarriedReward({ model: policyModel, weight: config.recallCarried, ...(config.recallCarriedGate === 'subject' ? { subjectGate: readings } : {}) })] : [];
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried];
+  if (config.versusInitial > 0 && !initialReprompts) throw new Error('the versus-initial reward needs the initial policy\'s reprompts');
+  const versus = config.versusInitial > 0 ? [relativeToInitialReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed, weight: config.versusInitial, initialReprompts: initialReprompts! })] : [];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried, ...versus];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
