@@ -25,7 +25,7 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
     const dir = mkdtempSync(join(tmpdir(), 'stage1-'));
     const data = join(dir, 'data');
     await buildVie(data, { seed: 1, promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1 }, { quiet: true });
-    // The shipped base writes the judge format (docs/model.md: valid 1.00), so rewards are not all 0.
+    // The shipped base writes the read judge's format (every step of a run's Stage 1), so rewards are not all 0.
     const { model } = loadSeerMini();
     const before = model.transformer.exportWeights().get('h0.qkv.w')!.data.slice();
     // The shipped base judges with its captions and its own checks of them: every prompt ends with that opening.
@@ -78,6 +78,7 @@ describe('Stage 1 (RLVR) smoke run from the shipped base checkpoint on a small V
       expect(p.context).toEqual([...prompts[i]!.context, ...model.text.encode(p.meta.opening!)]);
     });
 
+    model.judgeDescriptions = 'read'; // trained as `seer run` trains it: the shipped base's read judge writes the format (v19: 1.00 over a run's Stage 1)
     const { phase1, phase2 } = await trainEvaluator(model, data, join(dir, 'stage1'), {
       maxRows: 2, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 64, // the base's judge format: p99 54 tokens
     }, { quiet: true });

@@ -13,7 +13,8 @@
  * on the answer after `</think>` only (measured: the whole-completion loss rewrites the model's
  * descriptions into noise, docs/seer.md); `replay` adds pretraining replay (./replay.ts);
  * `phase2GradedPairsPerRow` and `phase2OtherSubjectPairsPerRow` add phase-2 pairs in which neither
- * image complies, the better by the world's order (subject first) labelled right. With the read
+ * image complies, the better by the world's order (subject first) labelled right (`seer run` adds
+ * one other-subject pair per row by default since 2026-12-06 evening). With the read
  * judge (`SeerMini.judgeDescriptions`, the shipped base's) every prompt ends with the model's own
  * captions and caption checks, and RLVR teaches the verdict to follow them.
  *
