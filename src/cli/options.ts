@@ -29,6 +29,13 @@ export function parseNonNegative(value: string): number {
   return n;
 }
 
+/** A share: a number in [0, 1]. */
+export function parseShare(value: string): number {
+  const n = parseNonNegative(value);
+  if (n > 1) throw new InvalidArgumentError(`expected a share in [0, 1], got "${value}"`);
+  return n;
+}
+
 /** The shared `--threads` flag (libtorch's and OpenBLAS's pools; 2 cores on the reference machine). */
 export const THREADS_FLAGS = '--threads <n>';
 export const THREADS_HELP = 'libtorch + BLAS threads';

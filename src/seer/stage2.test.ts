@@ -6,6 +6,7 @@ import { buildVie } from '../data/vie.ts';
 import { loadSeerMini } from '../model/checkpoint.ts';
 import { buildRepromptPrompts, initialRepromptsOf, trainReprompter } from './stage2.ts';
 import { initialRepromptKey } from './rewards.ts';
+import { findInstruction } from '../world/instructions.ts';
 
 describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
   it('rewards reprompts with the frozen evaluator, logs TRL metrics and leaves the frozen evaluator and generator untouched', async () => {
@@ -22,6 +23,15 @@ describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
     const prompts = buildRepromptPrompts(policy, data, 0, 3);
     expect(prompts).toHaveLength(3);
     expect(new Set(prompts.map((p) => p.meta.imageSeed)).size).toBe(3);
+    // Fresh wordings: every row asked in a new text of its rule (none is an instruction's text or paraphrase), the image seeds unchanged.
+    const reworded = buildRepromptPrompts(policy, data, 0, 3, 1);
+    expect(reworded.map((p) => p.meta.imageSeed)).toEqual(prompts.map((p) => p.meta.imageSeed));
+    for (const [i, p] of reworded.entries()) {
+      expect(p.meta.prompt).toBe(prompts[i]!.meta.prompt);
+      expect(findInstruction(p.meta.instruction)).toBeUndefined();
+      expect(findInstruction(prompts[i]!.meta.instruction)).toBeDefined();
+    }
+    expect(buildRepromptPrompts(policy, data, 0, 3, 1)).toEqual(reworded);
 
     const metrics = await trainReprompter(policy, frozen, generator, data, join(dir, 'stage2'), { maxRows: 2, numGenerations: 2, promptsPerStep: 2, epochs: 2, maxCompletionLength: 48 }, { quiet: true });
     expect(metrics).toHaveLength(2);

@@ -17,8 +17,9 @@
  * (`subjectCheck`, weight 0.5) pays a reprompt whose text the evaluator's own caption check reads as
  * showing the prompt's subject; a third (`imageReading`, weight 1) pays the evaluator's own reading
  * of the drawn image — its subject, then the instruction (./rewards.ts). Options, off by default:
- * the recall carried, and the versus-initial reward (the verdict against the image of the policy's
- * own reprompt before Stage 2, `initialRepromptsOf`).
+ * the recall carried, the versus-initial reward (the verdict against the image of the policy's
+ * own reprompt before Stage 2, `initialRepromptsOf`), and rows asked in fresh wordings of their
+ * instruction's rule (`repromptPrompts`).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ import { REPLAY_OFF, replaySchema } from './replay.ts';
 import { drawnReadings, formatReward, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
+import { findInstruction } from '../world/instructions.ts';
+import { freshWording } from '../world/wordings.ts';
 
 export const stage2ConfigSchema = z.object({
   epochs: z.number().positive().describe('passes over the 300 (instruction, prompt) pairs (paper: 10)').default(1),
@@ -52,6 +55,7 @@ export const stage2ConfigSchema = z.object({
   imageReadingOf: z.enum(['both', 'subject']).describe("what of the image reading pays: both checks in the A.2 order, or the subject check alone").default('both'),
   recallCarried: z.number().nonnegative().describe("weight of the recall-carried reward: the share of the descriptors the reprompt's own reasoning recalled that its answer says (0 = off; beyond the paper)").default(0),
   recallCarriedGate: z.enum(['none', 'subject']).describe("when the recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
+  freshWordings: z.number().min(0).max(1).describe("share of the training rows whose instruction Stage 2 asks in a fresh wording of its rule (world/wordings.ts: never an instruction's paraphrase nor an OOD text; 0 = off; beyond the paper)").default(0),
   versusInitial: z.number().nonnegative().describe("weight of the versus-initial reward: the frozen evaluator's verdict on the reprompt's image against the image of the policy's own reprompt of the row before Stage 2 (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
@@ -60,18 +64,29 @@ export const stage2ConfigSchema = z.object({
 });
 export type Stage2Config = z.infer<typeof stage2ConfigSchema>;
 
-export function buildRepromptPrompts(model: SeerMini, dataDir: string, seed: number, maxRows?: number): GrpoPrompt<RepromptMeta>[] {
-  return repromptPrompts(model, readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows), seed);
+export function buildRepromptPrompts(model: SeerMini, dataDir: string, seed: number, maxRows?: number, freshWordings = 0): GrpoPrompt<RepromptMeta>[] {
+  return repromptPrompts(model, readJsonl(join(dataDir, 'vie-train.jsonl'), trainRowSchema).slice(0, maxRows), seed, { freshWordings });
 }
 
-/** Stage 2's GRPO prompts for (instruction, prompt) rows: the reprompt context, and an image seed per row. */
-export function repromptPrompts(model: SeerMini, rows: readonly { id: string; instruction: string; prompt: string }[], seed: number): GrpoPrompt<RepromptMeta>[] {
+/**
+ * Stage 2's GRPO prompts for (instruction, prompt) rows: the reprompt context, and an image seed per
+ * row. With `freshWordings` (a share), that share of the rows is asked — reprompted and judged — in
+ * a fresh wording of its instruction's rule instead of its text, so the reprompter learns to read an
+ * instruction rather than sixty texts (a row whose rule has no fresh wording keeps its text).
+ */
+export function repromptPrompts(model: SeerMini, rows: readonly { id: string; instruction: string; prompt: string }[], seed: number, options: { freshWordings?: number } = {}): GrpoPrompt<RepromptMeta>[] {
   const rng = new Rng(seed).fork('image-seeds');
-  return rows.map((row) => ({
-    id: row.id,
-    context: model.encode([{ text: repromptContext(row.instruction, row.prompt) }]),
-    meta: { instruction: row.instruction, prompt: row.prompt, imageSeed: rng.int(1 << 30) },
-  }));
+  const wordingRng = new Rng(seed).fork('fresh-wordings');
+  const share = options.freshWordings ?? 0;
+  return rows.map((row) => {
+    const rule = share > 0 && wordingRng.bool(share) ? findInstruction(row.instruction)?.rule : undefined;
+    const instruction = (rule && freshWording(wordingRng, rule)) ?? row.instruction;
+    return {
+      id: row.id,
+      context: model.encode([{ text: repromptContext(instruction, row.prompt) }]),
+      meta: { instruction, prompt: row.prompt, imageSeed: rng.int(1 << 30) },
+    };
+  });
 }
 
 /**
@@ -80,7 +95,7 @@ export function repromptPrompts(model: SeerMini, rows: readonly { id: string; in
  */
 export async function trainReprompter(policyModel: SeerMini, evaluator: SeerMini, generator: SeerMini, dataDir: string, outDir: string, input: z.input<typeof stage2ConfigSchema>, options: { quiet?: boolean } = {}): Promise<StepMetrics[]> {
   const config = stage2ConfigSchema.parse(input);
-  const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows);
+  const prompts = buildRepromptPrompts(policyModel, dataDir, config.seed, config.maxRows, config.freshWordings);
   // The 0/1 reward reads verdicts only; the soft one the judge's probabilities.
   const initialReprompts = config.versusInitial > 0 ? await initialRepromptsOf(policyModel, prompts, config.seed) : undefined;
   const rewards = stage2Rewards(policyModel, new SeerJudge(evaluator, { name: 'seer-eval (frozen)', probabilities: config.soft }), frozenGenerator(generator), config, evaluator, initialReprompts);
