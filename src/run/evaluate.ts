@@ -6,7 +6,8 @@
  * and on the generator's own test images, Tables 4–5 of the base and Stage-1 weights) and the
  * inference variants (best-of-N, multi-round), by default in a second process, and
  * `repromptTables` here (Tables 2–3, failure types, reward fidelity, Tables 4–5 of the Stage-2
- * weights, a gallery, the human-eval app's `eval/pairs.jsonl` via ./pairs.ts). The main job calls it on its own test set; `seer eval run
+ * weights, a gallery, the human-eval app's `eval/pairs.jsonl` via ./pairs.ts, every case's reprompts in
+ * `eval/reprompts.jsonl` via ./reprompt-log.ts). The main job calls it on its own test set; `seer eval run
  * --run DIR [--testset FILE]` on any test file. Every comparison feeds the same frozen generator
  * (the base model's with three copies; with one model, `--model one`, the final SEER weights) with
  * the same image seeds and is judged by the oracle; reward fidelity is SEER's judge vs the oracle on reprompt-vs-naive pairs
@@ -54,6 +55,7 @@ import { NaiveReprompter, OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt, type ImageGenerator, type Reprompter } from '../roles/roles.ts';
 import { memoiseImages } from '../seer/image-cache.ts';
 import { writeRunResults, type Baseline, type RunEvaluation, type RunResults, type SeerEvaluation } from '../reports/results.ts';
+import { writeRepromptLog } from './reprompt-log.ts';
 
 /**
  * The frozen generator, each distinct (prompt, seed) drawn once for the whole evaluation: SEER's
@@ -93,6 +95,7 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
     const first = table.verdicts.map((v, i) => ({ v, i })).filter(({ v }) => v.seed === seeds[0]);
     pairs.push({ name, verdicts: first.map(({ v }) => v), images: first.map(({ i }) => table.images![i]!) });
     return {
+      outputs,
       texts,
       row: { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) },
       failures: repromptFailures(rows, outputs),
@@ -102,6 +105,7 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
   const baseCoT = await part('Table 2 vs base (CoT)', () => measure('base (CoT)', new SeerReprompter(models.base, { name: 'base (CoT)' })));
   const textOnly = await part('Table 2 vs text-only', () => measure('text-only', new TextOnlyReprompter()));
   const oracleElaboration = await part('Table 2 vs oracle', () => measure('oracle', new OracleReprompter()));
+  writeRepromptLog(outDir, rows, { seer: seerOut, naive: naive.outputs, 'base (CoT)': baseCoT.outputs, 'text-only': textOnly.outputs, oracle: oracleElaboration.outputs });
   const humanEvalPairs = await part('human-eval pairs', () => writeHumanEvalPairs(outDir, rows, pairs, seerJudge, settings.seed));
   // The reward Stage 2 actually gets: SEER's judge vs the oracle on (reprompt image, naive image).
   const fidelity = await part('reward fidelity', async () => ({
@@ -170,7 +174,7 @@ export function defaultEvalDir(runDir: string, testset: string): string {
 /**
  * Every table of a finished run's checkpoints on one test set: the judge tables and the inference
  * variants (./eval-parts.ts), by default each in a second process, and `repromptTables` here.
- * Evaluation seed: the run's dataset seed. Writes only images, eval/pairs.jsonl and the parts'
+ * Evaluation seed: the run's dataset seed. Writes only images, eval/pairs.jsonl, eval/reprompts.jsonl and the parts'
  * results and logs (OUT/parts/) to `outDir`; the caller writes the results.
  */
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
