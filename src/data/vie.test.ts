@@ -6,12 +6,13 @@ import { buildVie, type VieSummary } from './vie.ts';
 import { readJsonl } from '../core/io.ts';
 import { candidateRowSchema, testRowSchema, trainRowSchema } from './schemas.ts';
 import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
-import { SUBJECTS_TEST, SUBJECTS_TRAIN } from '../world/spec.ts';
+import { SUBJECTS_TEST, SUBJECTS_TRAIN, type Subject } from '../world/spec.ts';
 import { SeerError } from '../core/errors.ts';
 import { NEGATIVE_KINDS } from './negatives.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { findInstruction } from '../world/instructions.ts';
 import { readPng } from '../image/image.ts';
+import { parseCaption } from '../world/grammar.ts';
 
 describe('VIE dataset', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vie-'));
@@ -69,19 +70,50 @@ describe('VIE dataset', () => {
     expect(nonPlain).toBeGreaterThan(40);
   });
 
-  it('holds out a validation split: ID instructions, training-pool prompts, never a candidate or test pair', () => {
+  it('holds out a validation split: ID instructions, training subjects held out of RL, never a candidate or test pair', async () => {
     const val = readJsonl(join(dir, 'vie-val.jsonl'), testRowSchema);
-    const candidates = new Set(readJsonl(join(dir, 'candidates.jsonl'), candidateRowSchema).map((c) => `${c.instruction}|${c.prompt}`));
+    const candidateRows = readJsonl(join(dir, 'candidates.jsonl'), candidateRowSchema);
+    const candidates = new Set(candidateRows.map((c) => `${c.instruction}|${c.prompt}`));
     const test = new Set(readJsonl(join(dir, 'vie-test.jsonl'), testRowSchema).map((r) => `${r.instruction}|${r.prompt}`));
     expect(val).toHaveLength(40);
     expect(summary.validation).toBe(40);
+    const heldOut = new Set<Subject>(summary.validationSubjects);
+    expect(heldOut.size).toBe(3);
+    for (const s of heldOut) expect(SUBJECTS_TRAIN as readonly string[]).toContain(s);
     for (const r of val) {
       expect(r.split).toBe('id');
-      expect(SUBJECTS_TRAIN as readonly string[]).toContain(r.subject);
+      expect(heldOut.has(r.subject)).toBe(true);
       expect(candidates.has(`${r.instruction}|${r.prompt}`)).toBe(false);
       expect(test.has(`${r.instruction}|${r.prompt}`)).toBe(false);
     }
+    expect(new Set(val.map((r) => r.subject)).size).toBe(3);
     expect(val.filter((r) => (r.negatives?.length ?? 0) >= 3).length).toBeGreaterThan(25);
+    // RL never sees a held-out subject: no candidate or training row asks for one, and the oracle
+    // finds none in the training rows' subject-swapped negatives.
+    for (const c of candidateRows) {
+      const subject = parseCaption(c.prompt).spec.subject;
+      expect(subject !== null && heldOut.has(subject), c.prompt).toBe(false);
+    }
+    const oracle = new OracleJudge();
+    let swapped = 0;
+    for (const row of readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema)) {
+      expect(heldOut.has(row.subject)).toBe(false);
+      const rule = findInstruction(row.instruction)!.rule;
+      for (const n of (row.rlvr.phase2.negatives ?? []).filter((k) => k.kind === 'subject-swapped')) {
+        const image = await readPng(join(dir, n.image));
+        for (const s of heldOut) expect(oracle.assess([image], rule, s)[0]!.subjectKept).toBe(false);
+        swapped++;
+      }
+    }
+    expect(swapped).toBeGreaterThan(50);
+  });
+
+  it('with valSubjects 0, validates on every training subject', async () => {
+    const out = join(dir, 'all-subjects');
+    const all = await buildVie(out, { seed: 3, promptsPerInstruction: 1, keep: 6, valSubjects: 0 }, { quiet: true });
+    expect(all.validationSubjects).toEqual([]);
+    const subjects = new Set(readJsonl(join(out, 'vie-val.jsonl'), testRowSchema).map((r) => r.subject));
+    expect(subjects.size).toBeGreaterThan(3);
   });
 
   it('gives training rows phase-2 hard negatives beyond the plain picture', () => {

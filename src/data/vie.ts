@@ -7,9 +7,12 @@
  * sparse human verification (decisions from the humaneval app) → the top 300, balanced across
  * categories. Each kept row carries the RLVR quadruplets of both curriculum phases (A.1.4).
  * Each kept row also carries oracle-verified phase-2 hard negatives of every kind (negatives.ts).
- * Validation (vie-val.jsonl): ID instructions with validation prompts — training subjects in the
- * test's wording, which neither pretraining nor RL shows (world/prompts.ts); every recipe choice
- * reads it, never the test set.
+ * Validation (vie-val.jsonl): ID instructions with validation prompts in the test's wording, which
+ * neither pretraining nor RL shows (world/prompts.ts), of `valSubjects` training subjects held out
+ * of RL — no training row, negative or other-subject picture shows them — so that validation, like
+ * the test, asks for subjects RL never saw (pretraining draws and reads all of them); every recipe
+ * choice reads it, never the test set. With `valSubjects` 0 (the build before 2026-12-06 night)
+ * validation uses every training subject.
  * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
  * each with several test prompts; each case carries a verified positive and every verified
  * hard-negative kind for Table 1 (renders; the generator's own images are drawn at evaluation).
@@ -45,6 +48,7 @@ export const vieConfigSchema = z.object({
   testInstructionsPerSplit: z.number().int().min(5).multipleOf(5).describe('test instructions per split, Simple:Hard = 2:3 (paper: 20)').default(20),
   valInstructions: z.number().int().min(5).multipleOf(5).describe('validation instructions (ID only: OOD texts stay unseen until the test), Simple:Hard = 2:3').default(20),
   valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction (training subjects in the test wording, never trained on)').default(2),
+  valSubjects: z.number().int().min(0).max(6).describe('training subjects held out of RL for validation: no training row shows them, so validation asks for subjects RL never saw, as the test does (0: validation uses every training subject, the build before 2026-12-06 night)').default(3),
   candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
   imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
   drawsPerCandidate: z.number().int().min(1).max(8).describe('images drawn per candidate (different seeds); the oracle keeps the best-scoring one — a weak generator needs 2 for 300 of 600 to pass').default(1),
@@ -59,6 +63,8 @@ export interface VieSummary {
   rejectedByHumans: number;
   test: number;
   validation: number;
+  /** The training subjects held out of RL that validation asks for (empty: validation uses every training subject). */
+  validationSubjects: Subject[];
   /** Verified hard negatives per kind: training rows, validation, test. */
   negatives: Record<string, { train: number; validation: number; test: number }>;
   counts: Record<string, { train: number; testId: number; testOod: number }>;
@@ -80,11 +86,16 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   ensureDir(outDir);
   writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name, autoCheck: options.autoCheck?.name ?? 'oracle' });
 
+  // Training subjects held out of RL for validation; RL sees the rest.
+  const validationSubjects = config.valSubjects > 0 ? rng.fork('validation-subjects').sample(SUBJECTS_TRAIN, config.valSubjects) : [];
+  const rlSubjects = SUBJECTS_TRAIN.filter((s) => !validationSubjects.includes(s));
+  const rlPrompts = TRAIN_PROMPTS.filter((p) => rlSubjects.includes(p.subject as (typeof SUBJECTS_TRAIN)[number]));
+
   // 1. Candidates: every ID instruction with fresh training prompts.
   const candidates: { id: string; ins: Instruction; prompt: PromptItem; reference: SceneSpec; caption: string; seed: number }[] = [];
   const candRng = rng.fork('candidates');
   for (const ins of TRAIN_INSTRUCTIONS) {
-    const prompts = samplePrompts(candRng, nonTrivialPrompts(ins, TRAIN_PROMPTS), config.promptsPerInstruction);
+    const prompts = samplePrompts(candRng, nonTrivialPrompts(ins, rlPrompts), config.promptsPerInstruction);
     prompts.forEach((prompt, k) => {
       const reference = elaborate(ins.rule, defaultSpec(prompt.subject), candRng);
       if (!reference) throw new SeerError('internal', `cannot elaborate ${ins.id} for ${prompt.subject}`);
@@ -139,7 +150,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   const p1Rng = rng.fork('phase1');
   const p1Requests = kept.flatMap(({ c }) => {
     const masked = p1Rng.bool(0.5);
-    const other = p1Rng.pick(SUBJECTS_TRAIN.filter((s) => s !== c.prompt.subject));
+    const other = p1Rng.pick(rlSubjects.filter((s) => s !== c.prompt.subject));
     const negative = masked ? { ...defaultSpec(null) } : defaultSpec(other);
     return [
       { caption: captionOf(defaultSpec(c.prompt.subject)), seed: p1Rng.int(1 << 30), kind: 'pos' as const },
@@ -150,7 +161,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   // Phase-2 hard negatives beyond the plain picture, drawn by the same source, kept if the oracle
   // agrees they fail (i, p).
   const negRng = rng.fork('phase2-negatives');
-  const trainPools = { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS };
+  const trainPools = { subjects: rlSubjects, instructions: TRAIN_INSTRUCTIONS };
   const negRequests = kept.flatMap(({ c }, k) =>
     hardNegativeSpecs(c.ins, c.prompt.subject, c.reference, negRng, trainPools)
       .filter((n) => n.kind !== 'plain')
@@ -186,11 +197,13 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   writeJsonl(join(outDir, 'vie-train.jsonl'), trainRows);
   progress.tick();
 
-  // 5. Validation: ID instructions with training-pool prompts that were never a candidate pair —
-  //    every recipe choice and early-stopping rule reads this, never the test set.
+  // 5. Validation: ID instructions with prompts in the test's wording of the held-out subjects
+  //    (every training subject without them) — every recipe choice and early-stopping rule reads
+  //    this, never the test set.
   const valRng = rng.fork('validation');
   const valInstructions = pickTestInstructions(TRAIN_INSTRUCTIONS, config.valInstructions, valRng);
-  const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, VALIDATION_PROMPTS), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
+  const valPrompts = validationSubjects.length > 0 ? VALIDATION_PROMPTS.filter((p) => (validationSubjects as readonly string[]).includes(p.subject)) : VALIDATION_PROMPTS;
+  const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, valPrompts), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
   writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
 
   // 6. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
@@ -247,6 +260,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     rejectedByHumans: candidates.filter((c, i) => passed(i) && rejected.has(c.id)).length,
     test: testRows.length,
     validation: valRows.length,
+    validationSubjects,
     negatives: Object.fromEntries(
       NEGATIVE_KINDS.map((kind) => [
         kind,
@@ -343,7 +357,7 @@ function round(x: number): number {
 
 export function formatSummary(summary: VieSummary): string {
   const lines = [
-    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; validation rows ${summary.validation}; test rows ${summary.test}`,
+    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; validation rows ${summary.validation}${summary.validationSubjects.length ? ` (subjects held out of RL: ${summary.validationSubjects.join(', ')})` : ''}; test rows ${summary.test}`,
     '',
     `verified hard negatives (rows with one): ${Object.entries(summary.negatives).map(([k, v]) => `${k} ${v.train}/${v.validation}/${v.test}`).join(', ')} (train/validation/test)`,
     '',

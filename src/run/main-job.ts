@@ -94,6 +94,9 @@ const runOptionsSchema = z.object({
   stage2Orders: z.enum(['seeded', 'both']).describe("how Stage 2's reward asks the frozen judge about each (reprompt, naive) pair: both (both orders, a split verdict a tie; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison)").default('both'),
   stage2ImageReading: z.number().nonnegative().describe("weight of Stage 2's image-reading reward (the frozen evaluator's own reading of the image a reprompt drew: subject 2/3, instruction 1/3; 0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   stage2Epochs: z.number().positive().describe("passes of Stage 2 over the training rows (default: the recipe's; the paper: 10)").optional(),
+  valSubjects: z.number().int().min(0).max(6).describe("training subjects the VIE build holds out of RL for validation (default: the build's, 3; 0: validation uses every training subject, as before 2026-12-06 night)").optional(),
+  stage2Generations: z.number().int().min(2).describe("Stage 2's GRPO group size G, completions per prompt (default: the recipe's, 8)").optional(),
+  stage2Temperature: z.number().positive().describe("Stage 2's sampling temperature for the policy's rollouts (default: 1)").optional(),
   stage2ImageReadingOf: z.enum(['both', 'subject']).describe("what of Stage 2's image reading pays: both checks (subject 2/3, instruction 1/3) or the subject check alone").default('both'),
   stage2RecallCarried: z.number().nonnegative().describe("weight of Stage 2's recall-carried reward (the share of the descriptors a reprompt's own reasoning recalled that its answer says; 0 = off; beyond the paper)").default(0),
   stage2RecallCarriedGate: z.enum(['none', 'subject']).describe("when Stage 2's recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
@@ -179,7 +182,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
   const replay = replaySchema.parse({ weight: opts.replayStages === 'stage1' ? 0 : opts.replay, tasks: opts.replayTasks });
   const stage1Replay = replaySchema.parse({ weight: opts.replayStages === 'stage2' ? 0 : opts.replay, tasks: opts.replayTasks });
   const stage1Config = { ...recipe.stage1, ...(opts.stage1Loss === 'answer' ? recipe.stage1AnswerLoss : {}), softVerdict: opts.stage1Reward === 'soft', phase2GradedPairsPerRow: opts.stage1GradedPairs, phase2OtherSubjectPairsPerRow: opts.stage1OtherSubjectPairs, policyGradientOn: opts.stage1Loss, replay: stage1Replay, seed: opts.seed };
-  const stage2Config = { ...recipe.stage2, ...(opts.stage2Epochs !== undefined ? { epochs: opts.stage2Epochs } : {}), orders: opts.stage2Orders, subjectCheck: opts.stage2SubjectCheck, imageReading: opts.stage2ImageReading, imageReadingOf: opts.stage2ImageReadingOf, recallCarried: opts.stage2RecallCarried, recallCarriedGate: opts.stage2RecallCarriedGate, versusInitial: opts.stage2VersusInitial, freshWordings: opts.stage2FreshWordings, replay, seed: opts.seed };
+  const stage2Config = { ...recipe.stage2, ...(opts.stage2Epochs !== undefined ? { epochs: opts.stage2Epochs } : {}), ...(opts.stage2Generations !== undefined ? { numGenerations: opts.stage2Generations } : {}), ...(opts.stage2Temperature !== undefined ? { temperature: opts.stage2Temperature } : {}), orders: opts.stage2Orders, subjectCheck: opts.stage2SubjectCheck, imageReading: opts.stage2ImageReading, imageReadingOf: opts.stage2ImageReadingOf, recallCarried: opts.stage2RecallCarried, recallCarriedGate: opts.stage2RecallCarriedGate, versusInitial: opts.stage2VersusInitial, freshWordings: opts.stage2FreshWordings, replay, seed: opts.seed };
   const base = loadSeerMini(opts.checkpoint).model;
   // How the judge reads a pair: as asked, else as the checkpoint was made to (saved with it).
   const judgeDescriptions = opts.judgeDescriptions ?? base.judgeDescriptions;
@@ -192,7 +195,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(base) : undefined;
     // The base generator passes the oracle's check on ~35% of its draws (measured: 42 of 120 smoke
     // candidates), so it draws each candidate twice for ~300 of 600 to pass, as in the paper.
-    const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}) };
+    const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}), ...(opts.valSubjects !== undefined ? { valSubjects: opts.valSubjects } : {}) };
     finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
   // The evaluation's judge tables need no Stage 2 (./eval-parts.ts): a second process of one thread
