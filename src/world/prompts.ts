@@ -40,7 +40,9 @@ export const TEST_PROMPTS: readonly PromptItem[] = pool(SUBJECTS_TEST, TEST_TEMP
 /**
  * Validation prompts: training subjects in the test's wording ("a vintage dog"). Neither
  * pretraining nor RL ever shows them, so validation measures what the test measures — a reprompter
- * keeping a subject from a phrase it has never read — without touching a test subject.
+ * keeping a subject from a phrase it has never read — without touching a test subject. The VIE
+ * build (data/vie.ts) takes them for the training subjects it holds out of RL, so the subject
+ * itself is one RL never saw, too.
  */
 export const VALIDATION_PROMPTS: readonly PromptItem[] = pool(SUBJECTS_TRAIN, TEST_TEMPLATES);
 
