@@ -25,4 +25,15 @@ describe('pretraining recipes', () => {
       expect(recipe.steps).toBe(1500);
     }
   });
+
+  it('reprompt-focus puts a quarter of the steps on the reprompt format, the rest in the caption-focus proportions', () => {
+    const focus = pretrainRecipeSchema.parse(RECIPES['caption-focus']).mix;
+    const recipe = pretrainRecipeSchema.parse(RECIPES['reprompt-focus']);
+    expect(Object.values(recipe.mix).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(recipe.mix.reprompt_format).toBe(0.25);
+    for (const task of ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format'] as const) {
+      expect(recipe.mix[task]! / recipe.mix.caption_check!).toBeCloseTo(focus[task]! / focus.caption_check!, 12);
+    }
+    expect(recipe.steps).toBe(1500);
+  });
 });

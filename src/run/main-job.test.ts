@@ -175,9 +175,9 @@ describe('seer run --model one --curriculum phase2 --judge-descriptions read (sm
     const checkpoint = join(dir, 'base', 'model');
     await expect(runSeer({ recipe: 'smoke', outDir: join(dir, 'bad'), checkpoint, model: 'one', policyInit: 'base', quiet: true })).rejects.toThrow(/--model one starts Stage 2 from the Stage-1 weights/);
     const out = join(dir, 'run');
-    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', judgeDescriptions: 'read', stage2Generations: 3, stage2Temperature: 0.9, quiet: true });
-    const config = readJson(join(out, 'config.json'), z.looseObject({ policyInit: z.string(), model: z.string(), stage1: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }), stage2: z.looseObject({ replay: z.looseObject({ weight: z.number() }), numGenerations: z.number(), temperature: z.number() }) }));
-    expect(config).toMatchObject({ policyInit: 'stage1', model: 'one', stage1: { replay: { weight: 0 } }, stage2: { replay: { weight: 0.5 }, numGenerations: 3, temperature: 0.9 } });
+    const results = await runSeer({ recipe: 'smoke', outDir: out, checkpoint, imageSource: 'render', curriculum: 'phase2', replay: 0.5, replayStages: 'stage2', judgeDescriptions: 'read', stage2Generations: 3, stage2Temperature: 0.9, stage2LearningRate: 1e-4, quiet: true });
+    const config = readJson(join(out, 'config.json'), z.looseObject({ policyInit: z.string(), model: z.string(), stage1: z.looseObject({ replay: z.looseObject({ weight: z.number() }) }), stage2: z.looseObject({ replay: z.looseObject({ weight: z.number() }), numGenerations: z.number(), temperature: z.number(), learningRate: z.number() }) }));
+    expect(config).toMatchObject({ policyInit: 'stage1', model: 'one', stage1: { replay: { weight: 0 } }, stage2: { replay: { weight: 0.5 }, numGenerations: 3, temperature: 0.9, learningRate: 1e-4 } });
     expect(results.model).toBe('one');
     // Every model the run saved judges as it was trained to: with its captions and its own checks of them.
     for (const saved of ['stage1-model', 'stage2-model']) expect(loadSeerMini(join(out, saved)).model.judgeDescriptions, saved).toBe('read');

@@ -1,0 +1,32 @@
+// Experiment (docs/seer.md, "Validation on subjects RL never saw"): Stage 2 of finished runs on
+// another validation file — e.g. a larger one built with the runs' data seed and held-out subjects
+// (`npx seer data build --out runs/vie-val200 --seed 0 --val-instructions 50 --val-prompts 4`).
+// For each run: its final weights' reprompts against naive concatenation and against the run's
+// base model's own CoT, on the file's texts and with each instruction paraphrased, all drawn by the
+// final weights (one model) with the run's image seeds and oracle-judged — the four numbers the
+// main job's validation reports — and the reprompts' failure types. Writes RUN/validation-FILE.json.
+// npx tsx src/bench/exp/stage2-validation.mts runs/vie-val200/vie-val.jsonl runs/hv-s0 runs/hv-s1
+import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readJsonl, writeJson } from '../../core/io.ts';
+import { testRowSchema } from '../../data/schemas.ts';
+import { loadSeerMini } from '../../model/checkpoint.ts';
+import { paraphrasedRows, repromptWinRatio } from '../../run/main-job.ts';
+import { engine } from '../../engine/torch.ts';
+engine.setThreads(1, 1);
+
+const [file, ...runs] = process.argv.slice(2);
+if (!file || runs.length === 0) throw new Error('usage: stage2-validation.mts VALIDATION.jsonl RUN…');
+const rows = readJsonl(file, testRowSchema);
+const name = `validation-${basename(dirname(file))}.json`;
+for (const run of runs) {
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; recipeSettings: { imageSeeds: number } };
+  const base = loadSeerMini(config.checkpoint ?? 'checkpoints/seer-mini-base').model;
+  const policy = loadSeerMini(join(run, 'stage2-model')).model;
+  const texts = await repromptWinRatio(policy, policy, rows, config.dataSeed, config.recipeSettings.imageSeeds, base);
+  const paraphrased = await repromptWinRatio(policy, policy, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, base);
+  const four = [texts.table.total.winRatio, texts.vsBaseCoT!.total.winRatio, paraphrased.table.total.winRatio, paraphrased.vsBaseCoT!.total.winRatio];
+  const result = { file, cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
+  writeJson(join(run, name), result);
+  console.log(run, JSON.stringify(result));
+}
