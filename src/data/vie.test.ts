@@ -106,6 +106,16 @@ describe('VIE dataset', () => {
       }
     }
     expect(swapped).toBeGreaterThan(50);
+    // Stage 2's validation: 50 instructions × 4 prompts of the held-out subjects, never a candidate or test pair.
+    const stage2Val = readJsonl(join(dir, 'vie-val-stage2.jsonl'), testRowSchema);
+    expect(stage2Val).toHaveLength(200);
+    expect(summary.stage2Validation).toBe(200);
+    expect(new Set(stage2Val.map((r) => r.instruction_id)).size).toBe(50);
+    for (const r of stage2Val) {
+      expect(heldOut.has(r.subject)).toBe(true);
+      expect(candidates.has(`${r.instruction}|${r.prompt}`)).toBe(false);
+      expect(test.has(`${r.instruction}|${r.prompt}`)).toBe(false);
+    }
   });
 
   it('with valSubjects 0, validates on every training subject', async () => {

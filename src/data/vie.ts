@@ -48,6 +48,8 @@ export const vieConfigSchema = z.object({
   testInstructionsPerSplit: z.number().int().min(5).multipleOf(5).describe('test instructions per split, Simple:Hard = 2:3 (paper: 20)').default(20),
   valInstructions: z.number().int().min(5).multipleOf(5).describe('validation instructions (ID only: OOD texts stay unseen until the test), Simple:Hard = 2:3').default(20),
   valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction (training subjects in the test wording, never trained on)').default(2),
+  stage2ValInstructions: z.number().int().min(0).multipleOf(5).max(50).describe("instructions of Stage 2's own validation file (vie-val-stage2.jsonl: prompts only, of the held-out subjects, what Stage-2 choices read; 0: Stage 2 validates on vie-val.jsonl), Simple:Hard = 2:3").default(50),
+  stage2ValPromptsPerInstruction: z.number().int().min(1).describe("prompts per instruction of Stage 2's validation file").default(4),
   valSubjects: z.number().int().min(0).max(6).describe('training subjects held out of RL for validation: no training row shows them, so validation asks for subjects RL never saw, as the test does (0: validation uses every training subject, the build before 2026-12-06 night)').default(3),
   candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
   imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
@@ -63,6 +65,8 @@ export interface VieSummary {
   rejectedByHumans: number;
   test: number;
   validation: number;
+  /** Rows of Stage 2's validation file (vie-val-stage2.jsonl; 0: none, Stage 2 validates on vie-val.jsonl). */
+  stage2Validation: number;
   /** The training subjects held out of RL that validation asks for (empty: validation uses every training subject). */
   validationSubjects: Subject[];
   /** Verified hard negatives per kind: training rows, validation, test. */
@@ -205,6 +209,10 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   const valPrompts = validationSubjects.length > 0 ? VALIDATION_PROMPTS.filter((p) => (validationSubjects as readonly string[]).includes(p.subject)) : VALIDATION_PROMPTS;
   const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, valPrompts), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
   writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
+  // 5b. Stage 2's validation: more cases of the same kind, as prompts only (Stage 2's win ratios
+  //     draw their own images). 40 cases cannot tell recipes 0.03–0.05 apart (docs/seer.md).
+  const stage2ValRows = config.stage2ValInstructions > 0 ? repromptValidationRows(config.stage2ValInstructions, config.stage2ValPromptsPerInstruction, rng.fork('stage2-validation'), valPrompts) : [];
+  if (stage2ValRows.length > 0) writeJsonl(join(outDir, 'vie-val-stage2.jsonl'), stage2ValRows);
 
   // 6. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
   const testRng = rng.fork('test');
@@ -260,6 +268,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     rejectedByHumans: candidates.filter((c, i) => passed(i) && rejected.has(c.id)).length,
     test: testRows.length,
     validation: valRows.length,
+    stage2Validation: stage2ValRows.length,
     validationSubjects,
     negatives: Object.fromEntries(
       NEGATIVE_KINDS.map((kind) => [
@@ -278,6 +287,16 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
 }
 
 /** Prompts whose plain picture does not already satisfy the instruction. */
+/** Stage 2's validation rows: ID instructions × prompts of `prompts` (the held-out subjects), with their elaboration and no judged images. */
+function repromptValidationRows(instructions: number, perInstruction: number, rng: Rng, prompts: readonly PromptItem[]): TestRow[] {
+  return pickTestInstructions(TRAIN_INSTRUCTIONS, instructions, rng).flatMap((ins) =>
+    samplePrompts(rng, nonTrivialPrompts(ins, prompts), perInstruction).map((prompt, k) => ({
+      id: `val2-${ins.id}-${k}`, instruction: ins.text, instruction_id: ins.id, prompt: prompt.text, subject: prompt.subject, category: ins.category,
+      difficulty: ins.difficulty, split: ins.split, elaboration: captionOf(elaborate(ins.rule, defaultSpec(prompt.subject), rng)!),
+    })),
+  );
+}
+
 function nonTrivialPrompts(ins: Instruction, prompts: readonly PromptItem[]): PromptItem[] {
   return prompts.filter((p) => !evaluateRule(ins.rule, defaultSpec(p.subject)).satisfied);
 }
@@ -357,7 +376,7 @@ function round(x: number): number {
 
 export function formatSummary(summary: VieSummary): string {
   const lines = [
-    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; validation rows ${summary.validation}${summary.validationSubjects.length ? ` (subjects held out of RL: ${summary.validationSubjects.join(', ')})` : ''}; test rows ${summary.test}`,
+    `candidates ${summary.candidates} → auto-check pass ${summary.passedAutoCheck} → human-rejected ${summary.rejectedByHumans} → kept ${summary.train}; validation rows ${summary.validation} (Stage 2's: ${summary.stage2Validation})${summary.validationSubjects.length ? ` (subjects held out of RL: ${summary.validationSubjects.join(', ')})` : ''}; test rows ${summary.test}`,
     '',
     `verified hard negatives (rows with one): ${Object.entries(summary.negatives).map(([k, v]) => `${k} ${v.train}/${v.validation}/${v.test}`).join(', ')} (train/validation/test)`,
     '',

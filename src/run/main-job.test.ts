@@ -107,6 +107,8 @@ describe('seer run --recipe smoke', () => {
     expect(Object.keys(results.validation?.table1Paraphrased ?? {})).toEqual(['zeroShot', 'seerEval']);
     expect(results.validation?.table1Paraphrased?.seerEval?.pairs).toBe(results.validation?.table1.seerEval?.pairs);
     expect(results.validation?.stage2VsNaive?.total.cases).toBeGreaterThan(0);
+    // Stage 2 reads its own validation file, not the judge's.
+    expect(results.validation?.stage2VsNaive?.total.cases).toBe(readFileSync(join(out, 'data', 'vie-val-stage2.jsonl'), 'utf8').trim().split('\n').length);
     // Against the base model's own CoT reprompts, on the same validation cases and image seeds.
     expect(results.validation?.stage2VsBaseCoT?.total.n).toBe(results.validation?.stage2VsNaive?.total.n);
     // And both with each instruction in its paraphrase, on the same number of cases.

@@ -51,7 +51,7 @@ import {
 
 export const RUN_RECIPES = {
   smoke: {
-    vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1, valInstructions: 5, valPromptsPerInstruction: 1 },
+    vie: { promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1, valInstructions: 5, valPromptsPerInstruction: 1, stage2ValInstructions: 5, stage2ValPromptsPerInstruction: 1 },
     stage1: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, phase1Epochs: 1, phase2Epochs: 1, maxCompletionLength: 16 },
     stage2: { maxRows: 4, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 16 },
     stage1AnswerLoss: { phase1LearningRate: 1.25e-5, phase2LearningRate: 6.25e-6 },
@@ -271,7 +271,10 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     // win ratio alone cannot tell it from one that follows the instruction (docs/seer.md).
     // And the same with each instruction in its paraphrase: the validation split holds training
     // instructions only, and the test's OOD half asks in wordings the model never read.
-    const valRows = existsSync(valFile) ? readJsonl(valFile, testRowSchema) : null;
+    // Stage 2's own validation file when the build wrote one (200 cases by default), else the
+    // judge's 40 (a dataset built before 2026-12-06 night).
+    const stage2ValFile = join(data, 'vie-val-stage2.jsonl');
+    const valRows = existsSync(stage2ValFile) ? readJsonl(stage2ValFile, testRowSchema) : existsSync(valFile) ? readJsonl(valFile, testRowSchema) : null;
     const drawer = runGenerator(opts, { base, stage2: policy });
     const validation = valRows ? await repromptWinRatio(policy, drawer, valRows, opts.dataSeed, recipe.imageSeeds, base) : null;
     const paraphrased = valRows ? await repromptWinRatio(policy, drawer, paraphrasedRows(valRows), opts.dataSeed, recipe.imageSeeds, base) : null;
