@@ -91,9 +91,10 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   writeJson(join(outDir, 'config.json'), { ...config, imageSource: source.name, autoCheck: options.autoCheck?.name ?? 'oracle' });
 
   // Training subjects held out of RL for validation; RL sees the rest.
-  const validationSubjects = config.valSubjects > 0 ? rng.fork('validation-subjects').sample(SUBJECTS_TRAIN, config.valSubjects) : [];
-  const rlSubjects = SUBJECTS_TRAIN.filter((s) => !validationSubjects.includes(s));
-  const rlPrompts = TRAIN_PROMPTS.filter((p) => rlSubjects.includes(p.subject as (typeof SUBJECTS_TRAIN)[number]));
+  const validationSubjects: Subject[] = config.valSubjects > 0 ? rng.fork('validation-subjects').sample(SUBJECTS_TRAIN, config.valSubjects) : [];
+  const heldOut = new Set(validationSubjects);
+  const rlSubjects = SUBJECTS_TRAIN.filter((s) => !heldOut.has(s));
+  const rlPrompts = TRAIN_PROMPTS.filter((p) => !heldOut.has(p.subject));
 
   // 1. Candidates: every ID instruction with fresh training prompts.
   const candidates: { id: string; ins: Instruction; prompt: PromptItem; reference: SceneSpec; caption: string; seed: number }[] = [];
@@ -206,7 +207,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   //    this, never the test set.
   const valRng = rng.fork('validation');
   const valInstructions = pickTestInstructions(TRAIN_INSTRUCTIONS, config.valInstructions, valRng);
-  const valPrompts = validationSubjects.length > 0 ? VALIDATION_PROMPTS.filter((p) => (validationSubjects as readonly string[]).includes(p.subject)) : VALIDATION_PROMPTS;
+  const valPrompts = heldOut.size > 0 ? VALIDATION_PROMPTS.filter((p) => heldOut.has(p.subject)) : VALIDATION_PROMPTS;
   const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, valPrompts), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
   writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
   // 5b. Stage 2's validation: more cases of the same kind, as prompts only (Stage 2's win ratios
@@ -286,7 +287,6 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   return summary;
 }
 
-/** Prompts whose plain picture does not already satisfy the instruction. */
 /** Stage 2's validation rows: ID instructions × prompts of `prompts` (the held-out subjects), with their elaboration and no judged images. */
 function repromptValidationRows(instructions: number, perInstruction: number, rng: Rng, prompts: readonly PromptItem[]): TestRow[] {
   return pickTestInstructions(TRAIN_INSTRUCTIONS, instructions, rng).flatMap((ins) =>
@@ -297,6 +297,7 @@ function repromptValidationRows(instructions: number, perInstruction: number, rn
   );
 }
 
+/** Prompts whose plain picture does not already satisfy the instruction. */
 function nonTrivialPrompts(ins: Instruction, prompts: readonly PromptItem[]): PromptItem[] {
   return prompts.filter((p) => !evaluateRule(ins.rule, defaultSpec(p.subject)).satisfied);
 }

@@ -62,12 +62,15 @@ const CHECKS_FOCUS_MIX = { t2i: 0.3, caption: 0.08, vqa: 0.03, knowledge: 0.02, 
 function checksFocus(name: string, checks?: z.input<typeof pretrainRecipeSchema>['checks']): z.input<typeof pretrainRecipeSchema> {
   return { name, ...CONTINUATION, steps: 1000, judgeReading: 'contrast', judgeDescriptions: 'read', mix: CHECKS_FOCUS_MIX, ...(checks ? { checks } : {}) };
 }
+/** `mix` with `share` of the steps on `task` and the other tasks in their proportions. */
+function withShare(mix: Readonly<Record<string, number>>, task: string, share: number): Record<string, number> {
+  const rest = Object.entries(mix).filter(([t]) => t !== task);
+  const restTotal = rest.reduce((sum, [, w]) => sum + w, 0);
+  return Object.fromEntries([...rest.map(([t, w]) => [t, (w * (1 - share)) / restTotal] as const), [task, share] as const]);
+}
 /** A 1500-step continuation of a caption-checks base with `caption` of the steps on captioning, the rest in the caption-checks focus mixture's proportions. */
 function captionFocus(name: string, caption: number): z.input<typeof pretrainRecipeSchema> {
-  const rest = Object.entries(CHECKS_FOCUS_MIX).filter(([task]) => task !== 'caption');
-  const restTotal = rest.reduce((sum, [, w]) => sum + w, 0);
-  const mix = Object.fromEntries([...rest.map(([task, w]) => [task, (w * (1 - caption)) / restTotal] as const), ['caption', caption] as const]);
-  return { ...checksFocus(name), steps: 1500, mix };
+  return { ...checksFocus(name), steps: 1500, mix: withShare(CHECKS_FOCUS_MIX, 'caption', caption) };
 }
 /**
  * A 1500-step continuation of a caption-focus base with a quarter of the steps on the base model's
@@ -76,10 +79,7 @@ function captionFocus(name: string, caption: number): z.input<typeof pretrainRec
  * and a held-out training subject in 8 of 200 (docs/model.md), a copying the RL stages inherit.
  */
 function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainRecipeSchema> {
-  const focus = captionFocus(name, 0.3);
-  const rest = Object.entries(focus.mix ?? {}).filter(([task]) => task !== 'reprompt_format');
-  const restTotal = rest.reduce((sum, [, w]) => sum + (w ?? 0), 0);
-  return { ...focus, mix: Object.fromEntries([...rest.map(([task, w]) => [task, ((w ?? 0) * (1 - reprompt)) / restTotal] as const), ['reprompt_format', reprompt] as const]) };
+  return { ...checksFocus(name), steps: 1500, mix: withShare(withShare(CHECKS_FOCUS_MIX, 'caption', 0.3), 'reprompt_format', reprompt) };
 }
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };

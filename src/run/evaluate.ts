@@ -43,7 +43,7 @@ import { loadSeerMini } from '../model/checkpoint.ts';
 import { writeReport } from '../reports/report.ts';
 import type { TestRow } from '../data/schemas.ts';
 import { TextOnlyReprompter } from '../backends/text-only/reprompter.ts';
-import { repromptFailures } from '../eval/failures.ts';
+import { countFailures } from '../eval/failures.ts';
 import { generalCapabilities } from '../eval/general.ts';
 import { averageWords, evaluationImageSeeds, winRatioTable } from '../eval/win-ratio.ts';
 import { SeerMiniGenerator } from '../model/generator.ts';
@@ -98,14 +98,15 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
       outputs,
       texts,
       row: { total: table.total, id: table.id, ood: table.ood, averageWords: averageWords(texts) },
-      failures: repromptFailures(rows, outputs),
     };
   };
   const naive = await part('Table 2 vs naive', () => measure('naive', new NaiveReprompter()));
   const baseCoT = await part('Table 2 vs base (CoT)', () => measure('base (CoT)', new SeerReprompter(models.base, { name: 'base (CoT)' })));
   const textOnly = await part('Table 2 vs text-only', () => measure('text-only', new TextOnlyReprompter()));
   const oracleElaboration = await part('Table 2 vs oracle', () => measure('oracle', new OracleReprompter()));
-  writeRepromptLog(outDir, rows, { seer: seerOut, naive: naive.outputs, 'base (CoT)': baseCoT.outputs, 'text-only': textOnly.outputs, oracle: oracleElaboration.outputs });
+  // Each case's reprompts and failure types, written; the failure counts are read off them.
+  const log = writeRepromptLog(outDir, rows, { seer: seerOut, naive: naive.outputs, 'base (CoT)': baseCoT.outputs, 'text-only': textOnly.outputs, oracle: oracleElaboration.outputs });
+  const failuresOf = (name: string) => countFailures(log.map((r) => r.reprompts[name]!.failure));
   const humanEvalPairs = await part('human-eval pairs', () => writeHumanEvalPairs(outDir, rows, pairs, seerJudge, settings.seed));
   // The reward Stage 2 actually gets: SEER's judge vs the oracle on (reprompt image, naive image).
   const fidelity = await part('reward fidelity', async () => ({
@@ -131,11 +132,11 @@ export async function repromptTables(models: { base: SeerMini; generator: SeerMi
     gallery,
     table2: { naive: naive.row, 'base (CoT)': baseCoT.row, 'text-only': textOnly.row, oracle: oracleElaboration.row, seerAverageWords: averageWords(seer) },
     failures: {
-      seer: repromptFailures(rows, seerOut),
-      naive: naive.failures,
-      'base (CoT)': baseCoT.failures,
-      'text-only': textOnly.failures,
-      oracle: oracleElaboration.failures,
+      seer: failuresOf('seer'),
+      naive: failuresOf('naive'),
+      'base (CoT)': failuresOf('base (CoT)'),
+      'text-only': failuresOf('text-only'),
+      oracle: failuresOf('oracle'),
     },
     stage2General,
     examples,
