@@ -26,11 +26,14 @@ describe('pretraining recipes', () => {
     }
   });
 
-  it('reprompt-focus puts a quarter of the steps on the reprompt format, the rest in the caption-focus proportions', () => {
+  it.each([
+    ['reprompt-focus', 0.25],
+    ['reprompt-light', 0.12],
+  ] as const)('%s puts %f of the steps on the reprompt format, the rest in the caption-focus proportions', (name, share) => {
     const focus = pretrainRecipeSchema.parse(RECIPES['caption-focus']).mix;
-    const recipe = pretrainRecipeSchema.parse(RECIPES['reprompt-focus']);
+    const recipe = pretrainRecipeSchema.parse(RECIPES[name]);
     expect(Object.values(recipe.mix).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(recipe.mix.reprompt_format).toBe(0.25);
+    expect(recipe.mix.reprompt_format).toBe(share);
     for (const task of ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format'] as const) {
       expect(recipe.mix[task]! / recipe.mix.caption_check!).toBeCloseTo(focus[task]! / focus.caption_check!, 12);
     }

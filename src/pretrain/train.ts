@@ -84,7 +84,7 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -229,6 +229,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'caption-focus-most': captionFocus('caption-focus-most', 0.5),
   /** `caption-focus` with a quarter of the steps on the reprompt format (copying the prompt's subject). */
   'reprompt-focus': repromptFocus('reprompt-focus', 0.25),
+  /** `reprompt-focus` with an eighth of the steps on the reprompt format: its quarter cost the judge's reading (docs/model.md). */
+  'reprompt-light': repromptFocus('reprompt-light', 0.12),
 };
 
 export interface PretrainOptions {
