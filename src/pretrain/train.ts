@@ -229,7 +229,11 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'caption-focus-most': captionFocus('caption-focus-most', 0.5),
   /** `caption-focus` with a quarter of the steps on the reprompt format (copying the prompt's subject). */
   'reprompt-focus': repromptFocus('reprompt-focus', 0.25),
-  /** `reprompt-focus` with an eighth of the steps on the reprompt format: its quarter cost the judge's reading (docs/model.md). */
+  /**
+   * `reprompt-focus` with an eighth of the steps on the reprompt format: its quarter cost the judge's
+   * reading, an eighth keeps it and gets two thirds of the copying. One block from v19 is the shipped
+   * base, v20 (docs/model.md).
+   */
   'reprompt-light': repromptFocus('reprompt-light', 0.12),
 };
 
