@@ -36,7 +36,7 @@ export function registerRunCommands(program: Command): void {
     .option('--stage2-recall-carried-gate <gate>', "when the recall-carried reward pays: none (always) or subject (only when the frozen evaluator's reading of the drawn image shows the prompt's subject)", 'none')
     .option('--stage1-loss <tokens>', "tokens Stage 1's GRPO loss sees: answer (only the verdict after the reasoning, at an eighth of the learning rates; chosen on validation) or completion (the paper)", 'answer')
     .option('--judge-descriptions <source>', "where the judge's descriptions of the two images come from: written (in its own reasoning, the paper), captioned (the model's caption of each image alone, opening that reasoning) or read (those captions and the model's own checks of each); default: the checkpoint's own (the shipped base: read)")
-    .option('--replay <weight>', 'pretraining replay: weight of a text-to-image loss on 8 examples a step (0 = off; beyond the paper, for --model one)', parseNonNegative, 0)
+    .option('--replay <weight>', 'pretraining replay: weight of a text-to-image loss on 8 examples a step (default 0.5; 0 = off; beyond the paper, for --model one)', parseNonNegative, 0.5)
     .option('--replay-stages <stages>', 'the stages that replay: both, stage1 or stage2', 'both')
     .option('--replay-tasks <tasks>', "comma-separated pretraining tasks replayed: t2i (drawing), reprompt_format (the base model's reprompts)", 't2i')
     .option('--image-source <name>', "what draws the training pool: generator (the base model's own images, oracle-filtered: paper A.1.2) or render", 'generator')
