@@ -38,8 +38,8 @@ export type PretrainTask = 't2i' | 'caption' | 'vqa' | 'knowledge' | 'judge_form
 
 /** Every task, in the order recipes list them. */
 export const PRETRAIN_TASKS = ['t2i', 'caption', 'vqa', 'knowledge', 'judge_format', 'reprompt_format', 'caption_reading', 'subject_match', 'pair_question', 'caption_check'] as const satisfies readonly PretrainTask[];
-/** The tasks RL may replay (src/seer/replay.ts): drawing, and the base model's reprompt format. */
-export const REPLAY_TASKS = ['t2i', 'reprompt_format'] as const satisfies readonly PretrainTask[];
+/** The tasks RL may replay (src/seer/replay.ts): drawing, the base model's reprompt format, and yes/no questions about an image. */
+export const REPLAY_TASKS = ['t2i', 'reprompt_format', 'vqa'] as const satisfies readonly PretrainTask[];
 
 export interface ImageRef {
   spec: SceneSpec;

@@ -24,6 +24,16 @@ describe('pretraining replay during RL', () => {
     expect(lossAt(model, 3)).not.toBe(lossAt(model, 4));
   });
 
+  it('replays each listed task: a batch of yes/no questions is another loss than a batch of drawings', () => {
+    const model = fresh();
+    const of = (tasks: ('t2i' | 'vqa')[]) => noGrad(() => tidy(() => replayLoss(model, { weight: 1, batch: 4, tasks }, 7, 3).item()));
+    const [t2i, vqa, mixed] = [of(['t2i']), of(['vqa']), of(['t2i', 'vqa'])];
+    expect(Number.isFinite(vqa)).toBe(true);
+    expect(vqa).not.toBe(t2i);
+    expect(mixed).not.toBe(t2i);
+    expect(mixed).not.toBe(vqa);
+  });
+
   it('adds its gradient at every optimizer step, and only when its weight is above 0', () => {
     const plain = fresh();
     const off = new SeerMiniPolicy(plain, { replay: { config: { weight: 0, batch: 4, tasks: ['t2i'] }, seed: 7 } });

@@ -8,7 +8,7 @@ import { candidateFirst } from '../roles/blind.ts';
 import { OracleJudge } from '../oracle/judge.ts';
 import { OracleReprompter } from '../world/reprompters.ts';
 import { naivePrompt } from '../roles/roles.ts';
-import { drawnReadings, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, type RepromptMeta } from './rewards.ts';
+import { drawnReadings, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, verdictProbabilityReward, versusPeersReward, type RepromptMeta } from './rewards.ts';
 import { subjectCheckContext } from '../model/templates.ts';
 import type { PairwiseJudge } from '../roles/roles.ts';
 import { resolveQuery } from '../oracle/judge.ts';
@@ -95,6 +95,34 @@ describe('versus-initial reward: Eq. 9 against the image of the initial policy\'
     const { texts, batch } = await group();
     const fn = relativeToInitialReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: new OracleJudge(), generate: (p, s) => renderer.generate(p, s), initialReprompts: new Map() });
     await expect(fn.score(batch)).rejects.toThrow(/no initial reprompt/);
+  });
+});
+
+describe('versus-peers reward: Eq. 9 against the images of the neighbours in the group', () => {
+  const peers = (texts: readonly string[], seed: number, soft = false) =>
+    versusPeersReward({ model: { decodeText: (tokens) => texts[tokens[0]!]! }, judge: new OracleJudge(), generate: (p, s) => renderer.generate(p, s), orders: 'both', soft, seed });
+
+  it('ranks a group by the oracle: each completion scores the mean of its judgement against the next and (as baseline) the previous', async () => {
+    const { texts, batch } = await group();
+    // The ring 0 → 1 → 2 → 3 → 0 over the valid completions: the elaboration beats naive, naive keeps
+    // the subject the wooden dog loses, the dog loses to the plain orange cat, the orange cat loses
+    // to the elaboration. So 0: (1 + 1) / 2, 1: (1 + 0) / 2, 2: (0 + 0) / 2, 3: (0 + 1) / 2; bad format 0.
+    for (const seed of [0, 1, 2]) expect(await peers(texts, seed).score(batch), `seed ${seed}`).toEqual([1, 0.5, 0, 0.5, 0]);
+    expect(peers(texts, 0).name).toBe('versus_peers');
+  });
+
+  it('keeps groups apart; a completion alone in its group earns 0.5; soft scores average 0.5 within a group', async () => {
+    const { texts, batch } = await group();
+    const other = { ...batch[0]!, prompt: { ...batch[0]!.prompt, id: 'row-2' } };
+    const twoGroups = [...batch, other];
+    const hard = await peers(texts, 0).score(twoGroups);
+    expect(hard).toEqual([1, 0.5, 0, 0.5, 0, 0.5]);
+    const soft = await peers(texts, 0, true).score(batch);
+    expect(peers(texts, 0, true).name).toBe('versus_peers_prob');
+    expect((soft[0]! + soft[1]! + soft[2]! + soft[3]!) / 4).toBeCloseTo(0.5, 12);
+    expect(soft[0]).toBeGreaterThan(soft[3]!);
+    expect(soft[3]).toBeGreaterThan(soft[2]!);
+    expect(soft[4]).toBe(0);
   });
 });
 

@@ -48,6 +48,9 @@
  *  - versus initial (Stage 2, beyond the paper, off by default): Eq. 9's judgement with the image
  *    of the policy's own first reprompt of the row (sampled once from its starting weights) in the
  *    naive image's place: "beat what you wrote before RLMT", the comparison of Table 2's CoT column.
+ *  - versus peers (Stage 2, beyond the paper, off by default): Eq. 9's judgement with another
+ *    completion of the same group in the naive image's place, so that a group whose completions
+ *    all beat naive is still ranked by what the judge prefers among them.
  */
 import { hasValidFormat, parseCheckAnswer, parseJudgeOutput, parseRepromptOutput, recalledPhrases, saysPhrase, subjectCheckContext } from '../model/templates.ts';
 import { DESCRIPTOR_PHRASES } from '../world/knowledge.ts';
@@ -197,6 +200,55 @@ function relativeReward(options: RelativeRewardOptions & { name: string; baselin
       valid.forEach((i, k) => {
         const v = verdicts[k]!;
         out[i] = options.soft ? v.preference : outcomeScore(v.outcome);
+      });
+      return out;
+    },
+  };
+}
+
+/**
+ * Stage 2's versus-peers reward (beyond the paper, off by default): Eq. 9's judgement with another
+ * completion of the same group in the naive image's place. Why: once every completion of a group
+ * keeps the subject, every one beats naive concatenation and the preference reward has no spread,
+ * while the frozen judge can still tell the reprompt that applies the instruction from one that
+ * decorates (Table 1's hard negatives) — the comparison best-of-N makes at inference. Each valid
+ * completion of a group is judged against the next valid one (cyclic, in sampling order), and
+ * earns the mean of its two A.2 scores: as the candidate against the next, and as the baseline
+ * (1 − the score) against the previous. A group's scores average 0.5 — the reward only ranks
+ * within a group. A completion alone in its group (the others broke the format) earns 0.5; a broken
+ * format earns 0.
+ */
+export function versusPeersReward(options: RelativeRewardOptions): RewardFunction<RepromptMeta> {
+  return {
+    name: options.soft ? 'versus_peers_prob' : 'versus_peers',
+    weight: options.weight ?? 1,
+    score: async (batch) => {
+      const { valid, reprompts } = validReprompts(options.model, batch);
+      const out = batch.map(() => 0);
+      if (valid.length === 0) return out;
+      const groups = new Map<string, number[]>(); // prompt id → positions in `valid`, in sampling order
+      valid.forEach((i, k) => {
+        const id = batch[i]!.prompt.id;
+        groups.set(id, [...(groups.get(id) ?? []), k]);
+      });
+      const pairs: { candidate: number; baseline: number }[] = [];
+      for (const ks of groups.values()) {
+        if (ks.length === 1) out[valid[ks[0]!]!] = 0.5;
+        else ks.forEach((k, n) => pairs.push({ candidate: k, baseline: ks[(n + 1) % ks.length]! }));
+      }
+      if (pairs.length === 0) return out;
+      const metas = valid.map((i) => batch[i]!.prompt.meta);
+      const drawn = await options.generate(reprompts, metas.map((m) => m.imageSeed));
+      const verdicts = await judgeBlind(
+        options.judge,
+        pairs.map(({ candidate, baseline }) => ({ instruction: metas[candidate]!.instruction, prompt: metas[candidate]!.prompt, candidate: drawn[candidate]!, baseline: drawn[baseline]!, key: `${batch[valid[candidate]!]!.prompt.id}|peer|${candidate}` })),
+        { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') },
+      );
+      pairs.forEach(({ candidate, baseline }, n) => {
+        const score = options.soft ? verdicts[n]!.preference : outcomeScore(verdicts[n]!.outcome);
+        const [c, b] = [valid[candidate]!, valid[baseline]!];
+        out[c] = out[c]! + score / 2;
+        out[b] = out[b]! + (1 - score) / 2;
       });
       return out;
     },

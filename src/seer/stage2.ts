@@ -34,7 +34,7 @@ import type { PairwiseJudge } from '../roles/roles.ts';
 import { blasThreadsSetting, withBlasThreads } from '../model/threads.ts';
 import { SeerMiniPolicy } from './policy.ts';
 import { REPLAY_OFF, replaySchema } from './replay.ts';
-import { drawnReadings, formatReward, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, type RepromptMeta } from './rewards.ts';
+import { drawnReadings, formatReward, imageReadingReward, initialRepromptKey, recallCarriedReward, relativeToInitialReward, relativeToNaiveReward, subjectCheckReward, versusPeersReward, type RepromptMeta } from './rewards.ts';
 import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
 import { memoiseImages, type GenerateImages, type MemoisedGenerator } from './image-cache.ts';
 import { findInstruction } from '../world/instructions.ts';
@@ -57,6 +57,7 @@ export const stage2ConfigSchema = z.object({
   recallCarriedGate: z.enum(['none', 'subject']).describe("when the recall-carried reward pays: always, or only when the frozen evaluator's reading of the drawn image shows the prompt's subject").default('none'),
   freshWordings: z.number().min(0).max(1).describe("share of the training rows whose instruction Stage 2 asks in a fresh wording of its rule (world/wordings.ts: never an instruction's paraphrase nor an OOD text; 0 = off; beyond the paper)").default(0),
   versusInitial: z.number().nonnegative().describe("weight of the versus-initial reward: the frozen evaluator's verdict on the reprompt's image against the image of the policy's own reprompt of the row before Stage 2 (0 = off; beyond the paper)").default(0),
+  versusPeers: z.number().nonnegative().describe("weight of the versus-peers reward: the frozen evaluator's verdicts on the reprompt's image against the images of its group's neighbours (0 = off; beyond the paper)").default(0),
   replay: replaySchema.describe('pretraining replay at every step (beyond the paper: keeps the shared blocks drawing)').default(REPLAY_OFF),
   maxRows: z.number().int().positive().optional(),
   blasThreads: blasThreadsSetting,
@@ -132,7 +133,8 @@ export function stage2Rewards(policyModel: SeerMini, judge: PairwiseJudge, gener
   const carried = config.recallCarried > 0 ? [recallCarriedReward({ model: policyModel, weight: config.recallCarried, ...(config.recallCarriedGate === 'subject' ? { subjectGate: readings } : {}) })] : [];
   if (config.versusInitial > 0 && !initialReprompts) throw new Error('the versus-initial reward needs the initial policy\'s reprompts');
   const versus = config.versusInitial > 0 ? [relativeToInitialReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed, weight: config.versusInitial, initialReprompts: initialReprompts! })] : [];
-  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried, ...versus];
+  const peers = config.versusPeers > 0 ? [versusPeersReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed, weight: config.versusPeers })] : [];
+  return [relativeToNaiveReward({ model: policyModel, judge, generate, soft: config.soft, orders: config.orders, seed: config.seed }), formatReward<RepromptMeta>(policyModel), ...checked, ...read, ...carried, ...versus, ...peers];
 }
 
 /** Stage 2's GRPO settings over `promptCount` prompts (also what `seer bench` times). */
