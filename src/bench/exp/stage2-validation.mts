@@ -3,7 +3,7 @@
 // (`npx seer data build --out runs/vie-val200 --seed 0 --val-instructions 50 --val-prompts 4`).
 // For each run: its final weights' reprompts against naive concatenation and against the run's
 // base model's own CoT, on the file's texts and with each instruction paraphrased, all drawn by the
-// final weights (one model) with the run's image seeds and oracle-judged — the four numbers the
+// final weights (one model; the base for a run with three copies) with the run's image seeds and oracle-judged — the four numbers the
 // main job's validation reports — and the reprompts' failure types. Writes RUN/validation-FILE.json.
 // npx tsx src/bench/exp/stage2-validation.mts runs/vie-val200/vie-val.jsonl runs/hv-s0 runs/hv-s1
 import { basename, dirname, join } from 'node:path';
@@ -20,11 +20,13 @@ if (!file || runs.length === 0) throw new Error('usage: stage2-validation.mts VA
 const rows = readJsonl(file, testRowSchema);
 const name = `validation-${basename(dirname(file))}.json`;
 for (const run of runs) {
-  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; recipeSettings: { imageSeeds: number } };
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; model?: string; recipeSettings: { imageSeeds: number } };
   const base = loadSeerMini(config.checkpoint ?? 'checkpoints/seer-mini-base').model;
   const policy = loadSeerMini(join(run, 'stage2-model')).model;
-  const texts = await repromptWinRatio(policy, policy, rows, config.dataSeed, config.recipeSettings.imageSeeds, base);
-  const paraphrased = await repromptWinRatio(policy, policy, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, base);
+  // One model: the final weights draw; three copies (`--model copies`): the base draws, as in the run.
+  const drawer = config.model === 'copies' ? base : policy;
+  const texts = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds, base);
+  const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, base);
   const four = [texts.table.total.winRatio, texts.vsBaseCoT!.total.winRatio, paraphrased.table.total.winRatio, paraphrased.vsBaseCoT!.total.winRatio];
   const result = { file, cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
   writeJson(join(run, name), result);
