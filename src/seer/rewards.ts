@@ -59,7 +59,7 @@ import { readingRank, type ImageReader, type Reading } from './refine.ts';
 import type { SeerMini } from '../model/umm.ts';
 import type { RgbImage } from '../image/image.ts';
 import { naivePrompt, type PairwiseJudge } from '../roles/roles.ts';
-import { judgeBlind, outcomeScore, type BlindOrders } from '../roles/blind.ts';
+import { judgeBlind, outcomeScore, type BlindOptions, type BlindOrders, type BlindVerdict } from '../roles/blind.ts';
 import type { RewardFunction } from '../rl/trainer.ts';
 
 /** What the rewards need of the model: turning completion tokens back into text. */
@@ -194,16 +194,23 @@ function relativeReward(options: RelativeRewardOptions & { name: string; baselin
       const verdicts = await judgeBlind(
         options.judge,
         valid.map((i, k) => ({ instruction: metas[k]!.instruction, prompt: metas[k]!.prompt, candidate: mine[k]!, baseline: baseline[k]!, key: `${batch[i]!.prompt.id}|${seeds[k]}` })),
-        { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') },
+        blindOptionsOf(options),
       );
       const out = batch.map(() => 0);
-      valid.forEach((i, k) => {
-        const v = verdicts[k]!;
-        out[i] = options.soft ? v.preference : outcomeScore(v.outcome);
-      });
+      valid.forEach((i, k) => (out[i] = scoreOf(options, verdicts[k]!)));
       return out;
     },
   };
+}
+
+/** How the relative rewards ask the judge: the soft preference always both ways round, the hard one as configured. */
+function blindOptionsOf(options: RelativeRewardOptions): BlindOptions {
+  return { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') };
+}
+
+/** A relative reward's score of one blind verdict: the candidate's preference (soft) or its A.2 score. */
+function scoreOf(options: RelativeRewardOptions, verdict: BlindVerdict): number {
+  return options.soft ? verdict.preference : outcomeScore(verdict.outcome);
 }
 
 /**
@@ -229,7 +236,9 @@ export function versusPeersReward(options: RelativeRewardOptions): RewardFunctio
       const groups = new Map<string, number[]>(); // prompt id → positions in `valid`, in sampling order
       valid.forEach((i, k) => {
         const id = batch[i]!.prompt.id;
-        groups.set(id, [...(groups.get(id) ?? []), k]);
+        const group = groups.get(id) ?? [];
+        if (group.length === 0) groups.set(id, group);
+        group.push(k);
       });
       const pairs: { candidate: number; baseline: number }[] = [];
       for (const ks of groups.values()) {
@@ -242,10 +251,10 @@ export function versusPeersReward(options: RelativeRewardOptions): RewardFunctio
       const verdicts = await judgeBlind(
         options.judge,
         pairs.map(({ candidate, baseline }) => ({ instruction: metas[candidate]!.instruction, prompt: metas[candidate]!.prompt, candidate: drawn[candidate]!, baseline: drawn[baseline]!, key: `${batch[valid[candidate]!]!.prompt.id}|peer|${candidate}` })),
-        { seed: options.seed ?? 0, orders: options.soft ? 'both' : (options.orders ?? 'seeded') },
+        blindOptionsOf(options),
       );
       pairs.forEach(({ candidate, baseline }, n) => {
-        const score = options.soft ? verdicts[n]!.preference : outcomeScore(verdicts[n]!.outcome);
+        const score = scoreOf(options, verdicts[n]!);
         const [c, b] = [valid[candidate]!, valid[baseline]!];
         out[c] = out[c]! + score / 2;
         out[b] = out[b]! + (1 - score) / 2;
