@@ -4,8 +4,8 @@ import { parseCaption } from '../world/grammar.ts';
 import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
-import { parseCheckAnswer, parseJudgeOutput, parseReadings } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, baseReprompt, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
+import { parseCheckAnswer, parseJudgeOutput, parseReadings, recalledPhrases, saysPhrase } from '../model/templates.ts';
+import { DEFAULT_MIX, PretrainMixer, baseReprompt, carriedReprompt, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
 import { evaluateRule } from '../world/rules.ts';
@@ -66,6 +66,41 @@ describe('pretraining mixture', () => {
     expect(captions / n).toBeGreaterThan(0.15);
     expect(captions / n).toBeLessThan(0.25);
     expect(recalls / n).toBeGreaterThan(0.4);
+  });
+
+  it('carried reprompts: the answer keeps the subject, follows the instruction and says every cue its reasoning recalled', () => {
+    const rng = new Rng(9);
+    let recalled = 0;
+    for (let i = 0; i < 1000; i++) {
+      const ins = rng.pick(TRAIN_INSTRUCTIONS);
+      const prompt = pretrainPrompt(rng);
+      const { think, answer } = carriedReprompt(rng, ins, prompt);
+      const spec = parseCaption(answer).spec;
+      expect(spec.subject).toBe(prompt.subject);
+      expect(evaluateRule(ins.rule, spec).satisfied).toBe(true);
+      expect(think.startsWith(`the user wants ${prompt.text}.`)).toBe(true);
+      const phrases = recalledPhrases(think);
+      for (const phrase of phrases) expect(saysPhrase(answer, phrase)).toBe(true);
+      if (phrases.length > 0) recalled++;
+    }
+    // Only an instruction that asks for nothing but the absence of a concept recalls nothing.
+    expect(recalled / 1000).toBeGreaterThan(0.85);
+  });
+
+  it('the carried share replaces base reprompts only when set, and leaves the base mixture unchanged at 0', () => {
+    const answers = (options: ConstructorParameters<typeof PretrainMixer>[2]) => {
+      const mixer = new PretrainMixer(new Rng(5), { reprompt_format: 1 }, options);
+      return Array.from({ length: 400 }, () => {
+        const target = mixer.next().target.map((t) => ('text' in t ? t.text : '')).join('');
+        return target.slice(target.indexOf('<answer>') + '<answer>'.length, target.indexOf('</answer>')).trim();
+      });
+    };
+    expect(answers({ repromptCarried: 0 })).toEqual(answers({}));
+    // A base reprompt applies a cue (answers in the generator's caption language) one time in five; a carried one always.
+    const captions = (texts: string[]) => texts.filter((text) => captionOf(parseCaption(text).spec) === text).length / texts.length;
+    expect(captions(answers({}))).toBeLessThan(0.3);
+    expect(captions(answers({ repromptCarried: 1 }))).toBe(1);
+    expect(captions(answers({ repromptCarried: 0.5 }))).toBeGreaterThan(0.5);
   });
 
   it('caption reading: a text-only yes/no that is the world\'s rule, about half yes, over every negative kind', () => {

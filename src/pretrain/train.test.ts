@@ -29,6 +29,8 @@ describe('pretraining recipes', () => {
   it.each([
     ['reprompt-focus', 0.25],
     ['reprompt-light', 0.12],
+    ['reprompt-carried', 0.12],
+    ['reprompt-carried-half', 0.12],
   ] as const)('%s puts %f of the steps on the reprompt format, the rest in the caption-focus proportions', (name, share) => {
     const focus = pretrainRecipeSchema.parse(RECIPES['caption-focus']).mix;
     const recipe = pretrainRecipeSchema.parse(RECIPES[name]);

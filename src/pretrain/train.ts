@@ -48,6 +48,7 @@ export const pretrainRecipeSchema = z.object({
     wordingsOf: z.enum(['all', 'concepts']).describe('which rules get fresh wordings: every rule, or rules over concepts alone').default('all'),
     opening: z.enum(CHECK_OPENINGS).describe("what an instruction check's answer says before the caption's cues").default('cues'),
   }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues' }),
+  repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./mix.ts carriedReprompt)").default(0),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
@@ -84,7 +85,7 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -235,6 +236,14 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * base, v20 (docs/model.md).
    */
   'reprompt-light': repromptFocus('reprompt-light', 0.12),
+  /**
+   * `reprompt-light` (`--init DIR`, v20) with a quarter of its reprompt examples carrying what their
+   * reasoning recalls (./mix.ts carriedReprompt): v20's answers apply a right recall about one time
+   * in ten, too rarely for Stage 2 to amplify (docs/seer.md).
+   */
+  'reprompt-carried': { ...repromptFocus('reprompt-carried', 0.12), repromptCarried: 0.25 },
+  /** `reprompt-carried` with half of the reprompt examples carrying their recall. */
+  'reprompt-carried-half': { ...repromptFocus('reprompt-carried-half', 0.12), repromptCarried: 0.5 },
 };
 
 export interface PretrainOptions {
@@ -296,7 +305,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: recipe.checks });
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: recipe.checks, repromptCarried: recipe.repromptCarried });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
     // A sequence longer than the context (rare: a reading judge example with long captions, ~1 in

@@ -76,7 +76,7 @@ export function elaborate(rule: Rule, base: SceneSpec, rng: Rng): SceneSpec | nu
     const spec = { ...base };
     const fixed = new Set<Attribute>(['subject']);
     const forbidden: Cue[] = [];
-    const leaves = flatten(rule);
+    const leaves = ruleLeaves(rule);
     for (const leaf of leaves) if (leaf.kind === 'none') forbidden.push(...CONCEPTS[leaf.concept]);
     for (const leaf of leaves) {
       if (leaf.kind !== 'is') continue;
@@ -102,6 +102,7 @@ export function elaborate(rule: Rule, base: SceneSpec, rng: Rng): SceneSpec | nu
   return null;
 }
 
-function flatten(rule: Rule): Rule[] {
-  return rule.kind === 'all' ? rule.of.flatMap(flatten) : [rule];
+/** A rule's leaves: the parts of an `all`, or the rule itself. */
+export function ruleLeaves(rule: Rule): Rule[] {
+  return rule.kind === 'all' ? rule.of.flatMap(ruleLeaves) : [rule];
 }

@@ -5,7 +5,10 @@
 // base model's own CoT, on the file's texts and with each instruction paraphrased, all drawn by the
 // final weights (one model; the base for a run with three copies) with the run's image seeds and oracle-judged — the four numbers the
 // main job's validation reports — and the reprompts' failure types. Writes RUN/validation-FILE.json.
+// With `--cot-base CHECKPOINT` the CoT reprompts are that checkpoint's instead of the run's base —
+// one yardstick for runs from different bases — and the file is RUN/validation-FILE-cot-NAME.json.
 // npx tsx src/bench/exp/stage2-validation.mts runs/vie-val200/vie-val.jsonl runs/hv-s0 runs/hv-s1
+// npx tsx src/bench/exp/stage2-validation.mts --cot-base checkpoints/seer-mini-base runs/vie-val200/vie-val.jsonl RUN…
 import { basename, dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readJsonl, writeJson } from '../../core/io.ts';
@@ -15,20 +18,23 @@ import { paraphrasedRows, repromptWinRatio } from '../../run/main-job.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
 
-const [file, ...runs] = process.argv.slice(2);
-if (!file || runs.length === 0) throw new Error('usage: stage2-validation.mts VALIDATION.jsonl RUN…');
+const args = process.argv.slice(2);
+const cotBase = args[0] === '--cot-base' ? args.splice(0, 2)[1] : undefined;
+const [file, ...runs] = args;
+if (!file || runs.length === 0) throw new Error('usage: stage2-validation.mts [--cot-base CHECKPOINT] VALIDATION.jsonl RUN…');
 const rows = readJsonl(file, testRowSchema);
-const name = `validation-${basename(dirname(file))}.json`;
+const name = `validation-${basename(dirname(file))}${cotBase ? `-cot-${basename(cotBase.replace(/\/+$/, ''))}` : ''}.json`;
 for (const run of runs) {
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; model?: string; recipeSettings: { imageSeeds: number } };
   const base = loadSeerMini(config.checkpoint ?? 'checkpoints/seer-mini-base').model;
+  const cot = cotBase ? loadSeerMini(cotBase).model : base;
   const policy = loadSeerMini(join(run, 'stage2-model')).model;
   // One model: the final weights draw; three copies (`--model copies`): the base draws, as in the run.
   const drawer = config.model === 'copies' ? base : policy;
-  const texts = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds, base);
-  const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, base);
+  const texts = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds, cot);
+  const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, cot);
   const four = [texts.table.total.winRatio, texts.vsBaseCoT!.total.winRatio, paraphrased.table.total.winRatio, paraphrased.vsBaseCoT!.total.winRatio];
-  const result = { file, cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
+  const result = { file, ...(cotBase ? { cotBase } : {}), cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
   writeJson(join(run, name), result);
   console.log(run, JSON.stringify(result));
 }
