@@ -126,6 +126,36 @@ describe('VIE dataset', () => {
     expect(subjects.size).toBeGreaterThan(3);
   });
 
+  it('with valHeldInstructions, holds training instructions out of RL and validates on them in paraphrase, the test unchanged', async () => {
+    const out = join(dir, 'held-instructions');
+    const held = await buildVie(out, { seed: 3, promptsPerInstruction: 2, keep: 60, valHeldInstructions: 10 }, { quiet: true });
+    expect(held.validationHeldInstructions).toHaveLength(10);
+    const heldIds = new Set(held.validationHeldInstructions);
+    const heldTexts = new Set(TRAIN_INSTRUCTIONS.filter((ins) => heldIds.has(ins.id)).flatMap((ins) => [ins.text, ...ins.paraphrases]));
+    // Simple:Hard 2:3, as every instruction draw of the build.
+    expect(TRAIN_INSTRUCTIONS.filter((ins) => heldIds.has(ins.id) && ins.difficulty === 'simple')).toHaveLength(4);
+    // RL never sees them: no candidate, no training row.
+    for (const c of readJsonl(join(out, 'candidates.jsonl'), candidateRowSchema)) expect(heldTexts.has(c.instruction)).toBe(false);
+    for (const r of readJsonl(join(out, 'vie-train.jsonl'), trainRowSchema)) expect(heldIds.has(r.instruction_id)).toBe(false);
+    // Both validation files ask them in their paraphrase, marked ood, beside RL's own instructions.
+    for (const file of ['vie-val.jsonl', 'vie-val-stage2.jsonl']) {
+      const rows = readJsonl(join(out, file), testRowSchema);
+      const heldRows = rows.filter((r) => heldIds.has(r.instruction_id));
+      expect(new Set(heldRows.map((r) => r.instruction_id)).size).toBe(10);
+      for (const r of heldRows) {
+        const ins = TRAIN_INSTRUCTIONS.find((i) => i.id === r.instruction_id)!;
+        expect(r.instruction).toBe(ins.paraphrases[0]);
+        expect(r.split).toBe('ood');
+      }
+      for (const r of rows.filter((row) => !heldIds.has(row.instruction_id))) expect(r.split).toBe('id');
+    }
+    expect(new Set(readJsonl(join(out, 'vie-val-stage2.jsonl'), testRowSchema).map((r) => r.instruction_id)).size).toBe(50);
+    // The test set is drawn as without held-out instructions.
+    const base = join(dir, 'held-instructions-none');
+    await buildVie(base, { seed: 3, promptsPerInstruction: 2, keep: 60 }, { quiet: true });
+    expect(readFileSync(join(out, 'vie-test.jsonl'), 'utf8')).toBe(readFileSync(join(base, 'vie-test.jsonl'), 'utf8'));
+  });
+
   it('gives training rows phase-2 hard negatives beyond the plain picture', () => {
     const train = readJsonl(join(dir, 'vie-train.jsonl'), trainRowSchema);
     const kinds = new Set(train.flatMap((r) => (r.rlvr.phase2.negatives ?? []).map((n) => n.kind)));

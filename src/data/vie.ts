@@ -12,7 +12,10 @@
  * of RL — no training row, negative or other-subject picture shows them — so that validation, like
  * the test, asks for subjects RL never saw (pretraining draws and reads all of them); every recipe
  * choice reads it, never the test set. With `valSubjects` 0 (the build before 2026-12-06 night)
- * validation uses every training subject.
+ * validation uses every training subject. With `valHeldInstructions` N, N training instructions are
+ * held out of RL too (no training row, candidate or negative shows them) and join both validation
+ * files asked in their paraphrase — a text neither pretraining nor RL shows — marked `ood`, so that
+ * validation, like the test's OOD half, asks for instruction texts RL never trained on.
  * Test: 40 instructions (20 ID reused with new prompts, 20 OOD unseen; Simple:Hard = 2:3 in each),
  * each with several test prompts; each case carries a verified positive and every verified
  * hard-negative kind for Table 1 (renders; the generator's own images are drawn at evaluation).
@@ -50,6 +53,7 @@ export const vieConfigSchema = z.object({
   valPromptsPerInstruction: z.number().int().min(1).describe('validation prompts per instruction (training subjects in the test wording, never trained on)').default(2),
   stage2ValInstructions: z.number().int().min(0).multipleOf(5).max(50).describe("instructions of Stage 2's own validation file (vie-val-stage2.jsonl: prompts only, of the held-out subjects, what Stage-2 choices read; 0: Stage 2 validates on vie-val.jsonl), Simple:Hard = 2:3").default(50),
   stage2ValPromptsPerInstruction: z.number().int().min(1).describe("prompts per instruction of Stage 2's validation file").default(4),
+  valHeldInstructions: z.number().int().min(0).max(20).multipleOf(5).describe("training instructions held out of RL for validation, Simple:Hard = 2:3: no training row shows them, and both validation files ask them in their paraphrase, marked ood (0: RL trains on every training instruction, the build before 2026-12-07)").default(0),
   valSubjects: z.number().int().min(0).max(6).describe('training subjects held out of RL for validation: no training row shows them, so validation asks for subjects RL never saw, as the test does (0: validation uses every training subject, the build before 2026-12-06 night)').default(3),
   candidateNoise: z.number().min(0).max(1).describe('chance the candidate writer drops or swaps a cue').default(0.35),
   imageSize: z.number().int().min(16).describe('image side in pixels').default(32),
@@ -69,6 +73,8 @@ export interface VieSummary {
   stage2Validation: number;
   /** The training subjects held out of RL that validation asks for (empty: validation uses every training subject). */
   validationSubjects: Subject[];
+  /** The ids of the training instructions held out of RL that validation asks in paraphrase (empty: none). */
+  validationHeldInstructions: string[];
   /** Verified hard negatives per kind: training rows, validation, test. */
   negatives: Record<string, { train: number; validation: number; test: number }>;
   counts: Record<string, { train: number; testId: number; testOod: number }>;
@@ -95,11 +101,16 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   const heldOut = new Set(validationSubjects);
   const rlSubjects = SUBJECTS_TRAIN.filter((s) => !heldOut.has(s));
   const rlPrompts = TRAIN_PROMPTS.filter((p) => !heldOut.has(p.subject));
+  // Training instructions held out of RL for validation (asked there in their paraphrase); RL sees the rest.
+  const heldInstructions = config.valHeldInstructions > 0 ? pickTestInstructions(TRAIN_INSTRUCTIONS, config.valHeldInstructions, rng.fork('validation-instructions')) : [];
+  const heldInstructionIds = new Set(heldInstructions.map((ins) => ins.id));
+  const rlInstructions = TRAIN_INSTRUCTIONS.filter((ins) => !heldInstructionIds.has(ins.id));
+  const heldAsked = heldInstructions.map(askedInParaphrase);
 
   // 1. Candidates: every ID instruction with fresh training prompts.
   const candidates: { id: string; ins: Instruction; prompt: PromptItem; reference: SceneSpec; caption: string; seed: number }[] = [];
   const candRng = rng.fork('candidates');
-  for (const ins of TRAIN_INSTRUCTIONS) {
+  for (const ins of rlInstructions) {
     const prompts = samplePrompts(candRng, nonTrivialPrompts(ins, rlPrompts), config.promptsPerInstruction);
     prompts.forEach((prompt, k) => {
       const reference = elaborate(ins.rule, defaultSpec(prompt.subject), candRng);
@@ -166,7 +177,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   // Phase-2 hard negatives beyond the plain picture, drawn by the same source, kept if the oracle
   // agrees they fail (i, p).
   const negRng = rng.fork('phase2-negatives');
-  const trainPools = { subjects: rlSubjects, instructions: TRAIN_INSTRUCTIONS };
+  const trainPools = { subjects: rlSubjects, instructions: rlInstructions };
   const negRequests = kept.flatMap(({ c }, k) =>
     hardNegativeSpecs(c.ins, c.prompt.subject, c.reference, negRng, trainPools)
       .filter((n) => n.kind !== 'plain')
@@ -206,13 +217,14 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   //    (every training subject without them) — every recipe choice and early-stopping rule reads
   //    this, never the test set.
   const valRng = rng.fork('validation');
-  const valInstructions = pickTestInstructions(TRAIN_INSTRUCTIONS, config.valInstructions, valRng);
+  const valInstructions = [...pickTestInstructions(rlInstructions, config.valInstructions, valRng), ...heldAsked];
   const valPrompts = heldOut.size > 0 ? VALIDATION_PROMPTS.filter((p) => heldOut.has(p.subject)) : VALIDATION_PROMPTS;
   const valRows = await buildJudgedCases(outDir, 'val', valInstructions, (ins) => nonTrivialPrompts(ins, valPrompts), config.valPromptsPerInstruction, valRng, { subjects: SUBJECTS_TRAIN, instructions: TRAIN_INSTRUCTIONS });
   writeJsonl(join(outDir, 'vie-val.jsonl'), valRows);
   // 5b. Stage 2's validation: more cases of the same kind, as prompts only (Stage 2's win ratios
   //     draw their own images). 40 cases cannot tell recipes 0.03–0.05 apart (docs/seer.md).
-  const stage2ValRows = config.stage2ValInstructions > 0 ? repromptValidationRows(config.stage2ValInstructions, config.stage2ValPromptsPerInstruction, rng.fork('stage2-validation'), valPrompts) : [];
+  //     Held-out instructions take their places among its instructions (at most the training instructions RL keeps allow).
+  const stage2ValRows = config.stage2ValInstructions > 0 ? repromptValidationRows(rlInstructions, heldAsked, config.stage2ValInstructions, config.stage2ValPromptsPerInstruction, rng.fork('stage2-validation'), valPrompts) : [];
   if (stage2ValRows.length > 0) writeJsonl(join(outDir, 'vie-val-stage2.jsonl'), stage2ValRows);
 
   // 6. Test set: ID instructions with new prompts, OOD instructions, Simple:Hard = 2:3 per split.
@@ -271,6 +283,7 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
     validation: valRows.length,
     stage2Validation: stage2ValRows.length,
     validationSubjects,
+    validationHeldInstructions: heldInstructions.map((ins) => ins.id),
     negatives: Object.fromEntries(
       NEGATIVE_KINDS.map((kind) => [
         kind,
@@ -287,14 +300,24 @@ export async function buildVie(outDir: string, input: Partial<VieConfig> = {}, o
   return summary;
 }
 
-/** Stage 2's validation rows: ID instructions × prompts of `prompts` (the held-out subjects), with their elaboration and no judged images. */
-function repromptValidationRows(instructions: number, perInstruction: number, rng: Rng, prompts: readonly PromptItem[]): TestRow[] {
-  return pickTestInstructions(TRAIN_INSTRUCTIONS, instructions, rng).flatMap((ins) =>
+/**
+ * Stage 2's validation rows: `instructions` instructions × prompts of `prompts` (the held-out
+ * subjects), with their elaboration and no judged images — the `held` ones (already asked in
+ * paraphrase) and the rest drawn from RL's instructions.
+ */
+function repromptValidationRows(rlInstructions: readonly Instruction[], held: readonly Instruction[], instructions: number, perInstruction: number, rng: Rng, prompts: readonly PromptItem[]): TestRow[] {
+  const drawn = instructions > held.length ? pickTestInstructions(rlInstructions, instructions - held.length, rng) : [];
+  return [...drawn, ...held].flatMap((ins) =>
     samplePrompts(rng, nonTrivialPrompts(ins, prompts), perInstruction).map((prompt, k) => ({
       id: `val2-${ins.id}-${k}`, instruction: ins.text, instruction_id: ins.id, prompt: prompt.text, subject: prompt.subject, category: ins.category,
       difficulty: ins.difficulty, split: ins.split, elaboration: captionOf(elaborate(ins.rule, defaultSpec(prompt.subject), rng)!),
     })),
   );
+}
+
+/** A held-out instruction as validation asks it: in its paraphrase (no pretraining task shows it), marked ood. */
+function askedInParaphrase(ins: Instruction): Instruction {
+  return { ...ins, text: ins.paraphrases[0] ?? ins.text, split: 'ood' };
 }
 
 /** Prompts whose plain picture does not already satisfy the instruction. */

@@ -97,6 +97,7 @@ const runOptionsSchema = z.object({
   stage2ImageReading: z.number().nonnegative().describe("weight of Stage 2's image-reading reward (the frozen evaluator's own reading of the image a reprompt drew: subject 2/3, instruction 1/3; 0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   stage2Epochs: z.number().positive().describe("passes of Stage 2 over the training rows (default: the recipe's; the paper: 10)").optional(),
   valSubjects: z.number().int().min(0).max(6).describe("training subjects the VIE build holds out of RL for validation (default: the build's, 3; 0: validation uses every training subject, as before 2026-12-06 night)").optional(),
+  valHeldInstructions: z.number().int().min(0).max(20).multipleOf(5).describe("training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (default: the build's, 0)").optional(),
   stage2Generations: z.number().int().min(2).describe("Stage 2's GRPO group size G, completions per prompt (default: the recipe's, 16)").optional(),
   stage2LearningRate: z.number().positive().describe("Stage 2's learning rate (default: the recipe's, 3e-4)").optional(),
   stage2Temperature: z.number().positive().describe("Stage 2's sampling temperature for the policy's rollouts (default: 1)").optional(),
@@ -202,7 +203,7 @@ export async function runSeer(input: z.input<typeof runOptionsSchema>): Promise<
     const source = opts.imageSource === 'generator' ? new SeerMiniGenerator(base) : undefined;
     // The base generator passes the oracle's check on ~35% of its draws (measured: 42 of 120 smoke
     // candidates), so it draws each candidate twice for ~300 of 600 to pass, as in the paper.
-    const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}), ...(opts.valSubjects !== undefined ? { valSubjects: opts.valSubjects } : {}) };
+    const vie = { ...recipe.vie, seed: opts.dataSeed, ...(source ? { drawsPerCandidate: 2 } : {}), ...(opts.valSubjects !== undefined ? { valSubjects: opts.valSubjects } : {}), ...(opts.valHeldInstructions !== undefined ? { valHeldInstructions: opts.valHeldInstructions } : {}) };
     finish('data', await buildVie(data, vie, { quiet: opts.quiet, ...(source ? { source } : {}) }));
   }
   // The evaluation's judge tables need no Stage 2 (./eval-parts.ts): a second process of one thread
