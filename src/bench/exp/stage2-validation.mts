@@ -7,6 +7,8 @@
 // main job's validation reports — and the reprompts' failure types. Writes RUN/validation-FILE.json.
 // With `--cot-base CHECKPOINT` the CoT reprompts are that checkpoint's instead of the run's base —
 // one yardstick for runs from different bases — and the file is RUN/validation-FILE-cot-NAME.json.
+// Rows of instructions held out of RL (split ood: `seer run --val-held-instructions N`) are also
+// measured on their own (`heldOut`: against naive and the CoT, their texts being paraphrases already).
 // npx tsx src/bench/exp/stage2-validation.mts runs/vie-val200/vie-val.jsonl runs/hv-s0 runs/hv-s1
 // npx tsx src/bench/exp/stage2-validation.mts --cot-base checkpoints/seer-mini-base runs/vie-val200/vie-val.jsonl RUN…
 import { basename, dirname, join } from 'node:path';
@@ -34,7 +36,11 @@ for (const run of runs) {
   const texts = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds, cot);
   const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, cot);
   const four = [texts.table.total.winRatio, texts.vsBaseCoT!.total.winRatio, paraphrased.table.total.winRatio, paraphrased.vsBaseCoT!.total.winRatio];
-  const result = { file, ...(cotBase ? { cotBase } : {}), cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
+  // Rows of instructions held out of RL (`--val-held-instructions`, asked in paraphrase, split ood), on their own.
+  const heldRows = rows.filter((r) => r.split === 'ood');
+  const held = heldRows.length > 0 ? await repromptWinRatio(policy, drawer, heldRows, config.dataSeed, config.recipeSettings.imageSeeds, cot) : undefined;
+  const heldOut = held ? { cases: heldRows.length, vsNaive: held.table.total.winRatio, vsBaseCoT: held.vsBaseCoT!.total.winRatio, failures: held.failures } : undefined;
+  const result = { file, ...(cotBase ? { cotBase } : {}), ...(heldOut ? { heldOut } : {}), cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
   writeJson(join(run, name), result);
   console.log(run, JSON.stringify(result));
 }
