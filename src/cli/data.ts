@@ -1,7 +1,7 @@
 /** `seer data …`: build the VIE dataset. */
 import type { Command } from 'commander';
 import { SeerError } from '../core/errors.ts';
-import { checkpointOption, parseNonNegativeInteger, parsePositiveInteger, seedOption } from './options.ts';
+import { checkpointOption, parseHeldInstructionCount, parseNonNegativeInteger, parsePositiveInteger, seedOption } from './options.ts';
 import { addEndpointOptions, endpointConfig } from './external.ts';
 
 export function registerDataCommands(program: Command): void {
@@ -15,7 +15,7 @@ export function registerDataCommands(program: Command): void {
     .option('--val-instructions <n>', 'validation instructions, Simple:Hard 2:3 (at most 50)', parsePositiveInteger, 20)
     .option('--val-prompts <n>', 'validation prompts per validation instruction', parsePositiveInteger, 2)
     .option('--val-subjects <n>', 'training subjects held out of RL for validation (0: validation uses every training subject)', parseNonNegativeInteger, 3)
-    .option('--val-held-instructions <n>', 'training instructions held out of RL for validation, asked there in their paraphrase, a multiple of 5 up to 20 (0: RL trains on every training instruction)', parseNonNegativeInteger, 0)
+    .option('--val-held-instructions <n>', 'training instructions held out of RL for validation, asked there in their paraphrase, a multiple of 5 up to 20 (0: RL trains on every training instruction)', parseHeldInstructionCount, 0)
     .option('--human-decisions <file>', 'decisions.jsonl from `seer humaneval decisions` (rejected candidates are dropped)')
     .option('--image-source <name>', 'renderer | model (SEER-Mini\'s generator, keeps only what it can realise)', 'renderer')
     .addOption(checkpointOption('with --image-source model: the SEER-Mini checkpoint (default: the shipped base)'))
@@ -23,7 +23,6 @@ export function registerDataCommands(program: Command): void {
   addEndpointOptions(build, 'check-', 'automated check by an external chat model with image input, instead of the oracle (A.1.2)');
   build.action(async (opts: Record<string, unknown> & { out: string; seed: number; testPrompts: number; valInstructions: number; valPrompts: number; valSubjects: number; valHeldInstructions: number; humanDecisions?: string; imageSource: string; checkpoint?: string; json?: boolean }) => {
     const { buildVie, formatSummary } = await import('../data/vie.ts');
-    if (opts.valHeldInstructions !== undefined && (opts.valHeldInstructions > 20 || opts.valHeldInstructions % 5 !== 0)) throw new SeerError('bad_input', `--val-held-instructions must be a multiple of 5 up to 20 (Simple:Hard 2:3; RL keeps at least two thirds of the 60 training instructions), got ${opts.valHeldInstructions}`);
     const checkConfig = endpointConfig(opts, 'check-');
     let source;
     if (opts.imageSource === 'model') {

@@ -29,6 +29,13 @@ export function parseNonNegative(value: string): number {
   return n;
 }
 
+/** `--val-held-instructions`: training instructions a VIE build holds out of RL, Simple:Hard 2:3 (a multiple of 5), RL keeping at least two thirds of the 60. */
+export function parseHeldInstructionCount(value: string): number {
+  const n = parseNonNegativeInteger(value);
+  if (n > 20 || n % 5 !== 0) throw new InvalidArgumentError(`expected a multiple of 5 up to 20 (Simple:Hard 2:3; RL keeps at least two thirds of the 60 training instructions), got "${value}"`);
+  return n;
+}
+
 /** A share: a number in [0, 1]. */
 export function parseShare(value: string): number {
   const n = parseNonNegative(value);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { JUDGE_DESCRIPTIONS } from '../model/templates.ts';
 import { REPLAY_TASKS } from '../pretrain/mix.ts';
-import { checkpointOption, parseInteger, parseNonNegative, parseNonNegativeInteger, parseShare, seedOption, startEngine, threadsOption } from './options.ts';
+import { checkpointOption, parseHeldInstructionCount, parseInteger, parseNonNegative, parseNonNegativeInteger, parseShare, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
   program
@@ -30,7 +30,7 @@ export function registerRunCommands(program: Command): void {
     .option('--stage2-versus-initial <weight>', "weight of a Stage-2 reward for the frozen judge's verdict on a reprompt's image against the image of the policy's own reprompt of the row before Stage 2 (0 = off; beyond the paper)", parseNonNegative, 0)
     .option('--stage2-epochs <n>', "passes of Stage 2 over the training rows (default: the recipe's, 1; the paper: 10)", parseNonNegative)
     .option('--val-subjects <n>', "training subjects the VIE build holds out of RL for validation, so validation asks for subjects RL never saw, as the test does (default 3; 0: validation uses every training subject, as before 2026-12-06 night)", parseNonNegativeInteger)
-    .option('--val-held-instructions <n>', "training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (a multiple of 5 up to 20; default 0)", parseNonNegativeInteger)
+    .option('--val-held-instructions <n>', "training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (a multiple of 5 up to 20; default 0)", parseHeldInstructionCount)
     .option('--stage2-generations <G>', "Stage 2's GRPO group size: completions per prompt (default: the recipe's, 16, preferred to 8 on validation over five seeds)", parseNonNegativeInteger)
     .option('--stage2-learning-rate <lr>', "Stage 2's learning rate (default: the recipe's, 3e-4)", parseNonNegative)
     .option('--stage2-temperature <t>', "Stage 2's sampling temperature for the policy's rollouts (default: 1)", parseNonNegative)
@@ -60,7 +60,6 @@ export function registerRunCommands(program: Command): void {
       if (opts.stage2RecallCarriedGate !== 'none' && opts.stage2RecallCarriedGate !== 'subject') throw new SeerError('bad_input', `--stage2-recall-carried-gate must be "none" or "subject", got "${opts.stage2RecallCarriedGate}"`);
       if (opts.stage2Epochs !== undefined && opts.stage2Epochs <= 0) throw new SeerError('bad_input', `--stage2-epochs must be positive, got ${opts.stage2Epochs}`);
       if (opts.valSubjects !== undefined && opts.valSubjects > 6) throw new SeerError('bad_input', `--val-subjects must be at most 6 (RL keeps at least half of the 12 training subjects), got ${opts.valSubjects}`);
-      if (opts.valHeldInstructions !== undefined && (opts.valHeldInstructions > 20 || opts.valHeldInstructions % 5 !== 0)) throw new SeerError('bad_input', `--val-held-instructions must be a multiple of 5 up to 20 (Simple:Hard 2:3; RL keeps at least two thirds of the 60 training instructions), got ${opts.valHeldInstructions}`);
       if (opts.stage2Generations !== undefined && opts.stage2Generations < 2) throw new SeerError('bad_input', `--stage2-generations must be at least 2 (advantages compare completions within a group), got ${opts.stage2Generations}`);
       if (opts.stage2LearningRate !== undefined && opts.stage2LearningRate <= 0) throw new SeerError('bad_input', `--stage2-learning-rate must be positive, got ${opts.stage2LearningRate}`);
       if (opts.stage2Temperature !== undefined && opts.stage2Temperature <= 0) throw new SeerError('bad_input', `--stage2-temperature must be positive, got ${opts.stage2Temperature}`);
