@@ -64,7 +64,10 @@ export const RUN_RECIPES = {
   // letter, 3e-4 rose steadily (1 epoch: test accuracy 0.56 -> 0.75); a strong phase 1 (2e-3) made
   // the judge prefer the prompt-faithful image and then gave phase 2 no variance to learn from.
   default: {
-    vie: {},
+    // Ten training instructions held out of RL and asked in validation in their paraphrase, since
+    // 2026-12-07: validation then sees the judge's drop on instructions RL never trained on, as the
+    // test's OOD half does, and ranks Stage-2 variants the old validation tied (docs/seer.md).
+    vie: { valHeldInstructions: 10 },
     stage1: { phase1Epochs: 0.25, phase1LearningRate: 2e-4, phase2Epochs: 3, phase2LearningRate: 3e-4 },
     // G = 16 since 2026-12-06 night: over five seeds on Stage 2's 200 validation cases 0.832 against
     // 0.816 for 8, which left two seeds of five on the bare prompt (docs/seer.md).
@@ -97,7 +100,7 @@ const runOptionsSchema = z.object({
   stage2ImageReading: z.number().nonnegative().describe("weight of Stage 2's image-reading reward (the frozen evaluator's own reading of the image a reprompt drew: subject 2/3, instruction 1/3; 0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   stage2Epochs: z.number().positive().describe("passes of Stage 2 over the training rows (default: the recipe's; the paper: 10)").optional(),
   valSubjects: z.number().int().min(0).max(6).describe("training subjects the VIE build holds out of RL for validation (default: the build's, 3; 0: validation uses every training subject, as before 2026-12-06 night)").optional(),
-  valHeldInstructions: z.number().int().min(0).max(20).multipleOf(5).describe("training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (default: the build's, 0)").optional(),
+  valHeldInstructions: z.number().int().min(0).max(20).multipleOf(5).describe("training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (default: the recipe's — 10 for default, 0 for smoke)").optional(),
   stage2Generations: z.number().int().min(2).describe("Stage 2's GRPO group size G, completions per prompt (default: the recipe's, 16)").optional(),
   stage2LearningRate: z.number().positive().describe("Stage 2's learning rate (default: the recipe's, 3e-4)").optional(),
   stage2Temperature: z.number().positive().describe("Stage 2's sampling temperature for the policy's rollouts (default: 1)").optional(),
