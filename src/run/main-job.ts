@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SeerError } from '../core/errors.ts';
 import { ensureDir, readJson, readJsonl, writeJson } from '../core/io.ts';
-import { buildVie } from '../data/vie.ts';
+import { buildVie, vieConfigSchema } from '../data/vie.ts';
 import { testRowSchema } from '../data/schemas.ts';
 import { engine } from '../engine/torch.ts';
 import { engineReport } from '../engine/blas.ts';
@@ -99,8 +99,8 @@ const runOptionsSchema = z.object({
   stage2Orders: z.enum(['seeded', 'both']).describe("how Stage 2's reward asks the frozen judge about each (reprompt, naive) pair: both (both orders, a split verdict a tie; beyond the paper, chosen on validation) or seeded (once, a group in one seeded order: the paper's one comparison)").default('both'),
   stage2ImageReading: z.number().nonnegative().describe("weight of Stage 2's image-reading reward (the frozen evaluator's own reading of the image a reprompt drew: subject 2/3, instruction 1/3; 0 = off; beyond the paper: on at 1, the one weight tried, because validation preferred it to off)").default(1),
   stage2Epochs: z.number().positive().describe("passes of Stage 2 over the training rows (default: the recipe's; the paper: 10)").optional(),
-  valSubjects: z.number().int().min(0).max(6).describe("training subjects the VIE build holds out of RL for validation (default: the build's, 3; 0: validation uses every training subject, as before 2026-12-06 night)").optional(),
-  valHeldInstructions: z.number().int().min(0).max(20).multipleOf(5).describe("training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (default: the recipe's — 10 for default, 0 for smoke)").optional(),
+  valSubjects: vieConfigSchema.shape.valSubjects.unwrap().optional().describe("training subjects the VIE build holds out of RL for validation (default: the build's, 3; 0: validation uses every training subject, as before 2026-12-06 night)").optional(),
+  valHeldInstructions: vieConfigSchema.shape.valHeldInstructions.unwrap().optional().describe("training instructions the VIE build holds out of RL for validation, asked there in their paraphrase, so validation asks for instruction texts RL never trained on, as the test's OOD half does (default: the recipe's — 10 for default, 0 for smoke)").optional(),
   stage2Generations: z.number().int().min(2).describe("Stage 2's GRPO group size G, completions per prompt (default: the recipe's, 16)").optional(),
   stage2LearningRate: z.number().positive().describe("Stage 2's learning rate (default: the recipe's, 3e-4)").optional(),
   stage2Temperature: z.number().positive().describe("Stage 2's sampling temperature for the policy's rollouts (default: 1)").optional(),
