@@ -69,4 +69,18 @@ describe('Stage 2 (RLMT) smoke run from the shipped base checkpoint', () => {
     expect(Number.isInteger(m['rewards/versus_initial/mean']! * 8)).toBe(true);
     expect(m.reward).toBeCloseTo(m['rewards/preference/mean']! + m['rewards/format/mean']! + 0.5 * m['rewards/versus_initial/mean']!, 12);
   });
+
+  it('with the soft preference reward: the judge\'s probabilities (both orders averaged) in place of its verdicts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stage2-soft-'));
+    const data = join(dir, 'data');
+    await buildVie(data, { seed: 4, promptsPerInstruction: 2, keep: 12, testInstructionsPerSplit: 5, testPromptsPerInstruction: 1 }, { quiet: true });
+    const metrics = await trainReprompter(loadSeerMini().model, loadSeerMini().model, loadSeerMini().model, data, join(dir, 'stage2'), { maxRows: 2, numGenerations: 2, promptsPerStep: 2, epochs: 1, maxCompletionLength: 48, subjectCheck: 0, imageReading: 0, soft: true }, { quiet: true });
+    expect(metrics).toHaveLength(1);
+    const m = metrics[0]!;
+    expect(m['rewards/preference/mean']).toBeUndefined();
+    const p = m['rewards/preference_prob/mean']!;
+    expect(p).toBeGreaterThanOrEqual(0);
+    expect(p).toBeLessThanOrEqual(1);
+    expect(m.reward).toBeCloseTo(p + m['rewards/format/mean']!, 12);
+  });
 });
