@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
-import { checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
+import { checkChoice, checkpointOption, parsePositiveInteger, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerElaborateCommands(program: Command): void {
   program
@@ -22,7 +22,7 @@ export function registerElaborateCommands(program: Command): void {
     .option('--by <chooser>', "what picks among reprompts: verdict (the judge's preference over the naive image) or reading (the judge's own caption checks of each draft's text and drawn image; with --rounds K each round draws the draft that reads best, checked first for what the last image failed, until an image reads right; with one round all N are drawn)", 'verdict')
     .addOption(threadsOption())
     .action(async (opts: { instruction: string; prompt: string; run?: string; checkpoint?: string; judge?: string; generator?: string; out: string; seed: number; bestOf: number; rounds: number; by: string; threads: number }) => {
-      if (opts.by !== 'verdict' && opts.by !== 'reading') throw new SeerError('bad_input', `--by must be "verdict" or "reading", got "${opts.by}"`);
+      checkChoice('--by', opts.by, ['verdict', 'reading']);
       for (const flag of ['instruction', 'prompt'] as const) {
         if (opts[flag].trim() === '') throw new SeerError('bad_input', `--${flag} is empty: give the ${flag === 'instruction' ? 'visual instruction, e.g. --instruction "Make the object look scary, yet undeniably cute."' : 'prompt to elaborate, e.g. --prompt "a cat"'}`);
       }

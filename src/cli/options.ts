@@ -4,6 +4,7 @@
  * command that trains or samples calls first.
  */
 import { InvalidArgumentError, Option } from 'commander';
+import { SeerError } from '../core/errors.ts';
 
 export function parseInteger(value: string): number {
   const n = Number(value);
@@ -41,6 +42,14 @@ export function parseShare(value: string): number {
   const n = parseNonNegative(value);
   if (n > 1) throw new InvalidArgumentError(`expected a share in [0, 1], got "${value}"`);
   return n;
+}
+
+/** A flag that takes one of a few names: `value` when it is one of `choices`, else a bad-input error naming them (`--model must be "copies" or "one", got "x"`). */
+export function checkChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  const choice = choices.find((c) => c === value);
+  if (choice !== undefined) return choice;
+  const quoted = choices.map((c) => `"${c}"`);
+  throw new SeerError('bad_input', `${flag} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)!}, got "${value}"`);
 }
 
 /** The shared `--threads` flag (libtorch's and OpenBLAS's pools; 2 cores on the reference machine). */

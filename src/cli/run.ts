@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SeerError } from '../core/errors.ts';
 import { JUDGE_DESCRIPTIONS } from '../model/templates.ts';
 import { REPLAY_TASKS } from '../pretrain/mix.ts';
-import { checkpointOption, parseHeldInstructionCount, parseInteger, parseNonNegative, parseNonNegativeInteger, parseShare, seedOption, startEngine, threadsOption } from './options.ts';
+import { checkChoice, checkpointOption, parseHeldInstructionCount, parseInteger, parseNonNegative, parseNonNegativeInteger, parseShare, seedOption, startEngine, threadsOption } from './options.ts';
 
 export function registerRunCommands(program: Command): void {
   program
@@ -47,32 +47,32 @@ export function registerRunCommands(program: Command): void {
     .option('--resume', 'continue a killed run in --out')
     .addOption(threadsOption("libtorch threads of the main process (1: the judge tables run beside Stages 1 and 2 in a second process of one thread, on the other core)", 1))
     .action(async (opts: { recipe: string; out: string; seed: number; dataSeed: number; imageSource: string; model: string; policyInit?: string; curriculum: string; replayStages: string; replayTasks: string; stage1Reward: string; stage1GradedPairs: number; stage1OtherSubjectPairs: number; stage1Loss: string; stage2Orders: string; stage2Reward: string; stage2SubjectCheck: number; stage2ImageReading: number; stage2ImageReadingOf: string; stage2RecallCarried: number; stage2RecallCarriedGate: string; stage2VersusInitial: number; stage2VersusPeers: number; stage2FreshWordings: number; stage2Epochs?: number; valSubjects?: number; valHeldInstructions?: number; stage2Generations?: number; stage2Temperature?: number; stage2LearningRate?: number; judgeDescriptions?: string; replay: number; checkpoint?: string; resume?: boolean; threads: number }) => {
-      if (opts.recipe !== 'default' && opts.recipe !== 'smoke') throw new SeerError('bad_input', `--recipe must be "default" or "smoke", got "${opts.recipe}"`);
-      if (opts.model !== 'copies' && opts.model !== 'one') throw new SeerError('bad_input', `--model must be "copies" or "one", got "${opts.model}"`);
-      if (opts.policyInit !== undefined && opts.policyInit !== 'base' && opts.policyInit !== 'stage1') throw new SeerError('bad_input', `--policy-init must be "base" or "stage1", got "${opts.policyInit}"`);
-      if (opts.curriculum !== 'full' && opts.curriculum !== 'phase2') throw new SeerError('bad_input', `--curriculum must be "full" or "phase2", got "${opts.curriculum}"`);
-      if (opts.replayStages !== 'both' && opts.replayStages !== 'stage1' && opts.replayStages !== 'stage2') throw new SeerError('bad_input', `--replay-stages must be "both", "stage1" or "stage2", got "${opts.replayStages}"`);
+      const recipe = checkChoice('--recipe', opts.recipe, ['default', 'smoke']);
+      const model = checkChoice('--model', opts.model, ['copies', 'one']);
+      const policyInit = opts.policyInit === undefined ? undefined : checkChoice('--policy-init', opts.policyInit, ['base', 'stage1']);
+      const curriculum = checkChoice('--curriculum', opts.curriculum, ['full', 'phase2']);
+      const replayStages = checkChoice('--replay-stages', opts.replayStages, ['both', 'stage1', 'stage2']);
       const replayTasks = opts.replayTasks.split(',').map((t) => t.trim());
       const unknownTask = replayTasks.find((t) => !(REPLAY_TASKS as readonly string[]).includes(t));
       if (unknownTask !== undefined) throw new SeerError('bad_input', `--replay-tasks takes ${REPLAY_TASKS.join(', ')} (comma-separated), got "${unknownTask}"`);
-      if (opts.stage1Reward !== 'binary' && opts.stage1Reward !== 'soft') throw new SeerError('bad_input', `--stage1-reward must be "binary" or "soft", got "${opts.stage1Reward}"`);
-      if (opts.stage2Reward !== 'binary' && opts.stage2Reward !== 'soft') throw new SeerError('bad_input', `--stage2-reward must be "binary" or "soft", got "${opts.stage2Reward}"`);
-      if (opts.stage2Orders !== 'seeded' && opts.stage2Orders !== 'both') throw new SeerError('bad_input', `--stage2-orders must be "seeded" or "both", got "${opts.stage2Orders}"`);
-      if (opts.stage2ImageReadingOf !== 'both' && opts.stage2ImageReadingOf !== 'subject') throw new SeerError('bad_input', `--stage2-image-reading-of must be "both" or "subject", got "${opts.stage2ImageReadingOf}"`);
-      if (opts.stage2RecallCarriedGate !== 'none' && opts.stage2RecallCarriedGate !== 'subject') throw new SeerError('bad_input', `--stage2-recall-carried-gate must be "none" or "subject", got "${opts.stage2RecallCarriedGate}"`);
+      const stage1Reward = checkChoice('--stage1-reward', opts.stage1Reward, ['binary', 'soft']);
+      const stage2Reward = checkChoice('--stage2-reward', opts.stage2Reward, ['binary', 'soft']);
+      const stage2Orders = checkChoice('--stage2-orders', opts.stage2Orders, ['seeded', 'both']);
+      const stage2ImageReadingOf = checkChoice('--stage2-image-reading-of', opts.stage2ImageReadingOf, ['both', 'subject']);
+      const stage2RecallCarriedGate = checkChoice('--stage2-recall-carried-gate', opts.stage2RecallCarriedGate, ['none', 'subject']);
       if (opts.stage2Epochs !== undefined && opts.stage2Epochs <= 0) throw new SeerError('bad_input', `--stage2-epochs must be positive, got ${opts.stage2Epochs}`);
       if (opts.valSubjects !== undefined && opts.valSubjects > 6) throw new SeerError('bad_input', `--val-subjects must be at most 6 (RL keeps at least half of the 12 training subjects), got ${opts.valSubjects}`);
       if (opts.stage2Generations !== undefined && opts.stage2Generations < 2) throw new SeerError('bad_input', `--stage2-generations must be at least 2 (advantages compare completions within a group), got ${opts.stage2Generations}`);
       if (opts.stage2LearningRate !== undefined && opts.stage2LearningRate <= 0) throw new SeerError('bad_input', `--stage2-learning-rate must be positive, got ${opts.stage2LearningRate}`);
       if (opts.stage2Temperature !== undefined && opts.stage2Temperature <= 0) throw new SeerError('bad_input', `--stage2-temperature must be positive, got ${opts.stage2Temperature}`);
-      if (opts.stage1Loss !== 'completion' && opts.stage1Loss !== 'answer') throw new SeerError('bad_input', `--stage1-loss must be "completion" or "answer", got "${opts.stage1Loss}"`);
+      const stage1Loss = checkChoice('--stage1-loss', opts.stage1Loss, ['completion', 'answer']);
       const judgeDescriptions = opts.judgeDescriptions === undefined ? undefined : JUDGE_DESCRIPTIONS.find((d) => d === opts.judgeDescriptions);
       if (opts.judgeDescriptions !== undefined && judgeDescriptions === undefined) throw new SeerError('bad_input', `--judge-descriptions must be one of ${JUDGE_DESCRIPTIONS.join(', ')}, got "${opts.judgeDescriptions}"`);
-      if (opts.imageSource !== 'generator' && opts.imageSource !== 'render') throw new SeerError('bad_input', `--image-source must be "generator" or "render", got "${opts.imageSource}"`);
+      const imageSource = checkChoice('--image-source', opts.imageSource, ['generator', 'render']);
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
       await startEngine(opts.threads, 1);
       const { runSeer } = await import('../run/main-job.ts');
-      const results = await runSeer({ recipe: opts.recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource: opts.imageSource, model: opts.model, ...(opts.policyInit ? { policyInit: opts.policyInit } : {}), curriculum: opts.curriculum, replayStages: opts.replayStages, replayTasks: replayTasks as (typeof REPLAY_TASKS)[number][], stage1Reward: opts.stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss: opts.stage1Loss, stage2Orders: opts.stage2Orders, stage2Reward: opts.stage2Reward, stage2SubjectCheck: opts.stage2SubjectCheck, stage2ImageReading: opts.stage2ImageReading, stage2ImageReadingOf: opts.stage2ImageReadingOf, stage2RecallCarried: opts.stage2RecallCarried, stage2RecallCarriedGate: opts.stage2RecallCarriedGate, stage2VersusInitial: opts.stage2VersusInitial, stage2VersusPeers: opts.stage2VersusPeers, stage2FreshWordings: opts.stage2FreshWordings, ...(opts.stage2Epochs !== undefined ? { stage2Epochs: opts.stage2Epochs } : {}), ...(opts.valSubjects !== undefined ? { valSubjects: opts.valSubjects } : {}), ...(opts.valHeldInstructions !== undefined ? { valHeldInstructions: opts.valHeldInstructions } : {}), ...(opts.stage2Generations !== undefined ? { stage2Generations: opts.stage2Generations } : {}), ...(opts.stage2Temperature !== undefined ? { stage2Temperature: opts.stage2Temperature } : {}), ...(opts.stage2LearningRate !== undefined ? { stage2LearningRate: opts.stage2LearningRate } : {}), ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
+      const results = await runSeer({ recipe, outDir: opts.out, seed: opts.seed, dataSeed: opts.dataSeed, imageSource, model, ...(policyInit ? { policyInit } : {}), curriculum, replayStages, replayTasks: replayTasks as (typeof REPLAY_TASKS)[number][], stage1Reward, stage1GradedPairs: opts.stage1GradedPairs, stage1OtherSubjectPairs: opts.stage1OtherSubjectPairs, stage1Loss, stage2Orders, stage2Reward, stage2SubjectCheck: opts.stage2SubjectCheck, stage2ImageReading: opts.stage2ImageReading, stage2ImageReadingOf, stage2RecallCarried: opts.stage2RecallCarried, stage2RecallCarriedGate, stage2VersusInitial: opts.stage2VersusInitial, stage2VersusPeers: opts.stage2VersusPeers, stage2FreshWordings: opts.stage2FreshWordings, ...(opts.stage2Epochs !== undefined ? { stage2Epochs: opts.stage2Epochs } : {}), ...(opts.valSubjects !== undefined ? { valSubjects: opts.valSubjects } : {}), ...(opts.valHeldInstructions !== undefined ? { valHeldInstructions: opts.valHeldInstructions } : {}), ...(opts.stage2Generations !== undefined ? { stage2Generations: opts.stage2Generations } : {}), ...(opts.stage2Temperature !== undefined ? { stage2Temperature: opts.stage2Temperature } : {}), ...(opts.stage2LearningRate !== undefined ? { stage2LearningRate: opts.stage2LearningRate } : {}), ...(judgeDescriptions ? { judgeDescriptions } : {}), replay: opts.replay, resume: opts.resume ?? false, threads: opts.threads, ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) });
       process.stdout.write(`done in ${(results.wallSeconds ?? 0).toFixed(0)} s → ${join(opts.out, 'report.md')}, report.html, results.json\n`);
     });
 
