@@ -1,7 +1,6 @@
 /** `seer data …`: build the VIE dataset. */
 import type { Command } from 'commander';
-import { SeerError } from '../core/errors.ts';
-import { checkpointOption, parseHeldInstructionCount, parseNonNegativeInteger, parsePositiveInteger, seedOption } from './options.ts';
+import { checkChoice, checkpointOption, parseHeldInstructionCount, parseNonNegativeInteger, parsePositiveInteger, seedOption } from './options.ts';
 import { addEndpointOptions, endpointConfig } from './external.ts';
 
 export function registerDataCommands(program: Command): void {
@@ -25,12 +24,10 @@ export function registerDataCommands(program: Command): void {
     const { buildVie, formatSummary } = await import('../data/vie.ts');
     const checkConfig = endpointConfig(opts, 'check-');
     let source;
-    if (opts.imageSource === 'model') {
+    if (checkChoice('--image-source', opts.imageSource, ['renderer', 'model']) === 'model') {
       const { loadSeerMini } = await import('../model/checkpoint.ts');
       const { SeerMiniGenerator } = await import('../model/generator.ts');
       source = new SeerMiniGenerator(loadSeerMini(opts.checkpoint).model);
-    } else if (opts.imageSource !== 'renderer') {
-      throw new SeerError('bad_input', `--image-source must be "renderer" or "model", got "${opts.imageSource}"`);
     }
     const summary = await buildVie(
       opts.out,
