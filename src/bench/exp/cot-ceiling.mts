@@ -4,10 +4,10 @@
 // reprompts, and SEER's final reprompts against the same CoT — both drawn by the run's final weights
 // (one model; the base for `--model copies`) with the run's image seeds, oracle-judged — with the
 // oracle's failure types of each reprompter. The first is the ceiling of Table 2's "base with CoT"
-// column on these rows. Writes RUN/cot-ceiling.json.
+// column on these rows. Writes RUN/cot-ceiling-FILE.json (FILE: the rows file's name, e.g. vie-val-stage2).
 // npx tsx src/bench/exp/cot-ceiling.mts RUN/data/vie-val-stage2.jsonl RUN…
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readJsonl, writeJson } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { engine } from '../../engine/torch.ts';
@@ -48,6 +48,6 @@ for (const run of runs) {
     baseCoTVsNaive: await versus(texts(cot), naive),
     failures: { oracle: repromptFailures(rows, oracle), seer: repromptFailures(rows, seer), baseCoT: repromptFailures(rows, cot) },
   };
-  writeJson(join(run, 'cot-ceiling.json'), result);
+  writeJson(join(run, `cot-ceiling-${basename(file, '.jsonl')}.json`), result);
   console.log(run, JSON.stringify(result));
 }
