@@ -41,4 +41,14 @@ describe('pretraining recipes', () => {
     }
     expect(recipe.steps).toBe(1500);
   });
+
+  it('carried-wordings is reprompt-carried for 1000 steps with half of the instruction checks in fresh wordings', () => {
+    const carried = pretrainRecipeSchema.parse(RECIPES['reprompt-carried']);
+    const recipe = pretrainRecipeSchema.parse(RECIPES['carried-wordings']);
+    expect(recipe.mix).toEqual(carried.mix);
+    expect(recipe.repromptCarried).toBe(carried.repromptCarried);
+    expect(recipe.steps).toBe(1000);
+    expect(recipe.checks.wordings).toBe(0.5);
+    expect(carried.checks.wordings).toBe(0);
+  });
 });

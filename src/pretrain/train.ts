@@ -85,7 +85,7 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -244,6 +244,12 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'reprompt-carried': { ...repromptFocus('reprompt-carried', 0.12), repromptCarried: 0.25 },
   /** `reprompt-carried` with half of the reprompt examples carrying their recall. */
   'reprompt-carried-half': { ...repromptFocus('reprompt-carried-half', 0.12), repromptCarried: 0.5 },
+  /**
+   * `reprompt-carried` for 1000 steps on a reprompt-carried base (`--init DIR`, v21) with half of
+   * the instruction checks in a fresh wording of their rule (`check-wordings`' share): v21's judge
+   * reads instructions RL never trained on at 0.83 against 0.90 (docs/seer.md).
+   */
+  'carried-wordings': { ...repromptFocus('carried-wordings', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5 } },
 };
 
 export interface PretrainOptions {
