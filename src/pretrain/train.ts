@@ -247,7 +247,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   /**
    * `reprompt-carried` for 1000 steps on a reprompt-carried base (`--init DIR`, v21) with half of
    * the instruction checks in a fresh wording of their rule (`check-wordings`' share): v21's judge
-   * reads instructions RL never trained on at 0.83 against 0.90 (docs/seer.md).
+   * reads instructions RL never trained on at 0.83 against 0.90 (docs/seer.md). One block from v21
+   * is the shipped base, v22 (docs/model.md).
    */
   'carried-wordings': { ...repromptFocus('carried-wordings', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5 } },
 };
