@@ -6,7 +6,6 @@
 // oracle's failure types of each reprompter. The first is the ceiling of Table 2's "base with CoT"
 // column on these rows. Writes RUN/cot-ceiling-FILE.json (FILE: the rows file's name, e.g. vie-val-stage2).
 // npx tsx src/bench/exp/cot-ceiling.mts RUN/data/vie-val-stage2.jsonl RUN…
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readJsonl, writeJson } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
@@ -17,6 +16,7 @@ import { loadSeerMini } from '../../model/checkpoint.ts';
 import { SeerMiniGenerator } from '../../model/generator.ts';
 import { OracleJudge } from '../../oracle/judge.ts';
 import { naivePrompt } from '../../roles/roles.ts';
+import { evaluationSettings, readRunConfig, runBase, runGenerator } from '../../run/eval-parts.ts';
 import { memoisedGenerator } from '../../run/evaluate.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
 import { OracleReprompter } from '../../world/reprompters.ts';
@@ -27,12 +27,12 @@ if (!file || runs.length === 0) throw new Error('usage: cot-ceiling.mts VALIDATI
 const rows = readJsonl(file, testRowSchema);
 const requests = rows.map((r) => ({ instruction: r.instruction, prompt: r.prompt }));
 for (const run of runs) {
-  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; model?: string; recipeSettings: { imageSeeds: number } };
-  const seed = config.dataSeed;
-  const base = loadSeerMini(config.checkpoint ?? 'checkpoints/seer-mini-base').model;
+  const config = readRunConfig(run);
+  const { seed, imageSeeds: imageSeedCount } = evaluationSettings(config);
+  const base = runBase(run);
   const policy = loadSeerMini(join(run, 'stage2-model')).model;
-  const generator = memoisedGenerator(new SeerMiniGenerator(config.model === 'copies' ? base : policy));
-  const imageSeeds = evaluationImageSeeds(seed, config.recipeSettings.imageSeeds);
+  const generator = memoisedGenerator(new SeerMiniGenerator(runGenerator(config, { base, stage2: policy })));
+  const imageSeeds = evaluationImageSeeds(seed, imageSeedCount);
   const oracle = await new OracleReprompter().reprompt(requests, { seed });
   const seer = await new SeerReprompter(policy).reprompt(requests, { seed });
   const cot = await new SeerReprompter(base, { name: 'base (CoT)' }).reprompt(requests, { seed });
