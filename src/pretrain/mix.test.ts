@@ -9,6 +9,7 @@ import { DEFAULT_MIX, PretrainMixer, baseReprompt, carriedReprompt, captionCheck
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
 import { evaluateRule } from '../world/rules.ts';
+import { knowledgeCheckInstruction } from '../world/wordings.ts';
 import { SUBJECTS } from '../world/spec.ts';
 
 describe('pretraining mixture', () => {
@@ -220,6 +221,29 @@ describe('pretraining mixture', () => {
     expect((example.target[0] as { text: string }).text).toMatch(/(^wants .+\. it has|^[a-z]+, prompt [a-z]+), .*(yes|no) <eos>$/);
   });
 
+  it('caption checks from the knowledge corpus ask about any concept, the OOD ones too, and are answered by their rule', () => {
+    const mixer = new PretrainMixer(new Rng(41), { caption_check: 1 }, { checks: { knowledge: 1 } });
+    const asked = new Set<string>();
+    let instruction = 0;
+    for (let i = 0; i < 1500; i++) {
+      const context = mixer.next().context.map((s) => ('text' in s ? s.text : '')).join(' ');
+      const text = /instruction: (.*?) image shows/.exec(context)?.[1];
+      if (text === undefined) continue;
+      instruction++;
+      const known = findInstruction(text); // a training instruction's own text at most, never an OOD text nor a paraphrase
+      if (known) expect([known.split, known.text], text).toEqual(['id', text]);
+      for (const concept of ['futuristic', 'mysterious', 'nostalgic', 'luxurious'] as const) if (CONCEPT_WORDS[concept].some((w) => text.includes(w))) asked.add(concept);
+    }
+    expect(instruction).toBeGreaterThan(600);
+    expect([...asked].sort()).toEqual(['futuristic', 'luxurious', 'mysterious', 'nostalgic']);
+    const rng = new Rng(42);
+    for (let i = 0; i < 300; i++) {
+      const ins = knowledgeCheckInstruction(rng);
+      const c = captionCheckCase(rng, ins, TRAIN_PROMPTS[i % TRAIN_PROMPTS.length]!);
+      if (c.question === 'instruction') expect(parseCheckAnswer(c.answer)).toBe(c.yes);
+    }
+  });
+
   it('pair questions: exactly one of the two images answers, by the world\'s truth, in either slot', () => {
     const rng = new Rng(21);
     const n = 1500;
@@ -256,8 +280,11 @@ describe('pretraining mixture', () => {
     expect((example.target[0] as { text: string }).text).toMatch(/^(a|b) <eos>$/);
   });
 
-  it('never shows an OOD instruction text or a test prompt', () => {
-    const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1, caption_check: 0.1 });
+  it.each([
+    ['the default mixture', {}],
+    ['with every instruction check from the knowledge corpus', { checks: { wordings: 0.5, knowledge: 1 } }],
+  ])('never shows an OOD instruction text or a test prompt (%s)', (_name, options) => {
+    const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1, caption_check: 0.1 }, options);
     const text = Array.from({ length: 6000 }, () => mixer.next())
       .map((ex) => [...ex.context, ...ex.target].map((s) => ('text' in s ? s.text : '')).join(' '))
       .join('\n')

@@ -25,7 +25,7 @@ import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts
 import { CONCEPTS, cueCount, cueMatches, type Concept, type Cue } from '../world/concepts.ts';
 import { elaborate, evaluateRule, ruleLeaves, type Rule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
-import { freshWording, ruleKeywords, ruleRecall } from '../world/wordings.ts';
+import { freshWording, knowledgeCheckInstruction, ruleKeywords, ruleRecall } from '../world/wordings.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
   ACCESSORIES, BACKGROUNDS, COLOURS, EYES, MATERIALS, MOUTHS, STYLES, SUBJECTS, defaultSpec, randomSpec, type Attribute, type SceneSpec, type Subject,
@@ -204,7 +204,9 @@ export class PretrainMixer {
         return { task, context: [{ text: context }], target: [{ text: yes ? 'yes' : 'no' }], images: [] };
       }
       case 'caption_check': {
-        const { context, answer } = captionCheckCase(rng, rng.pick(INSTRUCTIONS), pretrainPrompt(rng), this.checks);
+        // No draw when the share is 0, so the bases made before it see the same data.
+        const knowledge = (this.checks.knowledge ?? 0) > 0 && rng.bool(this.checks.knowledge);
+        const { context, answer } = captionCheckCase(rng, knowledge ? knowledgeCheckInstruction(rng) : rng.pick(INSTRUCTIONS), pretrainPrompt(rng), this.checks);
         return { task, context: [{ text: context }], target: [{ text: `${answer} <eos>` }], images: [] };
       }
       case 'pair_question': {
@@ -396,13 +398,18 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
  * value's instruction keeps its text); `opening` — what the answer says before it lists the
  * caption's cues: nothing ('cues', "it has yellow, at sunset, yes"), the rule recalled in
  * descriptor words ('recall', "wants two of a smile, yellow, …. it has …"), or the instruction's
- * own words for what it asks ('keywords', "asks cheerful. it has …": world/wordings.ts `ruleKeywords`).
+ * own words for what it asks ('keywords', "asks cheerful. it has …": world/wordings.ts `ruleKeywords`);
+ * `knowledge` — the share of instruction checks (drawn before the subject-or-instruction draw,
+ * which does not read it) whose instruction is a rule the knowledge corpus
+ * states over any of its concepts, OOD ones included, in a fresh wording (world/wordings.ts
+ * `knowledgeCheckInstruction`), so the check links every concept the corpus describes to a caption.
  */
 export const CHECK_OPENINGS = ['cues', 'recall', 'keywords'] as const;
 export interface CheckStyle {
   wordings?: number;
   wordingsOf?: 'all' | 'concepts';
   opening?: (typeof CHECK_OPENINGS)[number];
+  knowledge?: number;
 }
 
 /** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */

@@ -47,7 +47,8 @@ export const pretrainRecipeSchema = z.object({
     wordings: z.number().min(0).max(1).describe("share of instruction checks asked in a fresh wording of the instruction's rule").default(0),
     wordingsOf: z.enum(['all', 'concepts']).describe('which rules get fresh wordings: every rule, or rules over concepts alone').default('all'),
     opening: z.enum(CHECK_OPENINGS).describe("what an instruction check's answer says before the caption's cues").default('cues'),
-  }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues' }),
+    knowledge: z.number().min(0).max(1).describe('share of instruction checks whose rule is one the knowledge corpus states over any of its concepts, OOD ones included (world/wordings.ts knowledgeCheckInstruction)').default(0),
+  }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues', knowledge: 0 }),
   repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./mix.ts carriedReprompt)").default(0),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
@@ -85,7 +86,7 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -251,6 +252,13 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * is the shipped base, v22 (docs/model.md).
    */
   'carried-wordings': { ...repromptFocus('carried-wordings', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5 } },
+  /**
+   * `carried-wordings` on a carried-wordings base (`--init DIR`, v22) with a third of the
+   * instruction checks over rules the knowledge corpus states, any concept's (./mix.ts CheckStyle
+   * `knowledge`): v22's judge reads instructions over concepts no check example links to a caption
+   * worse than those it was taught to check (docs/seer.md).
+   */
+  'knowledge-checks': { ...repromptFocus('knowledge-checks', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge: 0.33 } },
 };
 
 export interface PretrainOptions {

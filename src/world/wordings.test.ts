@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { CONCEPTS, type Concept } from './concepts.ts';
-import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS } from './instructions.ts';
+import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from './instructions.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
-import { all, cues, is, none, type Rule } from './rules.ts';
-import { freshWording, ruleKeywords, ruleRecall } from './wordings.ts';
+import { all, cues, elaborate, is, none, type Rule } from './rules.ts';
+import { defaultSpec } from './spec.ts';
+import { freshWording, knowledgeCheckInstruction, ruleKeywords, ruleRecall } from './wordings.ts';
 
 /** The concepts a rule reads, in order. */
 const conceptsOf = (rule: Rule): Concept[] => (rule.kind === 'all' ? rule.of.flatMap(conceptsOf) : rule.kind === 'cues' || rule.kind === 'none' ? [rule.concept] : []);
@@ -41,6 +42,22 @@ describe('instruction wordings', () => {
       const text = freshWording(rng, rng.pick(TRAIN_INSTRUCTIONS).rule);
       if (text !== null) expect(ood.has(text), text).toBe(false);
     }
+  });
+
+  it('words a rule of the knowledge corpus over any concept, one a scene can follow, never an OOD text nor a paraphrase', () => {
+    const rng = new Rng(5);
+    const concepts = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const ins = knowledgeCheckInstruction(rng);
+      const known = findInstruction(ins.text); // a training instruction's own text at most (the same rule, in words pretraining shows)
+      if (known) expect([known.split, known.text], ins.text).toEqual(['id', ins.text]);
+      expect(elaborate(ins.rule, defaultSpec('dog'), rng), ins.text).not.toBeNull();
+      for (const concept of conceptsOf(ins.rule)) {
+        concepts.add(concept);
+        expect(CONCEPT_WORDS[concept].some((w) => ins.text.includes(w)), `${ins.text} names ${concept}`).toBe(true);
+      }
+    }
+    expect(concepts.size).toBe(Object.keys(CONCEPTS).length); // the OOD concepts too
   });
 
   it("recalls what a rule wants in the generator's descriptor words", () => {

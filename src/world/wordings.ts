@@ -7,9 +7,15 @@
  *   (`CONCEPT_WORDS`) and the descriptor words of the generator's captions. Pretraining's caption
  *   checks use it so that the check reads the instruction's words instead of recognising one of
  *   sixty memorised texts (measured, docs/model.md: the v17 check right 0.94 of the time on the
- *   training texts and 0.68 on their never-read paraphrases). Only rules of training instructions
- *   are reworded, so the out-of-distribution concepts stay unseen outside the knowledge corpus, and
- *   no wording is any instruction's paraphrase, so the paraphrases stay a probe of unread wordings.
+ *   training texts and 0.68 on their never-read paraphrases). No wording is any instruction's
+ *   paraphrase, so the paraphrases stay a probe of unread wordings, nor an out-of-distribution
+ *   instruction's text.
+ * - `knowledgeCheckInstruction` is a rule the knowledge corpus states — two cues of any of its
+ *   concepts, the out-of-distribution ones included, or one cue of each of two — in a fresh
+ *   wording: what a check grounded in the corpus asks (the `knowledge` share of pretraining's
+ *   caption checks). The OOD instruction texts stay unseen; their concepts, which the corpus has
+ *   always described, become ones the model can check a caption against, as a pretrained UMM
+ *   checks "futuristic" (docs/model.md, "Checks from the knowledge corpus").
  * - `ruleRecall` says what a rule wants in the generator's descriptor words ("two of red eyes,
  *   fangs, horns …"; "ice"; "one of … and one of …") — the concept → cue links the knowledge
  *   corpus states, in the order a check can then compare with a caption.
@@ -18,11 +24,12 @@
  * never seen; SEER-Mini has to be taught to.
  */
 import type { Rng } from '../core/rng.ts';
-import { CONCEPTS, type Cue } from './concepts.ts';
+import { CONCEPTS, type Concept, type Cue } from './concepts.ts';
 import type { Attribute } from './spec.ts';
-import { ALL_INSTRUCTIONS } from './instructions.ts';
+import { ALL_INSTRUCTIONS, OOD_INSTRUCTIONS, type Instruction } from './instructions.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
-import type { Rule } from './rules.ts';
+import { all, cues, elaborate, type Rule } from './rules.ts';
+import { defaultSpec } from './spec.ts';
 
 /** Concept words that are noun phrases ("a lullaby", "impending danger") take the "like …" templates. */
 const isNoun = (word: string) => word.startsWith('a ') || word === 'impending danger';
@@ -72,7 +79,7 @@ export function freshWording(rng: Rng, rule: Rule, options: { conceptsOnly?: boo
   if (options.conceptsOnly && !readsConceptsOnly(rule)) return null;
   for (let tries = 0; tries < 20; tries++) {
     const text = drawWording(rng, rule);
-    if (text === null || !PARAPHRASES.has(text)) return text;
+    if (text === null || !UNWRITTEN.has(text)) return text;
   }
   return null;
 }
@@ -82,8 +89,34 @@ function readsConceptsOnly(rule: Rule): boolean {
   return rule.kind === 'all' ? rule.of.every(readsConceptsOnly) : rule.kind !== 'is';
 }
 
-/** Every instruction's paraphrases: never written here, so they stay wordings no pretraining task shows. */
-const PARAPHRASES: ReadonlySet<string> = new Set(ALL_INSTRUCTIONS.flatMap((ins) => ins.paraphrases));
+/**
+ * Never written here: every instruction's paraphrases, so they stay wordings no pretraining task
+ * shows, and the OOD instructions' texts, so the test's texts stay unseen ("Make this image feel
+ * mysterious." is a template's wording of a knowledge rule). No training rule's wording is an OOD
+ * text, so adding them changed no wording drawn before.
+ */
+const UNWRITTEN: ReadonlySet<string> = new Set([...ALL_INSTRUCTIONS.flatMap((ins) => ins.paraphrases), ...OOD_INSTRUCTIONS.map((ins) => ins.text)]);
+
+const ALL_CONCEPTS = Object.keys(CONCEPTS) as Concept[];
+
+/**
+ * A check's instruction from the knowledge corpus: two cues of one of its concepts (any of the
+ * forty, the OOD ones included) 70% of the time, otherwise one cue of each of two concepts that
+ * some scene satisfies together, in a fresh wording. Its id is `knowledge`, its split `id`: it is
+ * no instruction of the world and no RL step sees it.
+ */
+export function knowledgeCheckInstruction(rng: Rng): Instruction {
+  for (;;) {
+    const single = rng.bool(0.7);
+    const first = rng.pick(ALL_CONCEPTS);
+    const second = rng.pick(ALL_CONCEPTS.filter((c) => c !== first));
+    const rule = single ? cues(first, 2) : all(cues(first), cues(second));
+    if (elaborate(rule, defaultSpec('cat'), rng) === null) continue; // no scene follows it (two cues on one slot)
+    const text = freshWording(rng, rule);
+    if (text === null) continue;
+    return { id: 'knowledge', text, paraphrases: [], category: single ? 'attribute' : 'constraint', difficulty: 'hard', split: 'id', rule };
+  }
+}
 
 function drawWording(rng: Rng, rule: Rule): string | null {
   if (rule.kind === 'is') {
