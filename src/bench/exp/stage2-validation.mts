@@ -12,10 +12,10 @@
 // npx tsx src/bench/exp/stage2-validation.mts runs/vie-val200/vie-val.jsonl runs/hv-s0 runs/hv-s1
 // npx tsx src/bench/exp/stage2-validation.mts --cot-base checkpoints/seer-mini-base runs/vie-val200/vie-val.jsonl RUN…
 import { basename, dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { readJsonl, writeJson } from '../../core/io.ts';
 import { testRowSchema } from '../../data/schemas.ts';
 import { loadSeerMini } from '../../model/checkpoint.ts';
+import { evaluationSettings, readRunConfig, runBase, runGenerator } from '../../run/eval-parts.ts';
 import { paraphrasedRows, repromptWinRatio } from '../../run/main-job.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
@@ -27,18 +27,19 @@ if (!file || runs.length === 0) throw new Error('usage: stage2-validation.mts [-
 const rows = readJsonl(file, testRowSchema);
 const name = `validation-${basename(dirname(file))}${cotBase ? `-cot-${basename(cotBase.replace(/\/+$/, ''))}` : ''}.json`;
 for (const run of runs) {
-  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { checkpoint?: string; dataSeed: number; model?: string; recipeSettings: { imageSeeds: number } };
-  const base = loadSeerMini(config.checkpoint ?? 'checkpoints/seer-mini-base').model;
+  const config = readRunConfig(run);
+  const { seed, imageSeeds } = evaluationSettings(config);
+  const base = runBase(run);
   const cot = cotBase ? loadSeerMini(cotBase).model : base;
   const policy = loadSeerMini(join(run, 'stage2-model')).model;
   // One model: the final weights draw; three copies (`--model copies`): the base draws, as in the run.
-  const drawer = config.model === 'copies' ? base : policy;
-  const texts = await repromptWinRatio(policy, drawer, rows, config.dataSeed, config.recipeSettings.imageSeeds, cot);
-  const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), config.dataSeed, config.recipeSettings.imageSeeds, cot);
+  const drawer = runGenerator(config, { base, stage2: policy });
+  const texts = await repromptWinRatio(policy, drawer, rows, seed, imageSeeds, cot);
+  const paraphrased = await repromptWinRatio(policy, drawer, paraphrasedRows(rows), seed, imageSeeds, cot);
   const four = [texts.table.total.winRatio, texts.vsBaseCoT!.total.winRatio, paraphrased.table.total.winRatio, paraphrased.vsBaseCoT!.total.winRatio];
   // Rows of instructions held out of RL (`--val-held-instructions`, asked in paraphrase, split ood), on their own.
   const heldRows = rows.filter((r) => r.split === 'ood');
-  const held = heldRows.length > 0 ? await repromptWinRatio(policy, drawer, heldRows, config.dataSeed, config.recipeSettings.imageSeeds, cot) : undefined;
+  const held = heldRows.length > 0 ? await repromptWinRatio(policy, drawer, heldRows, seed, imageSeeds, cot) : undefined;
   const heldOut = held ? { cases: heldRows.length, vsNaive: held.table.total.winRatio, vsBaseCoT: held.vsBaseCoT!.total.winRatio, failures: held.failures } : undefined;
   const result = { file, ...(cotBase ? { cotBase } : {}), ...(heldOut ? { heldOut } : {}), cases: rows.length, vsNaive: four[0], vsBaseCoT: four[1], paraphrasedVsNaive: four[2], paraphrasedVsBaseCoT: four[3], averaged: four.reduce((a, b) => a + (b ?? 0), 0) / 4, failures: texts.failures, paraphrasedFailures: paraphrased.failures };
   writeJson(join(run, name), result);
