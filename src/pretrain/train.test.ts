@@ -51,4 +51,14 @@ describe('pretraining recipes', () => {
     expect(recipe.checks.wordings).toBe(0.5);
     expect(carried.checks.wordings).toBe(0);
   });
+
+  it('the knowledge-checks recipes are carried-wordings with a share of the instruction checks from the knowledge corpus', () => {
+    const wordings = pretrainRecipeSchema.parse(RECIPES['carried-wordings']);
+    expect(wordings.checks.knowledge).toBe(0);
+    for (const [name, share] of [['knowledge-checks', 0.33], ['knowledge-checks-most', 0.67]] as const) {
+      const recipe = pretrainRecipeSchema.parse(RECIPES[name]);
+      expect({ ...recipe, name: wordings.name, checks: { ...recipe.checks, knowledge: 0 } }).toEqual(wordings);
+      expect(recipe.checks.knowledge).toBe(share);
+    }
+  });
 });

@@ -86,7 +86,7 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks' | 'knowledge-checks-most', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -259,6 +259,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * worse than those it was taught to check (docs/seer.md).
    */
   'knowledge-checks': { ...repromptFocus('knowledge-checks', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge: 0.33 } },
+  /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules. */
+  'knowledge-checks-most': { ...repromptFocus('knowledge-checks-most', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge: 0.67 } },
 };
 
 export interface PretrainOptions {
