@@ -2,7 +2,9 @@
  * The visual instructions of the VIE task (paper §3.3, Tables 6–7): six categories, Simple
  * (material synthesis, perspective shifts, semantic edits) and Hard (attribute, constraint,
  * conceptual reasoning). `id` instructions are the training ones (10 per category, the paper's
- * 6 × 10); `ood` ones are unseen concepts used only at test. Every example of Tables 6 and 7
+ * 6 × 10); `ood` ones, used only at test, name concepts no training instruction uses — their texts
+ * appear in no pretraining task and no RL step; the knowledge corpus describes their concepts, and
+ * since the v23 base the caption checks ask about them in other words. Every example of Tables 6 and 7
  * appears verbatim, as an instruction's text or paraphrase.
  */
 import { all, cues, is, none, type Rule } from './rules.ts';
