@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkAnswer, describePair, hasValidFormat, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, parseReadings, parseRepromptOutput, readOpening, readingLine, readingVerdict, recalledPhrases, saysPhrase, thinkAnswer } from './templates.ts';
-import { baseReprompt, instructionRecall } from '../pretrain/mix.ts';
+import { baseReprompt, instructionRecall } from '../pretrain/reprompts.ts';
 import { TRAIN_INSTRUCTIONS } from '../world/instructions.ts';
 import { TRAIN_PROMPTS } from '../world/prompts.ts';
 import { Rng } from '../core/rng.ts';

@@ -228,7 +228,7 @@ export function parseRepromptOutput(text: string): RepromptParse {
 
 /**
  * The cue phrases a reasoning recalls from the knowledge corpus, in the shapes pretraining taught
- * (src/pretrain/mix.ts: `baseReprompt`, `instructionRecall`): "that means stone or ice.",
+ * (src/pretrain/reprompts.ts: `baseReprompt`, `instructionRecall`): "that means stone or ice.",
  * "something cute often has a smile or big eyes.", "the instruction wants something royal: a crown
  * or purple." Empty when the reasoning recalls nothing; a part that names cues to avoid ("nothing
  * crude like …") is left out.

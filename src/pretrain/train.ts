@@ -49,7 +49,7 @@ export const pretrainRecipeSchema = z.object({
     opening: z.enum(CHECK_OPENINGS).describe("what an instruction check's answer says before the caption's cues").default('cues'),
     knowledge: z.number().min(0).max(1).describe('share of instruction checks whose rule is one the knowledge corpus states over any of its concepts, OOD ones included (world/wordings.ts knowledgeCheckInstruction)').default(0),
   }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues', knowledge: 0 }),
-  repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./mix.ts carriedReprompt)").default(0),
+  repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./reprompts.ts carriedReprompt)").default(0),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
@@ -239,7 +239,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'reprompt-light': repromptFocus('reprompt-light', 0.12),
   /**
    * `reprompt-light` (`--init DIR`, v20) with a quarter of its reprompt examples carrying what their
-   * reasoning recalls (./mix.ts carriedReprompt): v20's answers apply a right recall about one time
+   * reasoning recalls (./reprompts.ts carriedReprompt): v20's answers apply a right recall about one time
    * in ten, too rarely for Stage 2 to amplify (docs/seer.md).
    */
   'reprompt-carried': { ...repromptFocus('reprompt-carried', 0.12), repromptCarried: 0.25 },

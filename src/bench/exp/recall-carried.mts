@@ -13,7 +13,7 @@ import { recalledPhrases } from '../../model/templates.ts';
 import { carriedShare, drawableRecall } from '../../seer/rewards.ts';
 import { SeerReprompter } from '../../seer/roles.ts';
 import { classifyReprompt, countFailures, type FailureType } from '../../eval/failures.ts';
-import { ruleCues } from '../../pretrain/mix.ts';
+import { ruleCues } from '../../pretrain/reprompts.ts';
 import { cuePhrase } from '../../world/knowledge.ts';
 import { findInstruction } from '../../world/instructions.ts';
 import { engine } from '../../engine/torch.ts';
