@@ -83,6 +83,10 @@ function captionFocus(name: string, caption: number): z.input<typeof pretrainRec
 function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainRecipeSchema> {
   return { ...checksFocus(name), steps: 1500, mix: withShare(withShare(CHECKS_FOCUS_MIX, 'caption', 0.3), 'reprompt_format', reprompt) };
 }
+/** A 1000-step `reprompt-carried` continuation with half of the instruction checks in fresh wordings and `knowledge` of them over the knowledge corpus's rules. */
+function carriedWordings(name: string, knowledge: number): z.input<typeof pretrainRecipeSchema> {
+  return { ...repromptFocus(name, 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge } };
+}
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
@@ -249,18 +253,18 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * `reprompt-carried` for 1000 steps on a reprompt-carried base (`--init DIR`, v21) with half of
    * the instruction checks in a fresh wording of their rule (`check-wordings`' share): v21's judge
    * reads instructions RL never trained on at 0.83 against 0.90 (docs/seer.md). One block from v21
-   * is the shipped base, v22 (docs/model.md).
+   * is v22 (docs/model.md).
    */
-  'carried-wordings': { ...repromptFocus('carried-wordings', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5 } },
+  'carried-wordings': carriedWordings('carried-wordings', 0),
   /**
    * `carried-wordings` on a carried-wordings base (`--init DIR`, v22) with a third of the
    * instruction checks over rules the knowledge corpus states, any concept's (./mix.ts CheckStyle
    * `knowledge`): v22's judge reads instructions over concepts no check example links to a caption
    * worse than those it was taught to check (docs/seer.md).
    */
-  'knowledge-checks': { ...repromptFocus('knowledge-checks', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge: 0.33 } },
-  /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules. */
-  'knowledge-checks-most': { ...repromptFocus('knowledge-checks-most', 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge: 0.67 } },
+  'knowledge-checks': carriedWordings('knowledge-checks', 0.33),
+  /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules; one block from v22 is the shipped base, v23 (docs/model.md). */
+  'knowledge-checks-most': carriedWordings('knowledge-checks-most', 0.67),
 };
 
 export interface PretrainOptions {

@@ -106,3 +106,8 @@ export function elaborate(rule: Rule, base: SceneSpec, rng: Rng): SceneSpec | nu
 export function ruleLeaves(rule: Rule): Rule[] {
   return rule.kind === 'all' ? rule.of.flatMap(ruleLeaves) : [rule];
 }
+
+/** The concepts a rule reads, in order (its `cues` and `none` leaves'). */
+export function ruleConcepts(rule: Rule): Concept[] {
+  return ruleLeaves(rule).flatMap((leaf) => (leaf.kind === 'cues' || leaf.kind === 'none' ? [leaf.concept] : []));
+}

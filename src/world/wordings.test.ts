@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
-import { CONCEPTS, type Concept } from './concepts.ts';
+import { CONCEPTS } from './concepts.ts';
 import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from './instructions.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
-import { all, cues, elaborate, is, none, type Rule } from './rules.ts';
+import { all, cues, elaborate, is, none, ruleConcepts } from './rules.ts';
 import { defaultSpec } from './spec.ts';
 import { freshWording, knowledgeCheckInstruction, ruleKeywords, ruleRecall } from './wordings.ts';
 
-/** The concepts a rule reads, in order. */
-const conceptsOf = (rule: Rule): Concept[] => (rule.kind === 'all' ? rule.of.flatMap(conceptsOf) : rule.kind === 'cues' || rule.kind === 'none' ? [rule.concept] : []);
 
 describe('instruction wordings', () => {
   it('rewords every concept-only training rule with one of the words of each of its concepts, in several ways', () => {
@@ -20,7 +18,7 @@ describe('instruction wordings', () => {
         const text = freshWording(rng, ins.rule);
         if (text === null) break;
         texts.add(text);
-        for (const concept of conceptsOf(ins.rule)) expect(CONCEPT_WORDS[concept].some((w) => text.includes(w)), `${text} names ${concept}`).toBe(true);
+        for (const concept of ruleConcepts(ins.rule)) expect(CONCEPT_WORDS[concept].some((w) => text.includes(w)), `${text} names ${concept}`).toBe(true);
         expect(text).toMatch(/^[A-Z].*\.$/);
         expect(text).not.toMatch(/\ba [aeiou]/); // "an icy look", not "a icy look"
       }
@@ -52,7 +50,7 @@ describe('instruction wordings', () => {
       const known = findInstruction(ins.text); // a training instruction's own text at most (the same rule, in words pretraining shows)
       if (known) expect([known.split, known.text], ins.text).toEqual(['id', ins.text]);
       expect(elaborate(ins.rule, defaultSpec('dog'), rng), ins.text).not.toBeNull();
-      for (const concept of conceptsOf(ins.rule)) {
+      for (const concept of ruleConcepts(ins.rule)) {
         concepts.add(concept);
         expect(CONCEPT_WORDS[concept].some((w) => ins.text.includes(w)), `${ins.text} names ${concept}`).toBe(true);
       }

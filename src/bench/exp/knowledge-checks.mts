@@ -11,16 +11,14 @@ import { loadSeerMini } from '../../model/checkpoint.ts';
 import { parseCheckAnswer } from '../../model/templates.ts';
 import { captionCheckCase, pretrainPrompt } from '../../pretrain/mix.ts';
 import { TRAIN_INSTRUCTIONS } from '../../world/instructions.ts';
-import type { Rule } from '../../world/rules.ts';
+import { ruleConcepts } from '../../world/rules.ts';
 import { knowledgeCheckInstruction } from '../../world/wordings.ts';
 import { engine } from '../../engine/torch.ts';
 engine.setThreads(1, 1);
 const [dir, nCases] = [process.argv[2]!, Number(process.argv[3] ?? 800)];
 const { model } = loadSeerMini(dir);
 
-/** The concepts a rule reads. */
-const conceptsOf = (rule: Rule): string[] => (rule.kind === 'all' ? rule.of.flatMap(conceptsOf) : rule.kind === 'cues' || rule.kind === 'none' ? [rule.concept] : []);
-const trainingConcepts = new Set(TRAIN_INSTRUCTIONS.flatMap((ins) => conceptsOf(ins.rule)));
+const trainingConcepts = new Set(TRAIN_INSTRUCTIONS.flatMap((ins) => ruleConcepts(ins.rule)));
 
 const rng = new Rng(779);
 const cases: { context: string; yes: boolean; group: string; kind: string; text: string }[] = [];
@@ -28,7 +26,7 @@ while (cases.length < nCases) {
   const ins = knowledgeCheckInstruction(rng);
   const c = captionCheckCase(rng, ins, pretrainPrompt(rng));
   if (c.question !== 'instruction') continue;
-  const ood = conceptsOf(ins.rule).some((concept) => !trainingConcepts.has(concept));
+  const ood = ruleConcepts(ins.rule).some((concept) => !trainingConcepts.has(concept));
   cases.push({ ...c, group: ood ? 'OOD concepts' : 'training concepts', kind: c.kind.startsWith('follows') ? 'follows' : 'misses', text: ins.text });
 }
 const answers = model.checkAnswers(cases.map((c) => c.context));
