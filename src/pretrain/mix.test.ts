@@ -5,7 +5,7 @@ import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
 import { parseCheckAnswer, parseJudgeOutput, parseReadings } from '../model/templates.ts';
-import { DEFAULT_MIX, PretrainMixer, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase } from './mix.ts';
+import { DEFAULT_MIX, PretrainMixer, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase, type CheckStyle } from './mix.ts';
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
 import { evaluateRule } from '../world/rules.ts';
@@ -234,9 +234,29 @@ describe('pretraining mixture', () => {
     expect((example.target[0] as { text: string }).text).toMatch(/^(a|b) <eos>$/);
   });
 
+  it('caption checks in long wordings are answered by their rule; a mixture without them draws what it drew before', () => {
+    const rng = new Rng(43);
+    let long = 0;
+    for (let i = 0; i < 400; i++) {
+      const ins = TRAIN_INSTRUCTIONS[i % TRAIN_INSTRUCTIONS.length]!;
+      const c = captionCheckCase(rng, ins, TRAIN_PROMPTS[i % TRAIN_PROMPTS.length]!, { long: 1 });
+      if (c.question !== 'instruction') continue;
+      if (!c.context.includes(ins.text)) long++;
+      expect(parseCheckAnswer(c.answer)).toBe(c.yes);
+    }
+    expect(long).toBeGreaterThan(150);
+    const draw = (checks: CheckStyle) => {
+      const mixer = new PretrainMixer(new Rng(44), { caption_check: 1 }, { checks });
+      return Array.from({ length: 200 }, () => mixer.next().context.map((s) => ('text' in s ? s.text : '')).join(' '));
+    };
+    expect(draw({ wordings: 0.5, knowledge: 0.67, long: 0 })).toEqual(draw({ wordings: 0.5, knowledge: 0.67 }));
+    expect(draw({ wordings: 0.5, knowledge: 0.67, long: 0.5 })).not.toEqual(draw({ wordings: 0.5, knowledge: 0.67 }));
+  });
+
   it.each([
     ['the default mixture', {}],
     ['with every instruction check from the knowledge corpus', { checks: { wordings: 0.5, knowledge: 1 } }],
+    ['with every instruction check in a long wording', { checks: { wordings: 0.5, knowledge: 0.67, long: 1 } }],
   ])('never shows an OOD instruction text or a test prompt (%s)', (_name, options) => {
     const mixer = new PretrainMixer(new Rng(3), { ...DEFAULT_MIX, caption_reading: 0.1, caption_check: 0.1 }, options);
     const text = Array.from({ length: 6000 }, () => mixer.next())

@@ -25,6 +25,7 @@ import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts
 import { CONCEPTS, cueCount, cueMatches, type Concept } from '../world/concepts.ts';
 import { elaborate, evaluateRule } from '../world/rules.ts';
 import { TRAIN_INSTRUCTIONS, type Instruction } from '../world/instructions.ts';
+import { longWording } from '../world/long-wordings.ts';
 import { freshWording, knowledgeCheckInstruction, ruleKeywords, ruleRecall } from '../world/wordings.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS, type PromptItem } from '../world/prompts.ts';
 import {
@@ -385,7 +386,8 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
   })();
   const yes = evaluateRule(ins.rule, pick.spec).satisfied;
   const cues = ruleCues(ins.rule).filter((cue) => cueMatches(pick.spec, cue)).map(cuePhrase).filter((phrase) => phrase !== ''); // (a plain slot has no phrase)
-  const text = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule, { conceptsOnly: style.wordingsOf === 'concepts' }) ?? ins.text) : ins.text;
+  const worded = (style.wordings ?? 0) > 0 && rng.bool(style.wordings) ? (freshWording(rng, ins.rule, { conceptsOnly: style.wordingsOf === 'concepts' }) ?? ins.text) : ins.text;
+  const text = (style.long ?? 0) > 0 && rng.bool(style.long) ? (longWording(rng, ins.rule) ?? worded) : worded;
   const listed = `it has ${cues.length ? [...new Set(cues)].join(', ') : 'no change'}`;
   const opening = style.opening === 'recall' ? `wants ${ruleRecall(ins.rule)}. ` : style.opening === 'keywords' ? `asks ${ruleKeywords(ins.rule, text).join(', ')}. ` : '';
   return { context: instructionCheckContext(text, captionOf(pick.spec)), answer: checkAnswer([`${opening}${listed}`], yes), yes, question: 'instruction', kind: pick.kind };
@@ -403,7 +405,10 @@ export function captionCheckCase(rng: Rng, ins: Instruction, prompt: PromptItem,
  * `knowledge` — the share of instruction checks (drawn before the subject-or-instruction draw,
  * which does not read it) whose instruction is a rule the knowledge corpus
  * states over any of its concepts, OOD ones included, in a fresh wording (world/wordings.ts
- * `knowledgeCheckInstruction`), so the check links every concept the corpus describes to a caption.
+ * `knowledgeCheckInstruction`), so the check links every concept the corpus describes to a caption;
+ * `long` — the share of instruction checks (drawn last, so a recipe without it draws what it drew
+ * before) whose text is then a longer sentence in unfamiliar framing (world/long-wordings.ts
+ * `longWording`), so the check reads sentences of other shapes than the templates'.
  */
 export const CHECK_OPENINGS = ['cues', 'recall', 'keywords'] as const;
 export interface CheckStyle {
@@ -411,6 +416,7 @@ export interface CheckStyle {
   wordingsOf?: 'all' | 'concepts';
   opening?: (typeof CHECK_OPENINGS)[number];
   knowledge?: number;
+  long?: number;
 }
 
 /** The subject a balanced example shows: the prompt's half of the time, another one 40%, none 10%. */

@@ -48,7 +48,8 @@ export const pretrainRecipeSchema = z.object({
     wordingsOf: z.enum(['all', 'concepts']).describe('which rules get fresh wordings: every rule, or rules over concepts alone').default('all'),
     opening: z.enum(CHECK_OPENINGS).describe("what an instruction check's answer says before the caption's cues").default('cues'),
     knowledge: z.number().min(0).max(1).describe('share of instruction checks whose rule is one the knowledge corpus states over any of its concepts, OOD ones included (world/wordings.ts knowledgeCheckInstruction)').default(0),
-  }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues', knowledge: 0 }),
+    long: z.number().min(0).max(1).describe('share of instruction checks asked in a longer sentence of unfamiliar framing (world/long-wordings.ts longWording)').default(0),
+  }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues', knowledge: 0, long: 0 }),
   repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./reprompts.ts carriedReprompt)").default(0),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
@@ -84,13 +85,13 @@ function repromptFocus(name: string, reprompt: number): z.input<typeof pretrainR
   return { ...checksFocus(name), steps: 1500, mix: withShare(withShare(CHECKS_FOCUS_MIX, 'caption', 0.3), 'reprompt_format', reprompt) };
 }
 /** A 1000-step `reprompt-carried` continuation with half of the instruction checks in fresh wordings and `knowledge` of them over the knowledge corpus's rules. */
-function carriedWordings(name: string, knowledge: number): z.input<typeof pretrainRecipeSchema> {
-  return { ...repromptFocus(name, 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge } };
+function carriedWordings(name: string, knowledge: number, long = 0): z.input<typeof pretrainRecipeSchema> {
+  return { ...repromptFocus(name, 0.12), steps: 1000, repromptCarried: 0.25, checks: { wordings: 0.5, knowledge, ...(long > 0 ? { long } : {}) } };
 }
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks' | 'knowledge-checks-most', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks' | 'knowledge-checks-most' | 'long-wordings' | 'long-wordings-most', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -265,6 +266,14 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
   'knowledge-checks': carriedWordings('knowledge-checks', 0.33),
   /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules; one block from v22 is the shipped base, v23 (docs/model.md). */
   'knowledge-checks-most': carriedWordings('knowledge-checks-most', 0.67),
+  /**
+   * `knowledge-checks-most` on a v23 base (`--init DIR`) with a third of the instruction checks
+   * asked in longer sentences of unfamiliar framing (./mix.ts CheckStyle `long`): v23's check reads
+   * paraphrased instructions far worse than their own texts (docs/seer.md).
+   */
+  'long-wordings': carriedWordings('long-wordings', 0.67, 0.33),
+  /** `long-wordings` with two thirds of the instruction checks in long sentences. */
+  'long-wordings-most': carriedWordings('long-wordings-most', 0.67, 0.67),
 };
 
 export interface PretrainOptions {
