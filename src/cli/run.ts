@@ -66,8 +66,7 @@ export function registerRunCommands(program: Command): void {
       if (opts.stage2LearningRate !== undefined && opts.stage2LearningRate <= 0) throw new SeerError('bad_input', `--stage2-learning-rate must be positive, got ${opts.stage2LearningRate}`);
       if (opts.stage2Temperature !== undefined && opts.stage2Temperature <= 0) throw new SeerError('bad_input', `--stage2-temperature must be positive, got ${opts.stage2Temperature}`);
       const stage1Loss = checkChoice('--stage1-loss', opts.stage1Loss, ['completion', 'answer']);
-      const judgeDescriptions = opts.judgeDescriptions === undefined ? undefined : JUDGE_DESCRIPTIONS.find((d) => d === opts.judgeDescriptions);
-      if (opts.judgeDescriptions !== undefined && judgeDescriptions === undefined) throw new SeerError('bad_input', `--judge-descriptions must be one of ${JUDGE_DESCRIPTIONS.join(', ')}, got "${opts.judgeDescriptions}"`);
+      const judgeDescriptions = opts.judgeDescriptions === undefined ? undefined : checkChoice('--judge-descriptions', opts.judgeDescriptions, JUDGE_DESCRIPTIONS);
       const imageSource = checkChoice('--image-source', opts.imageSource, ['generator', 'render']);
       if (!opts.resume && existsSync(join(opts.out, 'config.json'))) throw new SeerError('bad_input', `${opts.out} already holds a run: pass --resume to continue it, or choose another --out`);
       await startEngine(opts.threads, 1);
