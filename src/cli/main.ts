@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (isSeerError(error)) {
       process.stderr.write(`seer: ${error.message}\n`);
+      if (process.env.SEER_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`); // where it was raised, for a bug report
       process.exitCode = 2;
       return;
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pretrain, RECIPES } from '../pretrain/train.ts';
 import type { SeerMini } from '../model/umm.ts';
-import { SeerJudge, SeerReader, SeerReprompter } from './roles.ts';
+import { SeerJudge, SeerReader, SeerReprompter, probabilityOfA } from './roles.ts';
 import { judgeConformance, reprompterConformance } from '../roles/conformance.testkit.ts';
 import { formatReward, verdictReward } from './rewards.ts';
 import { captionedOpening, instructionCheckContext, judgeContext, parseCheckAnswer, splitCheckAnswer, parseJudgeOutput, readOpening, subjectCheckContext, thinkAnswer } from '../model/templates.ts';
@@ -123,5 +123,33 @@ describe('SEER-Mini as judge and reprompter (tiny model)', () => {
         model.judgeDescriptions = 'written';
       }
     });
+  });
+});
+
+describe('probabilityOfA', () => {
+  // A scorer that answers log P(a) = 0, log P(b) = log 3 (P(A) = 1/4) and records the rows it was asked.
+  const fake = (contextLength?: number) => {
+    const asked: number[][] = [];
+    return {
+      asked,
+      model: {
+        text: { encode: (s: string) => [...s].map((c) => c.charCodeAt(0)) },
+        scoreAnswers: (contexts: readonly (readonly number[])[]) => {
+          asked.push(...contexts.map((c) => [...c]));
+          return contexts.map(() => [0, Math.log(3)]);
+        },
+        ...(contextLength === undefined ? {} : { transformer: { config: { contextLength } } }),
+      },
+    };
+  };
+
+  it('scores each reasoning, and a tie (0.5) for one that leaves the answer no room in the context', () => {
+    const outputs = [thinkAnswer('short', 'a'), `<think> ${'long '.repeat(20)}</think> <answer>`]; // the second stopped at the context's end
+    const unbounded = fake();
+    expect(probabilityOfA(unbounded.model, [[1], [2]], outputs).map((p) => +p.toFixed(6))).toEqual([0.25, 0.25]);
+    const bounded = fake(60);
+    expect(probabilityOfA(bounded.model, [[1], [2]], outputs).map((p) => +p.toFixed(6))).toEqual([0.25, 0.5]);
+    expect(bounded.asked).toHaveLength(1);
+    expect(bounded.asked[0]![0]).toBe(1);
   });
 });

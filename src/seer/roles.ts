@@ -61,11 +61,23 @@ export class SeerJudge implements PairwiseJudge {
 
 /**
  * P(the verdict is "a") after each judge context and the model's own reasoning in `outputs`
- * (`<think> … </think> <answer>`), from the answer tokens' log-probabilities.
+ * (`<think> … </think> <answer>`), from the answer tokens' log-probabilities. A reasoning so long
+ * that the answer no longer fits in the model's context (decoding stopped at the context's end,
+ * so there is no verdict, which counts as a tie) scores 0.5.
  */
-export function probabilityOfA(model: Pick<SeerMini, 'scoreAnswers'> & { text: Pick<SeerMini['text'], 'encode'> }, contexts: readonly (readonly number[])[], outputs: readonly string[]): number[] {
-  const scored = model.scoreAnswers(contexts.map((c, i) => [...c, ...model.text.encode(thinkPrefix(outputs[i]!))]), ['a </answer>', 'b </answer>']);
-  return scored.map(([la, lb]) => 1 / (1 + Math.exp(lb! - la!)));
+export function probabilityOfA(model: Pick<SeerMini, 'scoreAnswers'> & { text: Pick<SeerMini['text'], 'encode'>; transformer?: { config: { contextLength: number } } }, contexts: readonly (readonly number[])[], outputs: readonly string[]): number[] {
+  const answers = ['a </answer>', 'b </answer>'];
+  const rows = contexts.map((c, i) => [...c, ...model.text.encode(thinkPrefix(outputs[i]!))]);
+  const answerTokens = Math.max(...answers.map((a) => model.text.encode(a).length));
+  const limit = model.transformer?.config.contextLength ?? Infinity;
+  const fits = rows.map((row) => row.length + answerTokens <= limit);
+  const scored = model.scoreAnswers(rows.filter((_, i) => fits[i]), answers);
+  let next = 0;
+  return rows.map((_, i) => {
+    if (!fits[i]) return 0.5;
+    const [la, lb] = scored[next++]!;
+    return 1 / (1 + Math.exp(lb! - la!));
+  });
 }
 
 export class SeerReprompter implements Reprompter {
