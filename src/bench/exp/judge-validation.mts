@@ -1,6 +1,7 @@
 // Experiment (docs/seer.md, "One SEER model"): Table 1 on a run's validation renders for any
 // checkpoints — e.g. whether one model's final (Stage-2) weights still judge, next to its Stage-1
-// weights. Prints each checkpoint's judge setting, accuracy and share of "a" answers.
+// weights. Prints each checkpoint's judge setting, accuracy (all; the held-out instructions, the
+// table's OOD column on validation) and share of "a" answers.
 // npx tsx src/bench/exp/judge-validation.mts DATA_DIR CHECKPOINT...
 import { join } from 'node:path';
 import { loadSeerMini } from '../../model/checkpoint.ts';
@@ -13,5 +14,5 @@ if (!data || checkpoints.length === 0) throw new Error('usage: judge-validation.
 for (const dir of checkpoints) {
   const { model } = loadSeerMini(dir);
   const table = await judgeAccuracy(new SeerJudge(model, VERDICTS_ONLY), data, join(data, 'vie-val.jsonl'));
-  console.log(`${dir} (${model.judgeDescriptions}): validation ${table.total.accuracy.toFixed(2)}, answered "a" ${table.answeredA.toFixed(2)}`);
+  console.log(`${dir} (${model.judgeDescriptions}): validation ${table.total.accuracy.toFixed(4)} (n ${table.total.n}), the instructions held out of RL ${table.ood.overall.accuracy.toFixed(4)} (n ${table.ood.overall.n}), answered "a" ${table.answeredA.toFixed(2)}`);
 }
