@@ -9,7 +9,7 @@ export function registerModelCommands(program: Command): void {
   program
     .command('pretrain')
     .description('pretrain SEER-Mini on the VIE world (writes OUT/model, metrics.jsonl, train-state)')
-    .option('--recipe <name>', 'default | tiny | grounding | reading | judge-reading | judge-reading-focus | judge-reading-independent | judge-reading-compared | judge-reading-interleaved | judge-reading-match | judge-reading-compared-match | judge-reading-balanced | pair-questions | caption-checks | caption-checks-focus | check-wordings | check-wordings-concepts | check-wordings-most | check-keywords | check-recall | caption-focus | caption-focus-most | reprompt-focus | reprompt-light | reprompt-carried | reprompt-carried-half | carried-wordings | knowledge-checks | knowledge-checks-most | long-wordings | long-wordings-most (all but the first two continue --init)', 'default')
+    .option('--recipe <name>', 'default | tiny | grounding | reading | judge-reading | judge-reading-focus | judge-reading-independent | judge-reading-compared | judge-reading-interleaved | judge-reading-match | judge-reading-compared-match | judge-reading-balanced | pair-questions | caption-checks | caption-checks-focus | check-wordings | check-wordings-concepts | check-wordings-most | check-keywords | check-recall | caption-focus | caption-focus-most | reprompt-focus | reprompt-light | reprompt-carried | reprompt-carried-half | carried-wordings | knowledge-checks | knowledge-checks-most | long-wordings | long-wordings-most | carried-long-wordings (all but the first two continue --init)', 'default')
     .option('--init <dir>', 'checkpoint to continue from (every recipe but default and tiny)')
     .requiredOption('--out <dir>', 'run folder')
     .addOption(seedOption())
