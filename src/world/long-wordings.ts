@@ -18,20 +18,16 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { Concept, Cue } from './concepts.ts';
-import { ALL_INSTRUCTIONS, OOD_INSTRUCTIONS } from './instructions.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
 import type { Rule } from './rules.ts';
 import type { Attribute } from './spec.ts';
-
-/** Concept words that are noun phrases ("a lullaby", "impending danger"). */
-const isNoun = (word: string) => word.startsWith('a ') || word === 'impending danger';
-const an = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+import { UNWRITTEN, article, drawAllowed, isNoun, materialWord, withArticle } from './wordings.ts';
 
 /** Two of a concept's adjectives at once: "cold and icy", "a cold, icy feeling". */
 const TWO_WORDS: readonly ((a: string, b: string) => string)[] = [
   (a, b) => `Make it look ${a} and ${b}.`,
-  (a, b) => `Give it ${an(a)} ${a}, ${b} feeling.`,
-  (a, b) => `Give it ${an(a)} ${a}, ${b} aesthetic.`,
+  (a, b) => `Give it ${article(a)} ${a}, ${b} feeling.`,
+  (a, b) => `Give it ${article(a)} ${a}, ${b} aesthetic.`,
   (a, b) => `Transform it so that it looks ${a} and ${b}.`,
   (a, b) => `I want the whole scene to feel ${a}, almost ${b}.`,
   (a, b) => `Change the picture so that it looks ${a} and feels ${b}.`,
@@ -40,7 +36,7 @@ const TWO_WORDS: readonly ((a: string, b: string) => string)[] = [
 const ONE_WORD: readonly ((w: string) => string)[] = [
   (w) => `Change the picture so that anyone would call it ${w}.`,
   (w) => `Make the object appear as ${w} as possible.`,
-  (w) => `Give the whole image ${an(w)} ${w} atmosphere.`,
+  (w) => `Give the whole image ${article(w)} ${w} atmosphere.`,
   (w) => `Make this image convey something ${w}.`,
   (w) => `Transform the scene so it feels truly ${w}.`,
 ];
@@ -79,8 +75,6 @@ const ONE_SLOT: Partial<Record<Attribute, readonly ((phrase: string) => string)[
   colour: [(p) => `Change its whole colour to ${p}.`, (p) => `Repaint the object all in ${p}.`],
   background: [(p) => `Change the scene so it is ${p}.`, (p) => `Place the whole scene ${p}.`],
 };
-const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `${an(phrase)} ${phrase}`);
-const materialWord = (phrase: string) => (phrase === 'wooden' ? 'wood' : phrase);
 
 /**
  * A long wording of a rule, or null for a rule it has no frame for (a slot with several values,
@@ -88,11 +82,7 @@ const materialWord = (phrase: string) => (phrase === 'wooden' ? 'wood' : phrase)
  * or its words in another order.
  */
 export function longWording(rng: Rng, rule: Rule): string | null {
-  for (let tries = 0; tries < 20; tries++) {
-    const text = drawLong(rng, rule);
-    if (text === null || !UNWRITTEN_BAGS.has(wordBag(text))) return text;
-  }
-  return null;
+  return drawAllowed(() => drawLong(rng, rule), (text) => !UNWRITTEN_BAGS.has(wordBag(text)));
 }
 
 function drawLong(rng: Rng, rule: Rule): string | null {
@@ -151,5 +141,5 @@ export function wordBag(text: string): string {
     .join(' ');
 }
 
-/** Every instruction's paraphrases and the OOD texts, as word bags. */
-const UNWRITTEN_BAGS: ReadonlySet<string> = new Set([...ALL_INSTRUCTIONS.flatMap((ins) => ins.paraphrases), ...OOD_INSTRUCTIONS.map((ins) => ins.text)].map(wordBag));
+/** Every instruction's paraphrases and the OOD texts (./wordings.ts UNWRITTEN), as word bags. */
+const UNWRITTEN_BAGS: ReadonlySet<string> = new Set([...UNWRITTEN].map(wordBag));

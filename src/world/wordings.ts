@@ -32,7 +32,13 @@ import { all, cues, elaborate, type Rule } from './rules.ts';
 import { defaultSpec } from './spec.ts';
 
 /** Concept words that are noun phrases ("a lullaby", "impending danger") take the "like …" templates. */
-const isNoun = (word: string) => word.startsWith('a ') || word === 'impending danger';
+export const isNoun = (word: string) => word.startsWith('a ') || word === 'impending danger';
+/** The indefinite article a word takes ("an icy", "a cold"). */
+export const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+/** A descriptor phrase with its article ("a pencil sketch"; "surveillance footage" takes none). */
+export const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `${article(phrase)} ${phrase}`);
+/** A material's descriptor as a noun ("wood" for the caption's "wooden"). */
+export const materialWord = (phrase: string) => (phrase === 'wooden' ? 'wood' : phrase);
 const ONE_NOUN: readonly ((word: string) => string)[] = [
   (w) => `Make this image feel like ${w}.`,
   (w) => `Make it look like ${w}.`,
@@ -40,7 +46,7 @@ const ONE_NOUN: readonly ((word: string) => string)[] = [
 ];
 const ONE_CONCEPT: readonly ((word: string) => string)[] = [
   (w) => `Make it look ${w}.`,
-  (w) => `Give it ${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w} look.`,
+  (w) => `Give it ${article(w)} ${w} look.`,
   (w) => `Make it appear ${w}.`,
   (w) => `Make this image feel ${w}.`,
   (w) => `Make this picture look ${w}.`,
@@ -58,7 +64,7 @@ const AVOIDING: readonly ((wanted: string, avoided: string) => string)[] = [
 
 /** Templates for one slot value, by slot, over its descriptor phrase ("stone", "a halo", "pencil sketch"). */
 const ONE_SLOT: Partial<Record<Attribute, readonly ((phrase: string) => string)[]>> = {
-  material: [(p) => `Make it out of ${p === 'wooden' ? 'wood' : p}.`, (p) => `Turn it into ${withArticle(p)} figure.`, (p) => `Give it a body of ${p === 'wooden' ? 'wood' : p}.`, (p) => `Build it from ${p === 'wooden' ? 'wood' : p}.`],
+  material: [(p) => `Make it out of ${materialWord(p)}.`, (p) => `Turn it into ${withArticle(p)} figure.`, (p) => `Give it a body of ${materialWord(p)}.`, (p) => `Build it from ${materialWord(p)}.`],
   style: [(p) => `Show it as ${withArticle(p)}.`, (p) => `Render it as ${withArticle(p)}.`, (p) => `Make it look like ${withArticle(p)}.`],
   accessory: [(p) => `Give it ${p}.`, (p) => `Add ${p} to it.`, (p) => `Put ${p} on it.`],
   eyes: [(p) => `Give it ${p}.`, (p) => `Add ${p} to it.`, (p) => `Put ${p} on it.`],
@@ -67,7 +73,6 @@ const ONE_SLOT: Partial<Record<Attribute, readonly ((phrase: string) => string)[
   colour: [(p) => `Paint it ${p}.`, (p) => `Make it ${p}.`, (p) => `Colour it ${p}.`],
   background: [(p) => `Show it ${p}.`, (p) => `Set it ${p}.`],
 };
-const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `${/^[aeiou]/.test(phrase) ? 'an' : 'a'} ${phrase}`);
 
 /**
  * A new text for a rule: one slot value (a material, a style, an accessory, a colour …), at least
@@ -77,9 +82,14 @@ const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `
  */
 export function freshWording(rng: Rng, rule: Rule, options: { conceptsOnly?: boolean } = {}): string | null {
   if (options.conceptsOnly && !readsConceptsOnly(rule)) return null;
+  return drawAllowed(() => drawWording(rng, rule), (text) => !UNWRITTEN.has(text));
+}
+
+/** The first of up to twenty draws that is null or allowed; null if none is. */
+export function drawAllowed(draw: () => string | null, allowed: (text: string) => boolean): string | null {
   for (let tries = 0; tries < 20; tries++) {
-    const text = drawWording(rng, rule);
-    if (text === null || !UNWRITTEN.has(text)) return text;
+    const text = draw();
+    if (text === null || allowed(text)) return text;
   }
   return null;
 }
@@ -95,7 +105,7 @@ function readsConceptsOnly(rule: Rule): boolean {
  * mysterious." is a template's wording of a knowledge rule). No training rule's wording is an OOD
  * text, so adding them changed no wording drawn before.
  */
-const UNWRITTEN: ReadonlySet<string> = new Set([...ALL_INSTRUCTIONS.flatMap((ins) => ins.paraphrases), ...OOD_INSTRUCTIONS.map((ins) => ins.text)]);
+export const UNWRITTEN: ReadonlySet<string> = new Set([...ALL_INSTRUCTIONS.flatMap((ins) => ins.paraphrases), ...OOD_INSTRUCTIONS.map((ins) => ins.text)]);
 
 const ALL_CONCEPTS = Object.keys(CONCEPTS) as Concept[];
 
