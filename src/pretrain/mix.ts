@@ -20,7 +20,7 @@
  * composed prompts may use any subject and prompt word — the base model's world knowledge).
  */
 import type { Rng } from '../core/rng.ts';
-import { captionOf } from '../world/grammar.ts';
+import { article, captionOf } from '../world/grammar.ts';
 import { CONCEPT_WORDS, cuePhrase, knowledgeCorpus } from '../world/knowledge.ts';
 import { CONCEPTS, cueCount, cueMatches, type Concept } from '../world/concepts.ts';
 import { elaborate, evaluateRule } from '../world/rules.ts';
@@ -81,7 +81,7 @@ export function pretrainPrompt(rng: Rng): PromptItem {
   for (;;) {
     const subject = rng.pick(SUBJECTS);
     const words = [rng.pick(PROMPT_ADJECTIVES), subject, rng.pick(PROMPT_PLACES)].filter(Boolean).join(' ');
-    const text = `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+    const text = `${article(words)} ${words}`;
     if (!HELD_OUT_PROMPT_TEXTS.has(text)) return { text, subject };
   }
 }

@@ -44,7 +44,8 @@ function tail(spec: SceneSpec): string {
   return [STYLE_WORDS[spec.style], BACKGROUND_WORDS[spec.background]].filter(Boolean).map((part) => `, ${part}`).join('');
 }
 
-function article(word: string): string {
+/** The indefinite article a word takes ("an icy", "a cold"). */
+export function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 

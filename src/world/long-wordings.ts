@@ -21,7 +21,8 @@ import type { Concept, Cue } from './concepts.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
 import type { Rule } from './rules.ts';
 import type { Attribute } from './spec.ts';
-import { UNWRITTEN, article, drawAllowed, isNoun, materialWord, withArticle } from './wordings.ts';
+import { article } from './grammar.ts';
+import { UNWRITTEN, drawAllowed, isNoun, materialWord, withArticle } from './wordings.ts';
 
 /** Two of a concept's adjectives at once: "cold and icy", "a cold, icy feeling". */
 const TWO_WORDS: readonly ((a: string, b: string) => string)[] = [

@@ -27,14 +27,13 @@ import type { Rng } from '../core/rng.ts';
 import { CONCEPTS, type Concept, type Cue } from './concepts.ts';
 import type { Attribute } from './spec.ts';
 import { ALL_INSTRUCTIONS, OOD_INSTRUCTIONS, type Instruction } from './instructions.ts';
+import { article } from './grammar.ts';
 import { CONCEPT_WORDS, cuePhrase } from './knowledge.ts';
 import { all, cues, elaborate, type Rule } from './rules.ts';
 import { defaultSpec } from './spec.ts';
 
 /** Concept words that are noun phrases ("a lullaby", "impending danger") take the "like …" templates. */
 export const isNoun = (word: string) => word.startsWith('a ') || word === 'impending danger';
-/** The indefinite article a word takes ("an icy", "a cold"). */
-export const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 /** A descriptor phrase with its article ("a pencil sketch"; "surveillance footage" takes none). */
 export const withArticle = (phrase: string) => (phrase.endsWith('footage') ? phrase : `${article(phrase)} ${phrase}`);
 /** A material's descriptor as a noun ("wood" for the caption's "wooden"). */
@@ -183,7 +182,7 @@ export function ruleKeywords(rule: Rule, text: string): string[] {
   switch (rule.kind) {
     case 'is': {
       const phrases = rule.values.map((value) => cuePhrase({ attr: rule.attr, value } as Cue)).filter((p) => p !== '');
-      const forms = phrases.flatMap((p) => [p, p === 'wooden' ? 'wood' : p]);
+      const forms = phrases.flatMap((p) => [p, materialWord(p)]);
       return [found(forms)?.replace(/^an? /, '') ?? phrases[0]?.replace(/^an? /, '') ?? `plain ${rule.attr}`];
     }
     case 'cues':
