@@ -23,13 +23,14 @@ const checkpointConfigSchema = z.object({
   transformer: transformerConfigSchema,
   provenance: z.record(z.string(), z.unknown()),
   judge: z.object({ descriptions: z.enum(JUDGE_DESCRIPTIONS) }).default({ descriptions: 'written' }).describe("how the model judges (SeerMini.judgeDescriptions); absent in checkpoints from before it existed: 'written'"),
+  generate: z.object({ guidance: z.number().positive() }).default({ guidance: 1 }).describe('how the generator draws (SeerMini.imageGuidance, the classifier-free guidance scale); absent in checkpoints from before it existed: 1, none'),
 });
 
 export function saveSeerMini(dir: string, model: SeerMini, provenance: Record<string, unknown>): void {
   writeSafetensors(join(dir, 'model.safetensors'), model.transformer.exportWeights(), { format: 'seer-mini/1' });
   writeJson(join(dir, 'text-tokenizer.json'), model.text.toJSON());
   writeJson(join(dir, 'image-tokenizer.json'), model.image.toJSON());
-  writeJson(join(dir, 'config.json'), { format: 'seer-mini/1', transformer: model.transformer.config, provenance, judge: { descriptions: model.judgeDescriptions } });
+  writeJson(join(dir, 'config.json'), { format: 'seer-mini/1', transformer: model.transformer.config, provenance, judge: { descriptions: model.judgeDescriptions }, generate: { guidance: model.imageGuidance } });
 }
 
 export function loadSeerMini(dir = BASE_CHECKPOINT_DIR): { model: SeerMini; provenance: Record<string, unknown> } {
@@ -43,5 +44,6 @@ export function loadSeerMini(dir = BASE_CHECKPOINT_DIR): { model: SeerMini; prov
   transformer.importWeights(readSafetensors(join(dir, 'model.safetensors')).tensors);
   const model = new SeerMini(transformer, text, image);
   model.judgeDescriptions = config.judge.descriptions;
+  model.imageGuidance = config.generate.guidance;
   return { model, provenance: config.provenance };
 }

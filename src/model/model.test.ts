@@ -152,6 +152,11 @@ describe('SEER-Mini (tiny recipe)', () => {
     const read = mkdtempSync(join(tmpdir(), 'seer-mini-read-'));
     await pretrain({ recipe: { ...recipe, steps: 1, judgeDescriptions: 'read' }, outDir: read, initFrom: join(dir, 'model'), quiet: true });
     expect(loadSeerMini(join(read, 'model')).model.judgeDescriptions).toBe('read');
+    // Likewise the generator's guidance scale (1, none, unless a recipe sets one).
+    expect(loadSeerMini(join(out, 'model')).model.imageGuidance).toBe(1);
+    const guided = mkdtempSync(join(tmpdir(), 'seer-mini-guided-'));
+    await pretrain({ recipe: { ...recipe, steps: 1, imageGuidance: 2.5 }, outDir: guided, initFrom: join(dir, 'model'), quiet: true });
+    expect(loadSeerMini(join(guided, 'model')).model.imageGuidance).toBe(2.5);
   });
 
   it('rejects a corrupt safetensors file with a clear error', () => {

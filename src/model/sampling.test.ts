@@ -255,3 +255,39 @@ describe('per-row seeds', () => {
     expect(otherSeed).not.toEqual(alone);
   });
 });
+
+describe('classifier-free guidance', () => {
+  it('draws from u + s · (c − u) at every step, u the logits after the unconditional context and the same tokens', () => {
+    const contexts = [[1, 2, 3, 4, 5], [6, 7, 8]];
+    const unconditional = [[1, 9], [1, 9]];
+    const scale = 2.5;
+    const seen: Float32Array[][] = [[], []];
+    const out = sample(model, contexts, { maxNewTokens: 6, temperature: 1, topP: 1, seed: 3, guidance: { scale, contexts: unconditional }, logitsProcessor: (l, row) => void seen[row]!.push(l.slice()) });
+    contexts.forEach((ctx, b) => {
+      const tokens = out[b]!.tokens;
+      expect(tokens).toHaveLength(6);
+      tokens.forEach((_, step) => {
+        const c = fullLogits([...ctx, ...tokens.slice(0, step)]);
+        const u = fullLogits([...unconditional[b]!, ...tokens.slice(0, step)]);
+        let diff = 0;
+        for (let k = 0; k < V; k++) diff = Math.max(diff, Math.abs(seen[b]![step]![k]! - (u[k]! + scale * (c[k]! - u[k]!))));
+        expect(diff, `row ${b} step ${step}`).toBeLessThan(1e-3);
+      });
+    });
+  });
+
+  it('with the unconditional context equal to the context, draws exactly what sampling without guidance draws', () => {
+    const contexts = [[1, 2, 3], [4, 5, 6, 7]];
+    const opts = { maxNewTokens: 10, temperature: 1, topP: 0.9, seed: 0, rowSeeds: [5, 6] };
+    const guided = sample(model, contexts, { ...opts, guidance: { scale: 3, contexts } });
+    expect(guided).toEqual(sample(model, contexts, opts));
+  });
+
+  it('changes the draw when the unconditional context differs, and refuses a mismatched batch', () => {
+    const contexts = [[1, 2, 3], [4, 5, 6, 7]];
+    const opts = { maxNewTokens: 10, temperature: 0, topP: 1, seed: 0 };
+    const guided = sample(model, contexts, { ...opts, guidance: { scale: 8, contexts: [[9], [9]] } });
+    expect(guided.map((s) => s.tokens)).not.toEqual(sample(model, contexts, opts).map((s) => s.tokens));
+    expect(() => sample(model, contexts, { ...opts, guidance: { scale: 2, contexts: [[9]] } })).toThrow(/unconditional/);
+  });
+});

@@ -39,6 +39,12 @@ export interface SampleOptions {
   tokenRange?: readonly [number, number];
   /** Token used for left padding (any id; it is masked out). */
   padToken?: number;
+  /**
+   * Classifier-free guidance: row b is drawn from u + scale · (c − u), where c are its logits after
+   * its context and u its logits after `contexts[b]` (the unconditional context) followed by the
+   * same tokens. The unconditional rows decode beside the conditional ones (twice the rows).
+   */
+  guidance?: { scale: number; contexts: readonly (readonly number[])[] };
 }
 
 export interface SampledSequence {
@@ -49,11 +55,16 @@ export interface SampledSequence {
 export function sample(model: Transformer, contexts: readonly (readonly number[])[], options: SampleOptions): SampledSequence[] {
   const B = contexts.length;
   if (B === 0) return [];
+  const guidance = options.guidance;
+  if (guidance && guidance.contexts.length !== B) throw new RangeError(`sample: ${B} contexts but ${guidance.contexts.length} unconditional contexts`);
+  // With guidance, rows B … 2B − 1 decode the unconditional contexts with row b − B's tokens.
+  const rows = guidance ? [...contexts, ...guidance.contexts] : contexts;
+  const R = rows.length;
   const V = model.vocabSize;
-  const maxLen = Math.max(...contexts.map((c) => c.length));
+  const maxLen = Math.max(...rows.map((c) => c.length));
   // Positions restart at each row's first real token, so each row may grow to the model's context
   // length on its own: a long context in the batch does not cut the others' completions short.
-  const rowBudget = contexts.map((c) => Math.min(options.maxNewTokens, Math.max(0, model.config.contextLength - c.length)));
+  const rowBudget = contexts.map((c, b) => Math.min(options.maxNewTokens, Math.max(0, model.config.contextLength - Math.max(c.length, guidance?.contexts[b]?.length ?? 0))));
   const steps = Math.max(...rowBudget);
   const rngs = contexts.map((_, b) => new Rng(options.rowSeeds ? hashSeed(options.rowSeeds[b] ?? 0, 'row') : hashSeed(options.seed, `row-${(options.firstRow ?? 0) + b}`)));
   const stop = new Set(options.stopTokens ?? []);
@@ -67,13 +78,15 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
   // keeps the P prefixes' keys and values once (`KvCache.prefix`), the rows run in group order
   // ("slots") and only their own tokens are cached per row; otherwise the prefix cache forks to the
   // rows (or, with one row per context, simply grows).
-  const groups = groupByContext(contexts);
+  const groups = groupByContext(rows);
   const { distinct, rowGroup } = groups;
   const P = distinct.length;
   // Only for G > 1: with one row per context the split attention costs more than it saves
   // (measured: 32 distinct 190-token contexts, 50 against 40 ms a step).
-  const slots = P < B ? groupOrder(rowGroup, P) : null; // slot s decodes row slots[s]; null: plain or forked cache
-  const rowOf = slots ?? Int32Array.from({ length: B }, (_, b) => b);
+  const slots = P < R ? groupOrder(rowGroup, P) : null; // slot s decodes row slots[s]; null: plain or forked cache
+  const rowOf = slots ?? Int32Array.from({ length: R }, (_, r) => r);
+  const slotOf = new Int32Array(R);
+  rowOf.forEach((r, slot) => (slotOf[r] = slot));
   return noGrad(() =>
     tidy(() => {
       const joined = model.joinedWeights(); // no update during a sampling call
@@ -94,34 +107,42 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
       let keyPad: Tensor = T.toBool(T.fromInt32(pad, [P, maxLen])); // [P, T_keys], true = pad
       let logits = decodeStep(model, joined, head, cache, keyPad, ids, pos, P, maxLen); // [P·W]
       if (slots) {
-        cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keyPad, groupSize: B / P } };
-      } else if (P < B) {
+        cache = { keys: [], values: [], length: 0, prefix: { keys: cache.keys, values: cache.values, keyPad, groupSize: R / P } };
+      } else if (P < R) {
         const prefix = cache;
-        cache = tidy(() => forkCache(prefix, rowGroup)); // [B, H, T, hd] per layer
+        cache = tidy(() => forkCache(prefix, rowGroup)); // [R, H, T, hd] per layer
         for (const t of [...prefix.keys, ...prefix.values]) t.dispose();
-        const forked: Tensor = tidy(() => forkRows(keyPad, rowGroup)); // [B, T_keys]
+        const forked: Tensor = tidy(() => forkRows(keyPad, rowGroup)); // [R, T_keys]
         keyPad.dispose();
         keyPad = forked;
       }
-      cache = withCapacity(model, cache, B, steps);
-      if (P < B) {
-        const perSlot = new Float32Array(B * W);
-        rowOf.forEach((b, slot) => {
-          const p = rowGroup[b] as number;
+      cache = withCapacity(model, cache, R, steps);
+      if (P < R) {
+        const perSlot = new Float32Array(R * W);
+        rowOf.forEach((r, slot) => {
+          const p = rowGroup[r] as number;
           perSlot.set(logits.subarray(p * W, (p + 1) * W), slot * W);
         });
-        logits = perSlot; // [B·W], in slot order
+        logits = perSlot; // [R·W], in slot order
       }
-      const nextPos = contexts.map((c) => c.length);
+      const nextPos = rows.map((c) => c.length);
       for (let step = 0; step < steps; step++) {
-        const chosen = new Int32Array(B);
-        for (let slot = 0; slot < B; slot++) {
-          const b = rowOf[slot] as number;
+        const chosen = new Int32Array(R);
+        for (let b = 0; b < B; b++) {
           if (done[b]) continue;
+          const slot = slotOf[b] as number;
           const row = logits.slice(slot * W, (slot + 1) * W);
+          if (guidance) {
+            const u = slotOf[B + b] as number;
+            for (let k = 0; k < W; k++) {
+              const uncond = logits[u * W + k] as number;
+              row[k] = uncond + guidance.scale * ((row[k] as number) - uncond);
+            }
+          }
           options.logitsProcessor?.(row, b, (out[b] as SampledSequence).tokens);
           const token = from + pick(row, options.temperature, options.topP, rngs[b] as Rng);
           chosen[slot] = token;
+          if (guidance) chosen[slotOf[B + b] as number] = token;
           (out[b] as SampledSequence).tokens.push(token);
           if (stop.has(token)) {
             done[b] = true;
@@ -130,12 +151,12 @@ export function sample(model: Transformer, contexts: readonly (readonly number[]
         }
         if (done.every(Boolean) || step === steps - 1) break;
         if (!cache.prefix) {
-          const grown: Tensor = tidy(() => T.cat([keyPad, T.toBool(T.zeros([B, 1]))], 1));
+          const grown: Tensor = tidy(() => T.cat([keyPad, T.toBool(T.zeros([R, 1]))], 1));
           keyPad.dispose();
           keyPad = grown;
         }
-        const stepPos = Int32Array.from(rowOf, (b) => (nextPos[b] as number) + (out[b] as SampledSequence).tokens.length - 1);
-        logits = decodeStep(model, joined, head, cache, keyPad, chosen, stepPos, B, 1);
+        const stepPos = Int32Array.from(rowOf, (r) => (nextPos[r] as number) + (out[r % B] as SampledSequence).tokens.length - 1);
+        logits = decodeStep(model, joined, head, cache, keyPad, chosen, stepPos, R, 1);
       }
       return out;
     }),

@@ -34,6 +34,12 @@ export class SeerMini {
   readonly image: ImageTokenizer;
   /** How this model judges (saved with its checkpoint): see `JudgeDescriptions`. */
   judgeDescriptions: JudgeDescriptions = 'written';
+  /**
+   * Classifier-free guidance scale of the generator (saved with its checkpoint; 1: none). Beyond
+   * SEER-Mini's pretraining, as Harmon's and Janus's generators draw: the logits after the caption
+   * are pushed away from those after an empty caption (`generateImages`).
+   */
+  imageGuidance = 1;
 
   constructor(transformer: Transformer, text: TextTokenizer, image: ImageTokenizer) {
     this.transformer = transformer;
@@ -153,10 +159,16 @@ export class SeerMini {
     return [...this.text.encode(generateContext(caption)), this.imgOpen];
   }
 
-  /** The frozen generator: caption → <img> 64 codes </img> → pixels. */
-  generateImages(prompts: readonly string[], seeds: readonly number[], options: { temperature?: number; topP?: number } = {}): RgbImage[] {
+  /**
+   * The frozen generator: caption → <img> 64 codes </img> → pixels. With a guidance scale ≠ 1
+   * (`options.guidance`, else `imageGuidance`) each code is drawn from u + s · (c − u), c the
+   * logits after the caption and u after an empty one (classifier-free guidance).
+   */
+  generateImages(prompts: readonly string[], seeds: readonly number[], options: { temperature?: number; topP?: number; guidance?: number } = {}): RgbImage[] {
     const codes = this.image.length;
     const textVocab = this.text.size;
+    const scale = options.guidance ?? this.imageGuidance;
+    const unconditional = this.generateContextIds('');
     const out: RgbImage[] = [];
     const chunk = 32;
     for (let start = 0; start < prompts.length; start += chunk) {
@@ -170,6 +182,7 @@ export class SeerMini {
         seed: 0,
         rowSeeds: seeds.slice(start, start + chunk),
         tokenRange: [textVocab, this.transformer.vocabSize], // image codes only
+        ...(scale !== 1 ? { guidance: { scale, contexts: contexts.map(() => unconditional) } } : {}),
       });
       for (const s of sequences) out.push(this.image.decode(s.tokens.map((t) => t - textVocab)));
     }

@@ -4,7 +4,7 @@ import { parseCaption } from '../world/grammar.ts';
 import { OOD_INSTRUCTIONS, TRAIN_INSTRUCTIONS, findInstruction } from '../world/instructions.ts';
 import { TEST_PROMPTS, TRAIN_PROMPTS, VALIDATION_PROMPTS } from '../world/prompts.ts';
 import { captionOf } from '../world/grammar.ts';
-import { parseCheckAnswer, parseJudgeOutput, parseReadings } from '../model/templates.ts';
+import { generateContext, parseCheckAnswer, parseJudgeOutput, parseReadings } from '../model/templates.ts';
 import { DEFAULT_MIX, PretrainMixer, captionCheckCase, pairQuestionCase, pretrainPrompt, readingCase, subjectMatchCase, type CheckStyle } from './mix.ts';
 import { CONCEPT_WORDS } from '../world/knowledge.ts';
 import { cueCount, type Concept } from '../world/concepts.ts';
@@ -40,6 +40,20 @@ describe('pretraining mixture', () => {
     expect(count(0)).toBe(0);
     expect(count(0.5)).toBeGreaterThan(150);
     expect(count(0.5)).toBeLessThan(250);
+  });
+
+  it('draws text-to-image examples after an empty caption only when asked to (classifier-free guidance), and the same examples otherwise', () => {
+    const draw = (unconditionalImages: number) => {
+      const mixer = new PretrainMixer(new Rng(4), DEFAULT_MIX, { unconditionalImages });
+      return Array.from({ length: 400 }, () => mixer.make('t2i'));
+    };
+    const unconditional = (examples: ReturnType<typeof draw>) => examples.filter((ex) => (ex.context[0] as { text: string }).text === generateContext('')).length;
+    expect(unconditional(draw(0))).toBe(0);
+    const half = unconditional(draw(0.5));
+    expect(half).toBeGreaterThan(150);
+    expect(half).toBeLessThan(250);
+    const plain = new PretrainMixer(new Rng(4), DEFAULT_MIX);
+    expect(draw(0)).toEqual(Array.from({ length: 400 }, () => plain.make('t2i'))); // the option off draws what a mixer without it draws
   });
 
   it('the carried share replaces base reprompts only when set, and leaves the base mixture unchanged at 0', () => {

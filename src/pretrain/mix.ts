@@ -94,6 +94,12 @@ export interface MixerOptions {
    */
   emptyCaptions?: number;
   /**
+   * Share of text-to-image examples drawn after an empty caption ("draw:" and nothing), so the
+   * generator learns the unconditional image distribution that classifier-free guidance pushes
+   * away from (SeerMini.imageGuidance). 0 in the v2–v23 bases.
+   */
+  unconditionalImages?: number;
+  /**
    * Judge-format reasoning that also *reads* its descriptions (`readingLine`): after describing
    * both images (and recalling the instruction), "a: subject yes, instruction no. b: …" — the
    * world's answers for the described scenes, so the reading is right — then the verdict, still
@@ -136,6 +142,7 @@ export class PretrainMixer {
   private readonly weights: [PretrainTask, number][];
   private readonly corpus: string[];
   private readonly emptyCaptions: number;
+  private readonly unconditionalImages: number;
   private readonly judgeReading: JudgeReadingPairs;
   private readonly checks: CheckStyle;
   private readonly repromptCarried: number;
@@ -145,6 +152,7 @@ export class PretrainMixer {
     this.weights = Object.entries(mix) as [PretrainTask, number][];
     this.corpus = knowledgeCorpus(rng.fork('corpus'), 16);
     this.emptyCaptions = options.emptyCaptions ?? 0;
+    this.unconditionalImages = options.unconditionalImages ?? 0;
     this.judgeReading = options.judgeReading ?? 'off';
     this.checks = options.checks ?? {};
     this.repromptCarried = options.repromptCarried ?? 0;
@@ -167,6 +175,7 @@ export class PretrainMixer {
         const ref = image();
         // Sometimes the caption carries prompt filler words the generator must learn to ignore.
         const filler = rng.bool(0.2) ? ` ${pretrainPrompt(rng).text.split(' ').slice(2).join(' ')}` : '';
+        if (this.unconditionalImages > 0 && rng.bool(this.unconditionalImages)) return { task, context: [{ text: generateContext('') }], target: [{ image: 0 }], images: [ref] };
         return { task, context: [{ text: generateContext(captionOf(ref.spec) + filler) }], target: [{ image: 0 }], images: [ref] };
       }
       case 'caption': {

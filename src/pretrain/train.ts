@@ -41,6 +41,7 @@ export const pretrainRecipeSchema = z.object({
   checkpointEvery: z.number().int().positive().default(100),
   mix: z.partialRecord(z.enum(PRETRAIN_TASKS), z.number().nonnegative()).default(DEFAULT_MIX).describe('task weights; a task left out has weight 0'),
   emptyCaptions: z.number().min(0).max(1).describe('share of caption examples showing an empty scene').default(0),
+  unconditionalImages: z.number().min(0).max(1).describe('share of text-to-image examples after an empty caption, for classifier-free guidance (./mix.ts MixerOptions.unconditionalImages)').default(0),
   judgeReading: z.enum(JUDGE_READING_PAIRS).describe("judge-format reasoning that reads its descriptions, and how its pairs are drawn (./mix.ts MixerOptions.judgeReading)").default('off'),
   init: z.boolean().describe('continue from a checkpoint (`--init DIR`) instead of from scratch').default(false),
   checks: z.strictObject({
@@ -51,6 +52,7 @@ export const pretrainRecipeSchema = z.object({
     long: z.number().min(0).max(1).describe('share of instruction checks asked in a longer sentence of unfamiliar framing (world/long-wordings.ts longWording)').default(0),
   }).describe('how the instruction checks are taught (./mix.ts CheckStyle)').default({ wordings: 0, wordingsOf: 'all', opening: 'cues', knowledge: 0, long: 0 }),
   repromptCarried: z.number().min(0).max(1).describe("share of reprompt-format examples whose answer carries what their reasoning recalls (./reprompts.ts carriedReprompt)").default(0),
+  imageGuidance: z.number().positive().optional().describe('classifier-free guidance scale the pretrained generator draws with, saved with it (SeerMini.imageGuidance); absent: as the checkpoint it continues, or 1'),
   judgeDescriptions: z.enum(JUDGE_DESCRIPTIONS).optional().describe("how the pretrained model judges, saved with it (SeerMini.judgeDescriptions): 'read' once it has learned the caption checks; absent: as the checkpoint it continues, or 'written'"),
 });
 export type PretrainRecipe = z.infer<typeof pretrainRecipeSchema>;
@@ -91,7 +93,7 @@ function carriedWordings(name: string, knowledge: number, long = 0): z.input<typ
 /** The judge-focus mixture with a fifth of the steps on the subject-match task (./mix.ts subjectMatchCase). */
 const JUDGE_MATCH_MIX = { t2i: 0.25, caption: 0.07, vqa: 0.03, knowledge: 0.02, judge_format: 0.35, reprompt_format: 0.05, caption_reading: 0.03, subject_match: 0.2 };
 
-export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks' | 'knowledge-checks-most' | 'long-wordings' | 'long-wordings-most' | 'carried-long-wordings', z.input<typeof pretrainRecipeSchema>> = {
+export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'judge-reading' | 'judge-reading-focus' | 'judge-reading-independent' | 'judge-reading-compared' | 'judge-reading-interleaved' | 'judge-reading-match' | 'judge-reading-compared-match' | 'judge-reading-balanced' | 'pair-questions' | 'caption-checks' | 'caption-checks-focus' | 'check-wordings' | 'check-wordings-concepts' | 'check-wordings-most' | 'check-keywords' | 'check-recall' | 'caption-focus' | 'caption-focus-most' | 'reprompt-focus' | 'reprompt-light' | 'reprompt-carried' | 'reprompt-carried-half' | 'carried-wordings' | 'knowledge-checks' | 'knowledge-checks-most' | 'long-wordings' | 'long-wordings-most' | 'carried-long-wordings' | 'guidance', z.input<typeof pretrainRecipeSchema>> = {
   default: { name: 'default' },
   tiny: { name: 'tiny', dModel: 48, nLayers: 2, nHeads: 2, imageCodes: 64, tokenizerImages: 200, steps: 40, batch: 12, lr: 3e-3, warmup: 5, checkpointEvery: 20 },
   /**
@@ -280,6 +282,13 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * held-out instructions best and v23's worst, and the long sentences lifted v23's (docs/seer.md).
    */
   'carried-long-wordings': carriedWordings('carried-long-wordings', 0, 0.33),
+  /**
+   * `knowledge-checks-most` on a v23 base (`--init DIR`) with a fifth of the text-to-image examples
+   * after an empty caption, so its generator can draw with classifier-free guidance
+   * (SeerMini.imageGuidance): v23's elaborations comply 0.54 of the time on validation, and
+   * guidance without this training does not help (docs/model.md).
+   */
+  guidance: { ...carriedWordings('guidance', 0.67), unconditionalImages: 0.2 },
 };
 
 export interface PretrainOptions {
@@ -328,6 +337,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
     writeFileAtomic(join(options.outDir, 'metrics.jsonl'), '');
   }
   if (recipe.judgeDescriptions) model.judgeDescriptions = recipe.judgeDescriptions;
+  if (recipe.imageGuidance !== undefined) model.imageGuidance = recipe.imageGuidance;
   const params = model.transformer.parameters.map((p) => p.tensor);
   const optimizer = engine.adamW([{ params, lr: recipe.lr, weightDecay: recipe.weightDecay }], [0.9, 0.95]);
   if (resuming && existsSync(join(stateDir, 'optimizer.bin'))) optimizer.load(readFileSync(join(stateDir, 'optimizer.bin')));
@@ -341,7 +351,7 @@ export async function pretrain(options: PretrainOptions): Promise<{ model: SeerM
   for (let step = startStep; step < recipe.steps; step++) {
     const rng = new Rng(seed).fork(`pretrain-step-${step}`);
     const task = pickTask(tasks, rng);
-    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, judgeReading: recipe.judgeReading, checks: recipe.checks, repromptCarried: recipe.repromptCarried });
+    const mixer = new PretrainMixer(rng.fork('mix'), recipe.mix, { emptyCaptions: recipe.emptyCaptions, unconditionalImages: recipe.unconditionalImages, judgeReading: recipe.judgeReading, checks: recipe.checks, repromptCarried: recipe.repromptCarried });
     const examples = Array.from({ length: recipe.batch }, () => mixer.make(task));
     const { contexts, targets } = tokenize(model, examples);
     // A sequence longer than the context (rare: a reading judge example with long captions, ~1 in
