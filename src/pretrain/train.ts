@@ -286,9 +286,10 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * `knowledge-checks-most` on a v23 base (`--init DIR`) with a fifth of the text-to-image examples
    * after an empty caption, so its generator can draw with classifier-free guidance
    * (SeerMini.imageGuidance): v23's elaborations comply 0.54 of the time on validation, and
-   * guidance without this training does not help (docs/model.md).
+   * guidance without this training does not help. Saved to draw at scale 2, the scale validation
+   * chose among 1, 1.5, 2, 3 and 4 on this block's weights (docs/seer.md, "Classifier-free guidance").
    */
-  guidance: { ...carriedWordings('guidance', 0.67), unconditionalImages: 0.2 },
+  guidance: { ...carriedWordings('guidance', 0.67), unconditionalImages: 0.2, imageGuidance: 2 },
 };
 
 export interface PretrainOptions {
