@@ -266,7 +266,7 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * worse than those it was taught to check (docs/seer.md).
    */
   'knowledge-checks': carriedWordings('knowledge-checks', 0.33),
-  /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules; one block from v22 is the shipped base, v23 (docs/model.md). */
+  /** `knowledge-checks` with two thirds of the instruction checks over the corpus's rules; one block from v22 is v23, `checkpoints/seer-mini-v23` (docs/model.md). */
   'knowledge-checks-most': carriedWordings('knowledge-checks-most', 0.67),
   /**
    * `knowledge-checks-most` on a v23 base (`--init DIR`) with a third of the instruction checks
@@ -287,7 +287,8 @@ export const RECIPES: Record<'default' | 'tiny' | 'grounding' | 'reading' | 'jud
    * after an empty caption, so its generator can draw with classifier-free guidance
    * (SeerMini.imageGuidance): v23's elaborations comply 0.54 of the time on validation, and
    * guidance without this training does not help. Saved to draw at scale 2, the scale validation
-   * chose among 1, 1.5, 2, 3 and 4 on this block's weights (docs/seer.md, "Classifier-free guidance").
+   * chose among 1, 1.5, 2, 3 and 4 on this block's weights. One block from v23 is the shipped base,
+   * v24 (docs/seer.md, "Classifier-free guidance for the generator").
    */
   guidance: { ...carriedWordings('guidance', 0.67), unconditionalImages: 0.2, imageGuidance: 2 },
 };
