@@ -168,7 +168,7 @@ export class SeerMini {
     const codes = this.image.length;
     const textVocab = this.text.size;
     const scale = options.guidance ?? this.imageGuidance;
-    const unconditional = this.generateContextIds('');
+    const unconditional = scale !== 1 ? this.generateContextIds('') : null;
     const out: RgbImage[] = [];
     const chunk = 32;
     for (let start = 0; start < prompts.length; start += chunk) {
@@ -182,7 +182,7 @@ export class SeerMini {
         seed: 0,
         rowSeeds: seeds.slice(start, start + chunk),
         tokenRange: [textVocab, this.transformer.vocabSize], // image codes only
-        ...(scale !== 1 ? { guidance: { scale, contexts: contexts.map(() => unconditional) } } : {}),
+        ...(unconditional ? { guidance: { scale, contexts: contexts.map(() => unconditional) } } : {}),
       });
       for (const s of sequences) out.push(this.image.decode(s.tokens.map((t) => t - textVocab)));
     }

@@ -175,8 +175,8 @@ export class PretrainMixer {
         const ref = image();
         // Sometimes the caption carries prompt filler words the generator must learn to ignore.
         const filler = rng.bool(0.2) ? ` ${pretrainPrompt(rng).text.split(' ').slice(2).join(' ')}` : '';
-        if (this.unconditionalImages > 0 && rng.bool(this.unconditionalImages)) return { task, context: [{ text: generateContext('') }], target: [{ image: 0 }], images: [ref] };
-        return { task, context: [{ text: generateContext(captionOf(ref.spec) + filler) }], target: [{ image: 0 }], images: [ref] };
+        const unconditional = this.unconditionalImages > 0 && rng.bool(this.unconditionalImages);
+        return { task, context: [{ text: generateContext(unconditional ? '' : captionOf(ref.spec) + filler) }], target: [{ image: 0 }], images: [ref] };
       }
       case 'caption': {
         const ref = image();
